@@ -1,0 +1,50 @@
+using Redoubt.Model;
+
+namespace Redoubt.Core.ControlPlane;
+
+/// <summary>
+/// What the command line asks of a control plane. The local server implements it over its resources; the
+/// command line reaches it through the Unix-socket API with a client that implements the same interface.
+/// </summary>
+public interface IControlPlane
+{
+    /// <summary>Validates every document of <paramref name="yaml"/> first; applies them only when all are valid.</summary>
+    Task<ApplyResult> ApplyAsync(string yaml, string fileName, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RedisResource>> ListAsync(CancellationToken cancellationToken);
+
+    Task<RedisResource?> GetAsync(string @namespace, string name, CancellationToken cancellationToken);
+
+    /// <summary>Stops every node of the resource; removes its data unless <paramref name="keepData"/>. False when it does not exist.</summary>
+    Task<bool> DeleteAsync(string @namespace, string name, bool keepData, CancellationToken cancellationToken);
+
+    /// <summary>Planned switchover to the most caught-up replica (or <paramref name="target"/>).</summary>
+    Task<SwitchoverResult> FailoverAsync(string @namespace, string name, string? target, CancellationToken cancellationToken);
+
+    Task<Credentials?> GetCredentialsAsync(string @namespace, string name, CancellationToken cancellationToken);
+}
+
+public sealed record ApplyResult(IReadOnlyList<AppliedResource> Applied, IReadOnlyList<ValidationError> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>One resource of an apply; <see cref="Change"/> is "created", "configured" or "unchanged".</summary>
+public sealed record AppliedResource(string Namespace, string Name, string Change, long Generation);
+
+public sealed record SwitchoverResult(bool Succeeded, string? From, string? To, double WritePauseMs, string Message);
+
+public sealed record Credentials(
+    string Namespace,
+    string Name,
+    string MasterName,
+    IReadOnlyList<string> Sentinels,
+    string? Master,
+    bool AuthEnabled,
+    string? Password)
+{
+    /// <summary>A StackExchange.Redis connection string that finds the master through the Sentinels.</summary>
+    public string StackExchangeConnectionString(bool includePassword) =>
+        string.Join(',', Sentinels) + $",serviceName={MasterName}" +
+        (AuthEnabled && includePassword && Password is not null ? $",password={Password}" : "");
+}

@@ -1,0 +1,75 @@
+namespace Redoubt.Model;
+
+public static class Phases
+{
+    public const string Pending = "Pending";
+    public const string Provisioning = "Provisioning";
+    public const string Ready = "Ready";
+    public const string Degraded = "Degraded";
+    public const string FailingOver = "FailingOver";
+    public const string Failed = "Failed";
+    public const string Stopped = "Stopped";
+}
+
+public sealed class RedisStatus
+{
+    public string Phase { get; set; } = Phases.Pending;
+    public long ObservedGeneration { get; set; }
+    public string? Master { get; set; }
+    public List<string> Sentinels { get; set; } = [];
+    public string MasterName { get; set; } = "mymaster";
+    public string? RedisVersion { get; set; }
+    public List<StatusCondition> Conditions { get; set; } = [];
+    public List<NodeStatus> Nodes { get; set; } = [];
+    public List<SentinelStatus> SentinelNodes { get; set; } = [];
+    public FailoverRecord? LastFailover { get; set; }
+    public List<StatusEvent> Events { get; set; } = [];
+}
+
+public sealed class StatusCondition
+{
+    public string Type { get; set; } = "";
+    public string Status { get; set; } = "Unknown";
+    public string Reason { get; set; } = "";
+    public string Message { get; set; } = "";
+    public DateTimeOffset LastTransitionTime { get; set; }
+}
+
+public sealed class NodeStatus
+{
+    public string Name { get; set; } = "";
+    public string Role { get; set; } = "unknown";
+    public string Zone { get; set; } = "";
+    public string Address { get; set; } = "";
+    public long ReplicationOffset { get; set; }
+    public long? LagBytes { get; set; }
+    public string Health { get; set; } = "unknown";
+    public int? Pid { get; set; }
+}
+
+public sealed class SentinelStatus
+{
+    public string Name { get; set; } = "";
+    public string Zone { get; set; } = "";
+    public string Address { get; set; } = "";
+    public string Health { get; set; } = "unknown";
+    public string? MonitoredMaster { get; set; }
+    public int? Pid { get; set; }
+}
+
+public sealed class FailoverRecord
+{
+    public DateTimeOffset Time { get; set; }
+    public double DurationMs { get; set; }
+    public string From { get; set; } = "";
+    public string To { get; set; } = "";
+    public string Cause { get; set; } = "";
+}
+
+public sealed class StatusEvent
+{
+    public DateTimeOffset Time { get; set; }
+    public string Type { get; set; } = "Normal";
+    public string Reason { get; set; } = "";
+    public string Message { get; set; } = "";
+}

@@ -1,0 +1,1 @@
+namespace Redoubt.Core.Tests;
