@@ -1,0 +1,55 @@
+using System.Globalization;
+using Redoubt.Core.Platform;
+using Redoubt.Model;
+
+namespace Redoubt.Core.Planning;
+
+/// <summary>Generates the desired topology and settings of a resource. Pure: same spec, same plan.</summary>
+public static class Planner
+{
+    public const int SentinelParallelSyncs = 1;
+
+    public static ResourcePlan Plan(RedisResource resource)
+    {
+        var spec = SpecDefaults.Resolve(resource.Spec);
+        return new ResourcePlan
+        {
+            Namespace = resource.Metadata.Namespace,
+            Name = resource.Metadata.Name,
+            Generation = resource.Metadata.Generation,
+            Spec = spec,
+            RedisNodes = Spread(NodeKind.Redis, "redis", spec.Replicas, spec.Zones),
+            Sentinels = Spread(NodeKind.Sentinel, "sentinel", spec.Sentinel.Replicas, spec.Zones),
+            RedisSettings = RedisSettingsFor(spec),
+            SentinelSettings = SentinelSettingsFor(spec),
+        };
+    }
+
+    /// <summary>Round-robin over the zones so that consecutive ordinals (the master and its replicas) land in different zones.</summary>
+    internal static IReadOnlyList<PlannedNode> Spread(NodeKind kind, string prefix, int count, IReadOnlyList<string> zones) =>
+        [.. Enumerable.Range(0, count).Select(i => new PlannedNode(kind, $"{prefix}-{i}", i, zones[i % zones.Count]))];
+
+    internal static IReadOnlyList<Setting> RedisSettingsFor(EffectiveSpec spec)
+    {
+        var settings = new List<Setting>
+        {
+            new("maxmemory", Number(spec.MaxmemoryBytes)),
+            new("maxmemory-policy", spec.MaxmemoryPolicy),
+            new("appendonly", spec.Persistence is PersistenceMode.Aof or PersistenceMode.Both ? "yes" : "no"),
+            // RDB snapshots: the Redis defaults when RDB is wanted, none otherwise (AOF alone, or a pure cache).
+            new("save", spec.Persistence is PersistenceMode.Rdb or PersistenceMode.Both ? "3600 1 300 100 60 10000" : ""),
+            new("min-replicas-to-write", Number(spec.MinReplicasToWrite)),
+            new("min-replicas-max-lag", Number(spec.MinReplicasMaxLag)),
+        };
+        return settings;
+    }
+
+    internal static IReadOnlyList<Setting> SentinelSettingsFor(EffectiveSpec spec) =>
+    [
+        new("down-after-milliseconds", Number(spec.Sentinel.DownAfterMilliseconds)),
+        new("failover-timeout", Number(spec.Sentinel.FailoverTimeout)),
+        new("parallel-syncs", Number(SentinelParallelSyncs)),
+    ];
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Redoubt.Core.Planning;
+
+/// <summary>Renders redis.conf and sentinel.conf for a node; the one place either platform gets its configuration from.</summary>
+public static class RedisConfigRenderer
+{
+    public static string RenderRedis(RedisNodeConfig config)
+    {
+        var plan = config.Plan;
+        var w = new ConfigWriter()
+            .Comment($"Rendered by Redoubt for {plan.Key} {config.Node.Name} (zone {config.Node.Zone}). Redoubt rewrites this file; edit the resource instead.")
+            .Line("bind", [.. config.Bind])
+            .Line("port", config.Port)
+            // Auth is on by default; with auth off the resource only listens on its zone address unless external.
+            .Line("protected-mode", plan.Spec.AuthEnabled || !plan.Spec.External ? "no" : "yes")
+            .Line("daemonize", "no")
+            .Line("dir", config.DataDirectory)
+            .Line("logfile", config.LogFile ?? "")
+            .Line("dbfilename", "dump.rdb")
+            .Line("appendfilename", "appendonly.aof")
+            .Line("appendfsync", "everysec")
+            .Line("replica-read-only", "yes")
+            .Line("replica-serve-stale-data", "yes")
+            // Diskless sync keeps a resync from touching the disk twice; the replica loads straight from the socket.
+            .Line("repl-diskless-sync", "yes")
+            .Line("repl-diskless-sync-delay", 0)
+            .Line("repl-backlog-size", "16mb")
+            .Line("tcp-keepalive", 30)
+            .Line("latency-tracking", "yes");
+        foreach (var setting in plan.RedisSettings)
+        {
+            w.Line(setting.Key, setting.Value);
+        }
+
+        if (config.AnnounceHost is { } announce)
+        {
+            w.Line("replica-announce-ip", announce);
+        }
+
+        if (config.Password is { } password)
+        {
+            w.Line("requirepass", password).Line("masterauth", password);
+        }
+
+        foreach (var include in config.Includes)
+        {
+            w.Line("include", include);
+        }
+
+        if (config.ParkHost is { } parkHost && config.ParkPort is { } parkPort)
+        {
+            w.Comment("Boots as a replica of itself: never a master until Redoubt (through Sentinel) says so.")
+             .Line("replicaof", parkHost, parkPort);
+        }
+
+        return w.ToString();
+    }
+
+    public static string RenderSentinel(SentinelNodeConfig config)
+    {
+        var plan = config.Plan;
+        var w = new ConfigWriter()
+            .Comment($"Rendered by Redoubt for {plan.Key} {config.Node.Name} (zone {config.Node.Zone}). Sentinel rewrites this file at run time.")
+            .Line("bind", [.. config.Bind])
+            .Line("port", config.Port)
+            .Line("daemonize", "no")
+            .Line("dir", config.Directory)
+            .Line("logfile", config.LogFile ?? "")
+            .Line("sentinel", "myid", config.MyId)
+            .Line("sentinel", "deny-scripts-reconfig", "yes")
+            .Line("sentinel", "resolve-hostnames", "no");
+        if (config.AnnounceHost is { } announce)
+        {
+            w.Line("sentinel", "announce-ip", announce).Line("sentinel", "announce-port", config.Port);
+        }
+
+        if (config.Password is { } password)
+        {
+            // Sentinel authenticates to its peers with its own requirepass, so one password serves clients and peers.
+            w.Line("requirepass", password);
+        }
+
+        foreach (var include in config.Includes)
+        {
+            w.Line("include", include);
+        }
+
+        if (config.Master is { } master)
+        {
+            w.Line("sentinel", "monitor", plan.MasterName, master.Host, master.Port, plan.Spec.Sentinel.Quorum);
+            if (config.Password is { } masterPassword)
+            {
+                w.Line("sentinel", "auth-pass", plan.MasterName, masterPassword);
+            }
+
+            foreach (var setting in plan.SentinelSettings)
+            {
+                w.Line("sentinel", setting.Key, plan.MasterName, setting.Value);
+            }
+        }
+
+        return w.ToString();
+    }
+
+    /// <summary>A 40-hex-digit Sentinel id derived from the resource and the Sentinel's name: stable across restarts, distinct across resources.</summary>
+    public static string SentinelId(string resourceKey, string uid, string sentinelName) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{resourceKey}/{uid}/{sentinelName}")))[..40];
+}

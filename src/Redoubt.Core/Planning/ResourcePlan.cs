@@ -1,0 +1,28 @@
+using Redoubt.Model;
+
+namespace Redoubt.Core.Planning;
+
+/// <summary>
+/// The desired topology of one resource, derived from its spec alone: which nodes in which zones, and the
+/// settings each Redis node and each Sentinel must carry. Platforms turn it into processes or objects.
+/// </summary>
+public sealed record ResourcePlan
+{
+    public required string Namespace { get; init; }
+    public required string Name { get; init; }
+    public required long Generation { get; init; }
+    public required EffectiveSpec Spec { get; init; }
+    public required IReadOnlyList<PlannedNode> RedisNodes { get; init; }
+    public required IReadOnlyList<PlannedNode> Sentinels { get; init; }
+    public string MasterName { get; init; } = SpecDefaults.MasterName;
+
+    /// <summary>Redis settings that can be changed at run time with CONFIG SET, in a stable order.</summary>
+    public required IReadOnlyList<Setting> RedisSettings { get; init; }
+
+    /// <summary>Per-master Sentinel settings (SENTINEL SET), auth-pass excluded.</summary>
+    public required IReadOnlyList<Setting> SentinelSettings { get; init; }
+
+    public string Key => $"{Namespace}/{Name}";
+}
+
+public sealed record Setting(string Key, string Value);

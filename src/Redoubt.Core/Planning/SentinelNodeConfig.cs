@@ -1,0 +1,18 @@
+namespace Redoubt.Core.Planning;
+
+/// <summary>Where and how one Sentinel runs. <see cref="Master"/> is the master it starts monitoring, when one is known.</summary>
+public sealed record SentinelNodeConfig
+{
+    public required ResourcePlan Plan { get; init; }
+    public required PlannedNode Node { get; init; }
+    public required IReadOnlyList<string> Bind { get; init; }
+    public required int Port { get; init; }
+    public string? AnnounceHost { get; init; }
+    public required string Directory { get; init; }
+    public string? LogFile { get; init; }
+    public string? Password { get; init; }
+    public (string Host, int Port)? Master { get; init; }
+    /// <summary>A stable Sentinel id, so a restarted Sentinel is the same peer to the others.</summary>
+    public required string MyId { get; init; }
+    public IReadOnlyList<string> Includes { get; init; } = [];
+}

@@ -1,0 +1,23 @@
+using Redoubt.Core.Planning;
+
+namespace Redoubt.Core.Platform;
+
+/// <summary>
+/// What a platform (local processes, Kubernetes objects) does for the reconciler. It creates and removes nodes
+/// and says where they are; it never decides roles: every Redis node it starts boots as a parked replica
+/// (see <see cref="RedisConfigRenderer"/>), and the healer decides who is master.
+/// </summary>
+public interface IRedisPlatform
+{
+    /// <summary>Makes the plan's nodes exist (creating, restarting exited ones, removing surplus) and returns them. Idempotent.</summary>
+    Task<IReadOnlyList<NodeState>> EnsureAsync(ResourcePlan plan, CancellationToken cancellationToken);
+
+    /// <summary>Read-only: the nodes as they are now.</summary>
+    Task<IReadOnlyList<NodeState>> CheckAsync(ResourcePlan plan, CancellationToken cancellationToken);
+
+    /// <summary>The resource's password, created on first use; null when auth is off.</summary>
+    Task<string?> EnsurePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken);
+
+    /// <summary>Restarts one node with freshly rendered configuration (rolling restart of settings that need it).</summary>
+    Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken);
+}

@@ -1,0 +1,7 @@
+namespace Redoubt.Core.Platform;
+
+public enum NodeKind
+{
+    Redis,
+    Sentinel,
+}
