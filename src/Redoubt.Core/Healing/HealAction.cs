@@ -1,0 +1,81 @@
+namespace Redoubt.Core.Healing;
+
+/// <summary>
+/// One correction the healer wants. <see cref="Disruptive"/> actions change who is master or what the Sentinels
+/// monitor; at most one of them runs per pass. The others (attaching a parked replica, fixing a setting) are safe together.
+/// </summary>
+public abstract record HealAction(string Reason)
+{
+    public abstract bool Disruptive { get; }
+    public abstract string Describe();
+}
+
+/// <summary>REPLICAOF NO ONE on the node with the most data, when there is no master and Sentinel cannot elect one.</summary>
+public sealed record PromoteNode(string Node, string Address, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => true;
+    public override string Describe() => $"promote {Node} ({Address}) to master";
+}
+
+/// <summary>REPLICAOF master on a replica that is parked or follows the wrong node.</summary>
+public sealed record AttachReplica(string Node, string Address, string MasterAddress, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => false;
+    public override string Describe() => $"make {Node} ({Address}) a replica of {MasterAddress}";
+}
+
+/// <summary>REPLICAOF master on a second master (split brain); its writes since the split are not the Sentinels' history.</summary>
+public sealed record DemoteMaster(string Node, string Address, string MasterAddress, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => true;
+    public override string Describe() => $"demote {Node} ({Address}) to a replica of {MasterAddress}";
+}
+
+/// <summary>Points Sentinels at the master (SENTINEL MONITOR, replacing a wrong one with REMOVE first) with auth and timers.</summary>
+public sealed record MonitorMaster(IReadOnlyList<SentinelTarget> Sentinels, string MasterAddress, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => Sentinels.Any(s => s.Replace);
+    public override string Describe() => $"point {string.Join(", ", Sentinels.Select(s => s.Name))} at {MasterAddress}";
+}
+
+public sealed record SentinelTarget(string Name, string Address, bool Replace);
+
+public sealed record SetSentinelOption(string Sentinel, string Address, string Key, string Value, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => false;
+    public override string Describe() => $"set {Key} {Value} on {Sentinel}";
+}
+
+/// <summary>SENTINEL REMOVE of a master name that is not ours: Sentinels of different resources must never mix.</summary>
+public sealed record RemoveForeignMaster(string Sentinel, string Address, string MasterName, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => false;
+    public override string Describe() => $"stop {Sentinel} monitoring foreign master {MasterName}";
+}
+
+/// <summary>SENTINEL RESET: forget stale replicas or Sentinels; they are rediscovered within seconds.</summary>
+public sealed record ResetSentinel(string Sentinel, string Address, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => true;
+    public override string Describe() => $"reset {Sentinel}";
+}
+
+public sealed record SetConfig(string Node, string Address, string Key, string Value, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => false;
+    public override string Describe() => $"set {Key} on {Node}";
+}
+
+/// <summary>SENTINEL FAILOVER: the master's process is known to be gone, so waiting for down-after only loses time.</summary>
+public sealed record RequestFailover(string FromNode, string FromAddress, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => true;
+    public override string Describe() => $"ask Sentinel to fail over from {FromNode} ({FromAddress})";
+}
+
+/// <summary>Planned switchover away from a master that is about to be removed (scale-down).</summary>
+public sealed record SwitchMaster(string FromNode, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => true;
+    public override string Describe() => $"switch the master away from {FromNode}";
+}

@@ -1,0 +1,15 @@
+namespace Redoubt.Core.Healing;
+
+/// <summary>What the healer remembers between passes; everything else it decides from the observation alone.</summary>
+public sealed record HealContext
+{
+    public required DateTimeOffset Now { get; init; }
+    /// <summary>Since when no node has been master (null while there is one).</summary>
+    public DateTimeOffset? NoMasterSince { get; init; }
+    /// <summary>The master of the last pass that had one.</summary>
+    public string? LastKnownMaster { get; init; }
+    /// <summary>A failover Redoubt asked for is still running; nothing disruptive until it ends.</summary>
+    public bool FailoverInFlight { get; init; }
+    /// <summary>How long to wait for every node to report before choosing a master without the silent ones.</summary>
+    public TimeSpan ElectionGrace { get; init; } = TimeSpan.FromSeconds(5);
+}

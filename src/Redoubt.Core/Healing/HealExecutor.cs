@@ -1,0 +1,71 @@
+using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
+using Redoubt.Core.Redis;
+
+namespace Redoubt.Core.Healing;
+
+/// <summary>Carries out heal actions against Redis and Sentinel. Each action is independent: one failing does not stop the rest.</summary>
+public sealed class HealExecutor(RedisAdmin admin)
+{
+    public async Task ExecuteAsync(ResourcePlan plan, HealAction action, string? password)
+    {
+        switch (action)
+        {
+            case PromoteNode p:
+                await admin.ExecuteAsync(p.Address, NodeKind.Redis, "REPLICAOF", "NO", "ONE").ConfigureAwait(false);
+                break;
+            case AttachReplica a:
+                await ReplicaOfAsync(a.Address, a.MasterAddress).ConfigureAwait(false);
+                break;
+            case DemoteMaster d:
+                await ReplicaOfAsync(d.Address, d.MasterAddress).ConfigureAwait(false);
+                break;
+            case MonitorMaster m:
+                await Task.WhenAll(m.Sentinels.Select(s => MonitorAsync(plan, s, m.MasterAddress, password))).ConfigureAwait(false);
+                break;
+            case SetSentinelOption o:
+                await admin.ExecuteAsync(o.Address, NodeKind.Sentinel, "SENTINEL", "SET", plan.MasterName, o.Key, o.Value).ConfigureAwait(false);
+                break;
+            case RemoveForeignMaster f:
+                await admin.ExecuteAsync(f.Address, NodeKind.Sentinel, "SENTINEL", "REMOVE", f.MasterName).ConfigureAwait(false);
+                break;
+            case ResetSentinel r:
+                await admin.ExecuteAsync(r.Address, NodeKind.Sentinel, "SENTINEL", "RESET", plan.MasterName).ConfigureAwait(false);
+                break;
+            case SetConfig c:
+                await admin.ExecuteAsync(c.Address, NodeKind.Redis, "CONFIG", "SET", c.Key, c.Value).ConfigureAwait(false);
+                break;
+            default:
+                throw new InvalidOperationException($"the executor has no way to {action.Describe()}");
+        }
+    }
+
+    public Task ReplicaOfAsync(string address, string masterAddress)
+    {
+        var (host, port) = Endpoints.Parse(masterAddress);
+        return admin.ExecuteAsync(address, NodeKind.Redis, "REPLICAOF", host, port);
+    }
+
+    private async Task MonitorAsync(ResourcePlan plan, SentinelTarget sentinel, string masterAddress, string? password)
+    {
+        var (host, port) = Endpoints.Parse(masterAddress);
+        if (sentinel.Replace)
+        {
+            await admin.ExecuteAsync(sentinel.Address, NodeKind.Sentinel, "SENTINEL", "REMOVE", plan.MasterName).ConfigureAwait(false);
+        }
+
+        await admin.ExecuteAsync(sentinel.Address, NodeKind.Sentinel, "SENTINEL", "MONITOR", plan.MasterName, host, port, plan.Spec.Sentinel.Quorum).ConfigureAwait(false);
+        var set = new List<object> { "SET", plan.MasterName };
+        if (password is not null)
+        {
+            set.AddRange(["auth-pass", password]);
+        }
+
+        foreach (var setting in plan.SentinelSettings)
+        {
+            set.AddRange([setting.Key, setting.Value]);
+        }
+
+        await admin.ExecuteAsync(sentinel.Address, NodeKind.Sentinel, "SENTINEL", [.. set]).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,196 @@
+using Redoubt.Core.Observation;
+using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
+
+namespace Redoubt.Core.Healing;
+
+/// <summary>
+/// Decides, from one observation, what to correct. Pure: no I/O, no clock but the context's, so every rule is a
+/// row in a table test. Sentinel stays the authority on who is master: the healer only acts where Sentinel cannot
+/// (no master at all, a known-dead master, a second master, Sentinels pointed at the wrong node).
+/// </summary>
+public static class Healer
+{
+    public static HealDecision Decide(ResourcePlan plan, ClusterObservation observation, HealContext context)
+    {
+        if (observation.Sentinels.Any(s => s.Master?.FailoverInProgress == true) || context.FailoverInFlight)
+        {
+            return new HealDecision(null, [], "a Sentinel failover is in progress");
+        }
+
+        var sentinelMaster = SentinelMajority(plan, observation);
+        var liveMasters = observation.Nodes.Where(n => n.IsMaster).ToList();
+        return liveMasters.Count switch
+        {
+            0 => NoMaster(plan, observation, context, sentinelMaster),
+            1 => WithMaster(plan, observation, liveMasters[0], sentinelMaster, []),
+            _ => SplitBrain(plan, observation, liveMasters, sentinelMaster),
+        };
+    }
+
+    /// <summary>The address a majority of the planned Sentinels name as master, or null when there is no majority.</summary>
+    public static string? SentinelMajority(ResourcePlan plan, ClusterObservation observation)
+    {
+        var needed = plan.Sentinels.Count / 2 + 1;
+        return observation.Sentinels
+            .Where(s => s.Reachable && s.Master is not null)
+            .GroupBy(s => s.Master!.Address, StringComparer.Ordinal)
+            .Where(g => g.Count() >= needed)
+            .Select(g => g.Key)
+            .FirstOrDefault();
+    }
+
+    private static HealDecision NoMaster(ResourcePlan plan, ClusterObservation observation, HealContext context, string? sentinelMaster)
+    {
+        var nodes = observation.Nodes;
+        if (sentinelMaster is not null && nodes.FirstOrDefault(n => n.Address == sentinelMaster) is { } known && !known.Reachable)
+        {
+            var followers = nodes.Count(n => n.IsReplica && n.MasterAddress == sentinelMaster);
+            if (followers > 0 && known.Lifecycle is NodeLifecycle.Exited or NodeLifecycle.Missing or NodeLifecycle.Starting)
+            {
+                return new HealDecision(null, [new RequestFailover(known.Name, sentinelMaster, $"master {known.Name} is {known.Lifecycle.ToString().ToLowerInvariant()} and {followers} replica(s) can take over")], null);
+            }
+
+            if (followers > 0)
+            {
+                return new HealDecision(null, [], $"master {known.Name} does not answer; Sentinel decides whether it is down");
+            }
+        }
+
+        if (nodes.Any(n => n.Reachable && n.Loading))
+        {
+            return new HealDecision(null, [], "waiting for nodes to finish loading their data before choosing a master");
+        }
+
+        var candidates = nodes.Where(n => n.IsReplica).ToList();
+        var silent = nodes.Count - candidates.Count;
+        var waited = context.NoMasterSince is { } since ? context.Now - since : TimeSpan.Zero;
+        if (candidates.Count == 0)
+        {
+            return new HealDecision(null, [], "no Redis node answers yet");
+        }
+
+        if (silent > 0 && waited < context.ElectionGrace)
+        {
+            return new HealDecision(null, [], $"waiting for {silent} more node(s) to report before choosing the one with the most data");
+        }
+
+        var best = MostData(candidates, context.LastKnownMaster ?? sentinelMaster);
+        var why = $"no master and no Sentinel decision; {best.Name} has the most data (offset {best.Offset}, {best.Keys} keys)";
+        return new HealDecision(null, [new PromoteNode(best.Name, best.Address!, why)], null);
+    }
+
+    /// <summary>Highest replication offset, then a non-empty dataset, then the last known master, then the lowest ordinal.</summary>
+    public static RedisNodeObservation MostData(IEnumerable<RedisNodeObservation> candidates, string? preferred) =>
+        candidates
+            .OrderByDescending(n => n.Offset)
+            .ThenByDescending(n => n.Keys > 0)
+            .ThenByDescending(n => n.Keys)
+            .ThenByDescending(n => n.Address == preferred)
+            .ThenBy(n => n.Name, StringComparer.Ordinal)
+            .First();
+
+    private static HealDecision SplitBrain(ResourcePlan plan, ClusterObservation observation, List<RedisNodeObservation> masters, string? sentinelMaster)
+    {
+        // The Sentinels' majority wins; without one, the master the replicas follow, then the one with the most data.
+        var winner = masters.FirstOrDefault(m => m.Address == sentinelMaster)
+            ?? masters
+                .OrderByDescending(m => observation.Nodes.Count(n => n.IsReplica && n.MasterAddress == m.Address))
+                .ThenByDescending(m => m.Offset)
+                .ThenByDescending(m => m.Keys)
+                .ThenBy(m => m.Name, StringComparer.Ordinal)
+                .First();
+        var demotions = masters
+            .Where(m => m != winner)
+            .Select(m => (HealAction)new DemoteMaster(m.Name, m.Address!, winner.Address!, $"two masters: {winner.Name} is the one {(winner.Address == sentinelMaster ? "the Sentinels name" : "with the most replicas and data")}"))
+            .ToList();
+        return WithMaster(plan, observation, winner, sentinelMaster, demotions);
+    }
+
+    private static HealDecision WithMaster(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation master, string? sentinelMaster, List<HealAction> actions)
+    {
+        if (plan.RedisNodes.All(n => n.Name != master.Name))
+        {
+            actions.Add(new SwitchMaster(master.Name, $"{master.Name} is being removed by a scale-down"));
+        }
+
+        actions.AddRange(SentinelActions(plan, observation, master, sentinelMaster));
+        actions.AddRange(ReplicaActions(observation, master));
+        actions.AddRange(ConfigActions(plan, observation));
+        return new HealDecision(master, actions, null);
+    }
+
+    private static IEnumerable<HealAction> ReplicaActions(ClusterObservation observation, RedisNodeObservation master)
+    {
+        foreach (var node in observation.Nodes.Where(n => n.IsReplica && n != master))
+        {
+            if (node.MasterAddress != master.Address)
+            {
+                var why = node.IsParked ? "started parked, joins the master" : $"follows {node.MasterAddress}, not the master";
+                yield return new AttachReplica(node.Name, node.Address!, master.Address!, why);
+            }
+        }
+    }
+
+    private static IEnumerable<HealAction> SentinelActions(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation master, string? sentinelMaster)
+    {
+        var reachable = observation.Sentinels.Where(s => s.Reachable).ToList();
+        var targets = new List<SentinelTarget>();
+        foreach (var sentinel in reachable)
+        {
+            if (sentinel.Master is null)
+            {
+                targets.Add(new SentinelTarget(sentinel.Name, sentinel.Address!, Replace: false));
+            }
+            else if (sentinel.Master.Address != master.Address && sentinelMaster != master.Address)
+            {
+                // When the majority already agrees, a lagging Sentinel learns the master from its peers' hellos.
+                targets.Add(new SentinelTarget(sentinel.Name, sentinel.Address!, Replace: true));
+            }
+        }
+
+        if (targets.Count > 0)
+        {
+            var why = targets.Any(t => t.Replace) ? $"the Sentinels name {sentinelMaster ?? "no common master"}, but {master.Name} is the master" : "not monitoring the master yet";
+            yield return new MonitorMaster(targets, master.Address!, why);
+        }
+
+        var reset = false;
+        foreach (var sentinel in reachable.Where(s => s.Master is not null && s.Master.Address == master.Address))
+        {
+            foreach (var foreign in sentinel.ForeignMasters)
+            {
+                yield return new RemoveForeignMaster(sentinel.Name, sentinel.Address!, foreign, "monitors a master that is not this resource's");
+            }
+
+            foreach (var setting in plan.SentinelSettings.Append(new Setting("quorum", plan.Spec.Sentinel.Quorum.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+            {
+                if (sentinel.Master!.Settings.TryGetValue(setting.Key, out var current) && current != setting.Value)
+                {
+                    yield return new SetSentinelOption(sentinel.Name, sentinel.Address!, setting.Key, setting.Value, $"{setting.Key} is {current}, the spec says {setting.Value}");
+                }
+            }
+
+            var stale = sentinel.KnownSentinels.Count > plan.Sentinels.Count - 1 || sentinel.KnownReplicas.Count > plan.RedisNodes.Count - 1;
+            if (stale && !reset)
+            {
+                reset = true;
+                yield return new ResetSentinel(sentinel.Name, sentinel.Address!, $"knows {sentinel.KnownSentinels.Count} Sentinels and {sentinel.KnownReplicas.Count} replicas, more than exist");
+            }
+        }
+    }
+
+    private static IEnumerable<HealAction> ConfigActions(ResourcePlan plan, ClusterObservation observation)
+    {
+        foreach (var node in observation.Nodes.Where(n => n.Reachable))
+        {
+            foreach (var setting in plan.RedisSettings)
+            {
+                if (node.Config.TryGetValue(setting.Key, out var current) && current != setting.Value)
+                {
+                    yield return new SetConfig(node.Name, node.Address!, setting.Key, setting.Value, $"{setting.Key} is \"{current}\", the spec says \"{setting.Value}\"");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
+using Redoubt.Core.Redis;
+using StackExchange.Redis;
+
+namespace Redoubt.Core.Observation;
+
+/// <summary>Check, never heal: asks every node and every Sentinel, in parallel, what it is and what it sees.</summary>
+public sealed class Observer(RedisAdmin admin, TimeProvider time)
+{
+    public async Task<ClusterObservation> ObserveAsync(ResourcePlan plan, IReadOnlyList<NodeState> nodes, CancellationToken cancellationToken)
+    {
+        var redis = nodes.Where(n => n.Kind == NodeKind.Redis).Select(n => ObserveNodeAsync(plan, n));
+        var sentinels = nodes.Where(n => n.Kind == NodeKind.Sentinel).Select(n => ObserveSentinelAsync(plan, n));
+        var redisTask = Task.WhenAll(redis);
+        var sentinelTask = Task.WhenAll(sentinels);
+        await Task.WhenAll(redisTask, sentinelTask).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new ClusterObservation(time.GetUtcNow(), await redisTask.ConfigureAwait(false), await sentinelTask.ConfigureAwait(false));
+    }
+
+    public async Task<RedisNodeObservation> ObserveNodeAsync(ResourcePlan plan, NodeState node)
+    {
+        var observation = new RedisNodeObservation { Name = node.Name, Zone = node.Zone, Address = node.Address, Lifecycle = node.Lifecycle, Pid = node.Pid };
+        if (node.Address is not { } address || node.Lifecycle is NodeLifecycle.Missing or NodeLifecycle.Exited or NodeLifecycle.Terminating)
+        {
+            return observation with { Error = node.Lifecycle.ToString().ToLowerInvariant() };
+        }
+
+        try
+        {
+            var infoTask = admin.ExecuteAsync(address, NodeKind.Redis, "INFO", "server", "replication", "persistence", "keyspace");
+            var configTask = admin.ExecuteAsync(address, NodeKind.Redis, "CONFIG", ["GET", .. plan.RedisSettings.Select(s => (object)s.Key)]);
+            var info = InfoParser.Parse((string?)await infoTask.ConfigureAwait(false) ?? "");
+            var config = Pairs(await configTask.ConfigureAwait(false));
+            var role = info.Text("role");
+            var masterAddress = role == "slave" && info.Text("master_host") is { } host ? Endpoints.Format(host, (int)info.Number("master_port")) : null;
+            return observation with
+            {
+                Reachable = true,
+                Role = role,
+                MasterAddress = masterAddress,
+                MasterLinkUp = info.Text("master_link_status") == "up",
+                SyncInProgress = info.Number("master_sync_in_progress") == 1,
+                Loading = info.Number("loading") == 1,
+                Offset = info.Number("master_repl_offset"),
+                ReplicationId = info.Text("master_replid"),
+                Keys = CountKeys(info),
+                Replicas = ConnectedReplicas(info),
+                Config = config,
+                Version = info.Text("redis_version"),
+            };
+        }
+        catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+        {
+            return observation with { Error = e.Message };
+        }
+    }
+
+    public async Task<SentinelObservation> ObserveSentinelAsync(ResourcePlan plan, NodeState node)
+    {
+        var observation = new SentinelObservation { Name = node.Name, Zone = node.Zone, Address = node.Address, Lifecycle = node.Lifecycle, Pid = node.Pid };
+        if (node.Address is not { } address || node.Lifecycle is NodeLifecycle.Missing or NodeLifecycle.Exited or NodeLifecycle.Terminating)
+        {
+            return observation with { Error = node.Lifecycle.ToString().ToLowerInvariant() };
+        }
+
+        try
+        {
+            var masters = (RedisResult[]?)await admin.ExecuteAsync(address, NodeKind.Sentinel, "SENTINEL", "MASTERS").ConfigureAwait(false) ?? [];
+            MonitoredMaster? ours = null;
+            var foreign = new List<string>();
+            foreach (var entry in masters)
+            {
+                var fields = Pairs(entry);
+                var name = fields.Text("name") ?? "";
+                if (name != plan.MasterName)
+                {
+                    foreign.Add(name);
+                    continue;
+                }
+
+                ours = new MonitoredMaster
+                {
+                    Address = Endpoints.Format(fields.Text("ip") ?? "", (int)fields.Number("port")),
+                    Flags = fields.Text("flags") ?? "",
+                    Quorum = (int)fields.Number("quorum"),
+                    OtherSentinels = (int)fields.Number("num-other-sentinels"),
+                    Replicas = (int)fields.Number("num-slaves"),
+                    ConfigEpoch = fields.Number("config-epoch"),
+                    Settings = fields,
+                };
+            }
+
+            IReadOnlyList<string> sentinels = [];
+            IReadOnlyList<string> replicas = [];
+            if (ours is not null)
+            {
+                var sentinelsTask = admin.ExecuteAsync(address, NodeKind.Sentinel, "SENTINEL", "SENTINELS", plan.MasterName);
+                var replicasTask = admin.ExecuteAsync(address, NodeKind.Sentinel, "SENTINEL", "REPLICAS", plan.MasterName);
+                sentinels = Addresses(await sentinelsTask.ConfigureAwait(false));
+                replicas = Addresses(await replicasTask.ConfigureAwait(false));
+            }
+
+            return observation with { Reachable = true, Master = ours, ForeignMasters = foreign, KnownSentinels = sentinels, KnownReplicas = replicas };
+        }
+        catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+        {
+            return observation with { Error = e.Message };
+        }
+    }
+
+    internal static IReadOnlyDictionary<string, string> Pairs(RedisResult result)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (result.IsNull || result.Resp2Type != ResultType.Array)
+        {
+            return values;
+        }
+
+        var items = (RedisResult[])result!;
+        for (var i = 0; i + 1 < items.Length; i += 2)
+        {
+            values[(string?)items[i] ?? ""] = (string?)items[i + 1] ?? "";
+        }
+
+        return values;
+    }
+
+    private static IReadOnlyList<string> Addresses(RedisResult result) =>
+        result.IsNull ? [] : [.. ((RedisResult[])result!).Select(Pairs).Select(f => Endpoints.Format(f.Text("ip") ?? "", (int)f.Number("port")))];
+
+    private static long CountKeys(IReadOnlyDictionary<string, string> info) =>
+        info.Where(kv => kv.Key.StartsWith("db", StringComparison.Ordinal) && kv.Key.Length > 2 && char.IsAsciiDigit(kv.Key[2]))
+            .Sum(kv => InfoParser.ParseFields(kv.Value).Number("keys"));
+
+    private static IReadOnlyList<ConnectedReplica> ConnectedReplicas(IReadOnlyDictionary<string, string> info)
+    {
+        var replicas = new List<ConnectedReplica>();
+        for (var i = 0; info.Text($"slave{i}") is { } line; i++)
+        {
+            var f = InfoParser.ParseFields(line);
+            replicas.Add(new ConnectedReplica(Endpoints.Format(f.Text("ip") ?? "", (int)f.Number("port")), f.Text("state") ?? "", f.Number("offset"), f.Number("lag")));
+        }
+
+        return replicas;
+    }
+}

@@ -1,0 +1,39 @@
+using Redoubt.Core.Platform;
+
+namespace Redoubt.Core.Observation;
+
+/// <summary>What one Redis node said about itself (INFO replication, DBSIZE, CONFIG GET), or why it said nothing.</summary>
+public sealed record RedisNodeObservation
+{
+    public required string Name { get; init; }
+    public required string Zone { get; init; }
+    public string? Address { get; init; }
+    public NodeLifecycle Lifecycle { get; init; } = NodeLifecycle.Running;
+    public int? Pid { get; init; }
+    public bool Reachable { get; init; }
+    public string? Error { get; init; }
+
+    /// <summary>"master" or "slave" as INFO reports it; null when unreachable.</summary>
+    public string? Role { get; init; }
+    /// <summary>For a replica: the address it replicates from.</summary>
+    public string? MasterAddress { get; init; }
+    public bool MasterLinkUp { get; init; }
+    public bool SyncInProgress { get; init; }
+    public bool Loading { get; init; }
+    /// <summary>master_repl_offset: for a master what it has written, for a replica what it has applied.</summary>
+    public long Offset { get; init; }
+    public string? ReplicationId { get; init; }
+    public long Keys { get; init; }
+    public IReadOnlyList<ConnectedReplica> Replicas { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Config { get; init; } = new Dictionary<string, string>();
+    public string? Version { get; init; }
+
+    public bool IsMaster => Reachable && Role == "master";
+    public bool IsReplica => Reachable && Role == "slave";
+
+    /// <summary>A replica of itself: booted, holding whatever data it had, waiting for Redoubt to attach it.</summary>
+    public bool IsParked => IsReplica && MasterAddress == Address;
+}
+
+/// <summary>A replica as its master lists it.</summary>
+public sealed record ConnectedReplica(string Address, string State, long Offset, long Lag);

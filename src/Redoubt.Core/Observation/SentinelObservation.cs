@@ -1,0 +1,37 @@
+using Redoubt.Core.Platform;
+
+namespace Redoubt.Core.Observation;
+
+/// <summary>One Sentinel's view: what it monitors under our master name, whom it knows, and any master it should not monitor.</summary>
+public sealed record SentinelObservation
+{
+    public required string Name { get; init; }
+    public required string Zone { get; init; }
+    public string? Address { get; init; }
+    public NodeLifecycle Lifecycle { get; init; } = NodeLifecycle.Running;
+    public int? Pid { get; init; }
+    public bool Reachable { get; init; }
+    public string? Error { get; init; }
+
+    /// <summary>Null when this Sentinel does not monitor our master name.</summary>
+    public MonitoredMaster? Master { get; init; }
+    /// <summary>Master names other than ours: a Sentinel of ours must never watch another resource.</summary>
+    public IReadOnlyList<string> ForeignMasters { get; init; } = [];
+    public IReadOnlyList<string> KnownSentinels { get; init; } = [];
+    public IReadOnlyList<string> KnownReplicas { get; init; } = [];
+}
+
+public sealed record MonitoredMaster
+{
+    public required string Address { get; init; }
+    public required string Flags { get; init; }
+    public int Quorum { get; init; }
+    public int OtherSentinels { get; init; }
+    public int Replicas { get; init; }
+    public long ConfigEpoch { get; init; }
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    public bool FailoverInProgress => Flags.Contains("failover_in_progress", StringComparison.Ordinal);
+    public bool SubjectivelyDown => Flags.Contains("s_down", StringComparison.Ordinal);
+    public bool ObjectivelyDown => Flags.Contains("o_down", StringComparison.Ordinal);
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using Redoubt.Core.ControlPlane;
+using Redoubt.Core.Observation;
+using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
+using Redoubt.Core.Redis;
+using Redoubt.Model;
+using StackExchange.Redis;
+
+namespace Redoubt.Core.Reconcile;
+
+public sealed partial class ResourceReconciler
+{
+    private const string FavouredPriority = "1";
+    private const string NormalPriority = "100";
+
+    /// <summary>
+    /// Planned switchover without losing an acknowledged write: pause writes on the master, wait until the chosen
+    /// replica has applied everything, let Sentinel fail over to it, demote the old master, then resume.
+    /// </summary>
+    public async Task<SwitchoverResult> SwitchoverAsync(RedisResource resource, string? target, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var plan = Planner.Plan(resource);
+            _password = await _platform.EnsurePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
+            _admin.UsePassword(_password);
+            return await SwitchoverCoreAsync(resource, plan, target, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<SwitchoverResult> SwitchoverCoreAsync(RedisResource resource, ResourcePlan plan, string? target, CancellationToken cancellationToken)
+    {
+        var nodes = await _platform.CheckAsync(plan, cancellationToken).ConfigureAwait(false);
+        var observation = await _observer.ObserveAsync(plan, nodes, cancellationToken).ConfigureAwait(false);
+        var masters = observation.Nodes.Where(n => n.IsMaster).ToList();
+        if (masters.Count != 1)
+        {
+            return Refuse($"a switchover needs exactly one master; there are {masters.Count}");
+        }
+
+        var master = masters[0];
+        var inSync = observation.Nodes.Where(n => n != master && StatusBuilder.InSync(n, master) && plan.RedisNodes.Any(p => p.Name == n.Name)).ToList();
+        var chosen = target is null
+            ? inSync.OrderByDescending(n => n.Offset).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault()
+            : inSync.FirstOrDefault(n => n.Name == target);
+        if (chosen is null)
+        {
+            return Refuse(target is null
+                ? "no replica is linked and in sync with the master; nothing to switch to"
+                : $"{target} is not a replica in sync with the master; in sync: {(inSync.Count == 0 ? "none" : string.Join(", ", inSync.Select(n => n.Name)))}");
+        }
+
+        var sentinels = observation.Sentinels.Where(s => s.Reachable && s.Master?.Address == master.Address).Select(s => s.Address!).ToList();
+        if (sentinels.Count == 0)
+        {
+            return Refuse("no Sentinel monitors the master; a switchover goes through Sentinel");
+        }
+
+        Interlocked.Increment(ref _failoversInFlight);
+        try
+        {
+            return await SwitchAsync(plan, master, chosen, inSync, sentinels, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _failoversInFlight);
+        }
+    }
+
+    private async Task<SwitchoverResult> SwitchAsync(ResourcePlan plan, RedisNodeObservation master, RedisNodeObservation chosen, List<RedisNodeObservation> replicas, List<string> sentinels, CancellationToken cancellationToken)
+    {
+        var from = master.Address!;
+        var to = chosen.Address!;
+        var started = _time.GetUtcNow();
+        // Sentinel picks the replica with the lowest priority among equally caught-up ones.
+        await Task.WhenAll(replicas.Select(r => _admin.ExecuteAsync(r.Address!, NodeKind.Redis, "CONFIG", "SET", "replica-priority", r == chosen ? FavouredPriority : NormalPriority))).ConfigureAwait(false);
+        // The pause lifts itself if the control plane dies half-way.
+        var pauseMs = plan.Spec.Sentinel.FailoverTimeout + 2000;
+        await _admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "PAUSE", pauseMs, "WRITE").ConfigureAwait(false);
+        var paused = Stopwatch.StartNew();
+        var unpaused = false;
+        try
+        {
+            var masterInfo = InfoParser.Parse((string?)await _admin.ExecuteAsync(from, NodeKind.Redis, "INFO", "replication").ConfigureAwait(false) ?? "");
+            var goal = masterInfo.Number("master_repl_offset");
+            if (!await WaitAsync(async () => InfoParser.Parse((string?)await _admin.ExecuteAsync(to, NodeKind.Redis, "INFO", "replication").ConfigureAwait(false) ?? "").Number("slave_repl_offset") >= goal, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false))
+            {
+                return Refuse($"{chosen.Name} did not catch up with the master within 2 s; writes resumed on {master.Name}");
+            }
+
+            await _admin.ExecuteAsync(sentinels[0], NodeKind.Sentinel, "SENTINEL", "FAILOVER", plan.MasterName).ConfigureAwait(false);
+            var switched = await WaitAsync(async () => await MasterNamedByAsync(plan, sentinels[0]).ConfigureAwait(false) == to, TimeSpan.FromMilliseconds(plan.Spec.Sentinel.FailoverTimeout), cancellationToken).ConfigureAwait(false);
+            if (!switched)
+            {
+                return Refuse($"Sentinel did not promote {chosen.Name} within {plan.Spec.Sentinel.FailoverTimeout} ms; writes resumed on {master.Name}");
+            }
+
+            // Demote before resuming: an old master that accepts writes after the switch would lose them.
+            await _executor.ReplicaOfAsync(from, to).ConfigureAwait(false);
+            await _admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "UNPAUSE").ConfigureAwait(false);
+            unpaused = true;
+            var pause = paused.Elapsed;
+            RecordFailover(started, _time.GetUtcNow() - started, master.Name, to, "planned switchover");
+            return new SwitchoverResult(true, master.Name, chosen.Name, Math.Round(pause.TotalMilliseconds, 1), $"{chosen.Name} is master; writes paused {pause.TotalMilliseconds:F0} ms");
+        }
+        finally
+        {
+            if (!unpaused)
+            {
+                await TryAsync(() => _admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "UNPAUSE")).ConfigureAwait(false);
+            }
+
+            await TryAsync(() => _admin.ExecuteAsync(to, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
+        }
+    }
+
+    private SwitchoverResult Refuse(string message)
+    {
+        Record("Warning", "SwitchoverRefused", message);
+        return new SwitchoverResult(false, null, null, 0, message);
+    }
+
+    private async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + limit;
+        while (true)
+        {
+            try
+            {
+                if (await condition().ConfigureAwait(false))
+                {
+                    return true;
+                }
+            }
+            catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+            {
+                // Not there yet; the deadline decides.
+            }
+
+            if (_time.GetUtcNow() >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(2), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task TryAsync(Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+        {
+            // Best effort clean-up; the next pass corrects whatever is left.
+        }
+    }
+}

@@ -1,0 +1,367 @@
+using Microsoft.Extensions.Logging;
+using Redoubt.Core.ControlPlane;
+using Redoubt.Core.Healing;
+using Redoubt.Core.Observation;
+using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
+using Redoubt.Core.Redis;
+using Redoubt.Model;
+using StackExchange.Redis;
+
+namespace Redoubt.Core.Reconcile;
+
+/// <summary>
+/// Reconciles one resource: plan → ensure → observe → heal (one disruptive step) → status. Level-based: every
+/// pass reads the world fresh; the little it remembers (last master, since when there is none, events) only
+/// serves decisions that need history. One instance per resource; both platforms drive it.
+/// </summary>
+public sealed partial class ResourceReconciler : IAsyncDisposable
+{
+    private static readonly TimeSpan FastRequeue = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan SteadyRequeue = TimeSpan.FromSeconds(2);
+
+    private readonly IRedisPlatform _platform;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly RedisAdmin _admin;
+    private readonly Observer _observer;
+    private readonly HealExecutor _executor;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _state = new();
+
+    private RedisNodeObservation? _master;
+    private ClusterObservation? _lastObservation;
+    private DateTimeOffset? _noMasterSince;
+    private bool _everReady;
+    private int _failoversInFlight;
+    private FailoverRecord? _lastFailover;
+    private List<StatusCondition> _conditions = [];
+    private string? _password;
+
+    public ResourceReconciler(IRedisPlatform platform, ILogger logger, TimeProvider time)
+    {
+        _platform = platform;
+        _logger = logger;
+        _time = time;
+        _admin = new RedisAdmin();
+        _observer = new Observer(_admin, time);
+        _executor = new HealExecutor(_admin);
+        Events = new EventLog(time);
+    }
+
+    public EventLog Events { get; }
+
+    public RedisStatus? LastStatus { get; private set; }
+
+    /// <summary>Carries over what an earlier control plane reported (after a restart), so history is not lost.</summary>
+    public void Restore(RedisStatus? status)
+    {
+        if (status is null)
+        {
+            return;
+        }
+
+        _lastFailover = status.LastFailover;
+        _everReady = status.Phase is Phases.Ready or Phases.Degraded or Phases.FailingOver;
+        _conditions = status.Conditions;
+        Events.Restore(status.Events);
+        LastStatus = status;
+    }
+
+    public async Task<ReconcileOutcome> ReconcileAsync(RedisResource resource, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var scope = _logger.BeginScope(new Dictionary<string, object> { ["resource"] = resource.Key });
+            var plan = Planner.Plan(resource);
+            try
+            {
+                return await PassAsync(resource, plan, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RedoubtException e)
+            {
+                Record("Warning", "PlatformError", e.Message);
+                var status = BuildStatus(resource, plan, null, null, ready: false);
+                status.Phase = Phases.Failed;
+                return Publish(status, TimeSpan.FromSeconds(5));
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<ReconcileOutcome> PassAsync(RedisResource resource, ResourcePlan plan, CancellationToken cancellationToken)
+    {
+        _password = await _platform.EnsurePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
+        _admin.UsePassword(_password);
+        var nodes = await _platform.EnsureAsync(KeepingCurrentMaster(plan), cancellationToken).ConfigureAwait(false);
+        var observation = await _observer.ObserveAsync(plan, nodes, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        HealDecision decision;
+        lock (_state)
+        {
+            decision = Healer.Decide(plan, observation, new HealContext
+            {
+                Now = now,
+                NoMasterSince = _noMasterSince,
+                LastKnownMaster = _master?.Address,
+                FailoverInFlight = _failoversInFlight > 0,
+            });
+            NoteMaster(decision.Master, observation, now);
+        }
+
+        var actions = decision.ActionsForThisPass();
+        foreach (var action in actions)
+        {
+            await ActAsync(resource, plan, action, cancellationToken).ConfigureAwait(false);
+        }
+
+        var ready = actions.Count == 0 && StatusBuilder.IsReady(plan, observation, decision.Master);
+        _everReady |= ready;
+        var status = BuildStatus(resource, plan, observation, decision, ready);
+        return Publish(status, actions.Count > 0 || !ready ? FastRequeue : SteadyRequeue);
+    }
+
+    private async Task ActAsync(RedisResource resource, ResourcePlan plan, HealAction action, CancellationToken cancellationToken)
+    {
+        LogAction(_logger, action.Describe(), action.Reason);
+        try
+        {
+            switch (action)
+            {
+                case RequestFailover failover:
+                    await FailOverAsync(plan, failover.FromNode, failover.FromAddress, _time.GetUtcNow(), failover.Reason, cancellationToken).ConfigureAwait(false);
+                    break;
+                case SwitchMaster:
+                    var result = await SwitchoverCoreAsync(resource, plan, null, cancellationToken).ConfigureAwait(false);
+                    if (!result.Succeeded)
+                    {
+                        Record("Warning", "SwitchoverFailed", result.Message);
+                    }
+
+                    break;
+                default:
+                    await _executor.ExecuteAsync(plan, action, _password).ConfigureAwait(false);
+                    Record("Normal", action.GetType().Name, $"{action.Describe()}: {action.Reason}");
+                    break;
+            }
+        }
+        catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+        {
+            // One failed action must not stop the others; the next pass sees the world again and retries.
+            Record("Warning", "ActionFailed", $"could not {action.Describe()}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The fast path: the platform saw the master's process exit, so there is nothing to wait for. Sentinel is
+    /// asked to fail over at once (it keeps the epochs and configs consistent) instead of after down-after.
+    /// </summary>
+    public async Task OnNodeEventAsync(RedisResource resource, NodeEvent nodeEvent, CancellationToken cancellationToken)
+    {
+        if (nodeEvent.Kind != NodeKind.Redis || nodeEvent.Event == NodeEventKind.Started)
+        {
+            return;
+        }
+
+        RedisNodeObservation? master;
+        lock (_state)
+        {
+            master = _master;
+        }
+
+        if (master?.Address is not { } address || master.Name != nodeEvent.NodeName)
+        {
+            return;
+        }
+
+        var plan = Planner.Plan(resource);
+        var why = $"master {master.Name} {(nodeEvent.Event == NodeEventKind.Deleted ? "was deleted" : "exited")}{(nodeEvent.Detail.Length > 0 ? $" ({nodeEvent.Detail})" : "")}";
+        await FailOverAsync(plan, master.Name, address, nodeEvent.Time, why, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task FailOverAsync(ResourcePlan plan, string fromNode, string fromAddress, DateTimeOffset since, string why, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _failoversInFlight) > 1)
+        {
+            Interlocked.Decrement(ref _failoversInFlight);
+            return;
+        }
+
+        try
+        {
+            Record("Warning", "FastFailover", $"{why}: asking Sentinel to fail over now");
+            var sentinels = SentinelAddresses();
+            var asked = await AskSentinelsToFailOverAsync(plan, sentinels).ConfigureAwait(false);
+            if (asked is null)
+            {
+                Record("Warning", "FailoverNotStarted", "no Sentinel accepted SENTINEL FAILOVER; Sentinel will fail over after down-after-milliseconds");
+                return;
+            }
+
+            var deadline = _time.GetUtcNow() + TimeSpan.FromMilliseconds(plan.Spec.Sentinel.FailoverTimeout + 2000);
+            while (_time.GetUtcNow() < deadline)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var named = await MasterNamedByAsync(plan, asked).ConfigureAwait(false);
+                if (named is not null && named != fromAddress)
+                {
+                    var took = _time.GetUtcNow() - since;
+                    RecordFailover(since, took, fromNode, named, why);
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(10), _time, cancellationToken).ConfigureAwait(false);
+            }
+
+            Record("Warning", "FailoverSlow", $"Sentinel has not named a new master within {plan.Spec.Sentinel.FailoverTimeout + 2000} ms");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _failoversInFlight);
+        }
+    }
+
+    private async Task<string?> AskSentinelsToFailOverAsync(ResourcePlan plan, IReadOnlyList<string> sentinels)
+    {
+        foreach (var sentinel in sentinels)
+        {
+            try
+            {
+                await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, "SENTINEL", "FAILOVER", plan.MasterName).ConfigureAwait(false);
+                return sentinel;
+            }
+            catch (RedisServerException e) when (e.Message.StartsWith("INPROG", StringComparison.Ordinal))
+            {
+                return sentinel;
+            }
+            catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+            {
+                LogSentinelRefused(_logger, sentinel, e.Message);
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<string?> MasterNamedByAsync(ResourcePlan plan, string sentinel)
+    {
+        try
+        {
+            var reply = (RedisResult[]?)await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", plan.MasterName).ConfigureAwait(false);
+            return reply is { Length: 2 } ? Endpoints.Format((string)reply[0]!, (int)reply[1]) : null;
+        }
+        catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private List<string> SentinelAddresses()
+    {
+        lock (_state)
+        {
+            return _lastObservation?.Sentinels.Where(s => s.Reachable && s.Address is not null).Select(s => s.Address!).ToList() ?? [];
+        }
+    }
+
+    private void NoteMaster(RedisNodeObservation? master, ClusterObservation observation, DateTimeOffset now)
+    {
+        _lastObservation = observation;
+        if (master is null)
+        {
+            _noMasterSince ??= now;
+            return;
+        }
+
+        if (_master is { } previous && previous.Address != master.Address && (_lastFailover is null || _lastFailover.To != master.Address))
+        {
+            // A failover Redoubt did not drive (Sentinel's slow path, a hang or a partition): record what we can see.
+            var since = _noMasterSince ?? now;
+            RecordFailover(since, now - since, previous.Name, master.Address!, "Sentinel failed over (master unreachable)");
+        }
+
+        _noMasterSince = null;
+        _master = master;
+    }
+
+    private void RecordFailover(DateTimeOffset since, TimeSpan took, string from, string to, string cause)
+    {
+        _lastFailover = new FailoverRecord { Time = since, DurationMs = Math.Round(took.TotalMilliseconds, 1), From = from, To = to, Cause = cause };
+        Record("Warning", "FailedOver", $"master moved from {from} to {to} in {took.TotalMilliseconds:F0} ms: {cause}");
+    }
+
+    private ResourcePlan KeepingCurrentMaster(ResourcePlan plan)
+    {
+        RedisNodeObservation? master;
+        lock (_state)
+        {
+            master = _master;
+        }
+
+        if (master is null || plan.RedisNodes.Any(n => n.Name == master.Name))
+        {
+            return plan;
+        }
+
+        // Scale-down: the master leaves only after a switchover, so it stays in what the platform ensures until then.
+        var ordinal = int.TryParse(master.Name.AsSpan(master.Name.LastIndexOf('-') + 1), out var o) ? o : plan.RedisNodes.Count;
+        return plan with { RedisNodes = [.. plan.RedisNodes, new PlannedNode(NodeKind.Redis, master.Name, ordinal, master.Zone)] };
+    }
+
+    private RedisStatus BuildStatus(RedisResource resource, ResourcePlan plan, ClusterObservation? observation, HealDecision? decision, bool ready)
+    {
+        var now = _time.GetUtcNow();
+        var master = decision?.Master;
+        var failingOver = _failoversInFlight > 0 || decision?.Waiting?.Contains("failover", StringComparison.Ordinal) == true
+            || decision?.Actions.Any(a => a is RequestFailover) == true;
+        var status = new RedisStatus
+        {
+            Phase = observation is null ? Phases.Pending : StatusBuilder.Phase(ready, master, failingOver, _everReady),
+            ObservedGeneration = resource.Metadata.Generation,
+            Master = master?.Address,
+            MasterName = plan.MasterName,
+            Sentinels = observation?.Sentinels.Where(s => s.Address is not null).Select(s => s.Address!).ToList() ?? LastStatus?.Sentinels ?? [],
+            RedisVersion = observation?.Nodes.FirstOrDefault(n => n.Version is not null)?.Version ?? LastStatus?.RedisVersion,
+            Nodes = observation is null ? [] : StatusBuilder.Nodes(observation, master),
+            SentinelNodes = observation is null ? [] : StatusBuilder.Sentinels(plan, observation, master),
+            LastFailover = _lastFailover,
+        };
+        if (observation is not null && decision is not null)
+        {
+            _conditions = StatusBuilder.Conditions(plan, observation, decision, ready, _conditions, now);
+        }
+
+        status.Conditions = _conditions;
+        status.Events = Events.Snapshot();
+        return status;
+    }
+
+    private ReconcileOutcome Publish(RedisStatus status, TimeSpan requeue)
+    {
+        LastStatus = status;
+        return new ReconcileOutcome(status, requeue);
+    }
+
+    private void Record(string type, string reason, string message)
+    {
+        Events.Add(type, reason, message);
+        if (type == "Warning")
+        {
+            LogWarningEvent(_logger, reason, message);
+        }
+        else
+        {
+            LogEvent(_logger, reason, message);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _admin.DisposeAsync().ConfigureAwait(false);
+        _gate.Dispose();
+    }
+}

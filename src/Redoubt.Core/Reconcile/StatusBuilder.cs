@@ -1,0 +1,106 @@
+using System.Globalization;
+using Redoubt.Core.Healing;
+using Redoubt.Core.Observation;
+using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
+using Redoubt.Model;
+
+namespace Redoubt.Core.Reconcile;
+
+/// <summary>Turns an observation and the healer's verdict into the status users read. Pure.</summary>
+public static class StatusBuilder
+{
+    public static bool IsReady(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation? master) =>
+        master is not null
+        && observation.Nodes.Count == plan.RedisNodes.Count
+        && observation.Sentinels.Count == plan.Sentinels.Count
+        && observation.Nodes.Where(n => n != master).All(n => InSync(n, master))
+        && observation.Sentinels.All(s => Monitoring(plan, s, master));
+
+    public static bool InSync(RedisNodeObservation replica, RedisNodeObservation master) =>
+        replica.IsReplica && replica.MasterAddress == master.Address && replica.MasterLinkUp && !replica.SyncInProgress
+        && master.Replicas.Any(r => r.Address == replica.Address && r.State == "online");
+
+    public static bool Monitoring(ResourcePlan plan, SentinelObservation sentinel, RedisNodeObservation master) =>
+        sentinel.Reachable
+        && sentinel.Master is { } m
+        && m.Address == master.Address
+        && !m.SubjectivelyDown
+        && m.OtherSentinels == plan.Sentinels.Count - 1
+        && m.Replicas >= plan.RedisNodes.Count - 1
+        // A Sentinel with the wrong auth-pass gets no valid PING reply: its last good reply grows old.
+        && m.Settings.TryGetValue("last-ok-ping-reply", out var lastOk)
+        && long.TryParse(lastOk, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
+        && ms < plan.Spec.Sentinel.DownAfterMilliseconds;
+
+    public static string Phase(bool ready, RedisNodeObservation? master, bool failingOver, bool everReady) =>
+        ready ? Phases.Ready
+        : failingOver ? Phases.FailingOver
+        : everReady ? Phases.Degraded
+        : Phases.Provisioning;
+
+    public static List<NodeStatus> Nodes(ClusterObservation observation, RedisNodeObservation? master) =>
+        [.. observation.Nodes.Select(n => new NodeStatus
+        {
+            Name = n.Name,
+            Zone = n.Zone,
+            Address = n.Address ?? "",
+            Pid = n.Pid,
+            Role = !n.Reachable ? (n.Lifecycle == NodeLifecycle.Running ? "unreachable" : n.Lifecycle.ToString().ToLowerInvariant())
+                : n.IsMaster ? "master"
+                : n.IsParked ? "parked"
+                : "replica",
+            ReplicationOffset = n.Offset,
+            LagBytes = master is not null && n.IsReplica && n.MasterAddress == master.Address ? Math.Max(0, master.Offset - n.Offset) : null,
+            Health = !n.Reachable ? $"down: {n.Error}"
+                : n.Loading ? "loading"
+                : n.IsMaster ? "ok"
+                : master is not null && InSync(n, master) ? "ok"
+                : n.SyncInProgress ? "syncing"
+                : n.IsParked ? "waiting for a master"
+                : "not in sync",
+        })];
+
+    public static List<SentinelStatus> Sentinels(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation? master) =>
+        [.. observation.Sentinels.Select(s => new SentinelStatus
+        {
+            Name = s.Name,
+            Zone = s.Zone,
+            Address = s.Address ?? "",
+            Pid = s.Pid,
+            MonitoredMaster = s.Master?.Address,
+            Health = !s.Reachable ? $"down: {s.Error}"
+                : master is not null && Monitoring(plan, s, master) ? "ok"
+                : s.Master is null ? "not monitoring"
+                : $"flags {s.Master.Flags}, knows {s.Master.OtherSentinels} other sentinel(s) and {s.Master.Replicas} replica(s)",
+        })];
+
+    public static List<StatusCondition> Conditions(ResourcePlan plan, ClusterObservation observation, HealDecision decision, bool ready, IReadOnlyList<StatusCondition> previous, DateTimeOffset now)
+    {
+        var master = decision.Master;
+        var replicasWanted = plan.RedisNodes.Count - 1;
+        var inSync = master is null ? 0 : observation.Nodes.Count(n => n != master && InSync(n, master));
+        var monitoring = master is null ? 0 : observation.Sentinels.Count(s => Monitoring(plan, s, master));
+        return
+        [
+            Condition(previous, now, "Ready", ready, ready ? "AllHealthy" : "NotReady", ready ? "master, replicas and Sentinels are healthy" : decision.Waiting ?? "converging"),
+            Condition(previous, now, "MasterAvailable", master is not null, master is not null ? "MasterElected" : "NoMaster", master is not null ? $"{master.Name} at {master.Address} accepts writes" : decision.Waiting ?? "no node is master"),
+            Condition(previous, now, "ReplicasInSync", inSync == replicasWanted, inSync == replicasWanted ? "InSync" : "Syncing", $"{inSync} of {replicasWanted} replica(s) linked and in sync"),
+            Condition(previous, now, "SentinelsMonitoring", monitoring == plan.Sentinels.Count, monitoring == plan.Sentinels.Count ? "Monitoring" : "NotMonitoring", $"{monitoring} of {plan.Sentinels.Count} Sentinel(s) monitor the master and know each other"),
+        ];
+    }
+
+    private static StatusCondition Condition(IReadOnlyList<StatusCondition> previous, DateTimeOffset now, string type, bool ok, string reason, string message)
+    {
+        var status = ok ? "True" : "False";
+        var before = previous.FirstOrDefault(c => c.Type == type);
+        return new StatusCondition
+        {
+            Type = type,
+            Status = status,
+            Reason = reason,
+            Message = message,
+            LastTransitionTime = before is not null && before.Status == status ? before.LastTransitionTime : now,
+        };
+    }
+}
