@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Redoubt.Platforms.Local;
+
+public sealed partial class LocalControlPlane
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: resumed from the home folder")]
+    private static partial void LogResumed(ILogger logger, string resource);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{File} cannot be read and is left alone: {Error}")]
+    private static partial void LogUnreadable(ILogger logger, string file, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: {Change} (generation {Generation})")]
+    private static partial void LogApplied(ILogger logger, string resource, string change, long generation);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: deleted (data kept: {KeepData})")]
+    private static partial void LogDeleted(ILogger logger, string resource, bool keepData);
+}

@@ -1,0 +1,265 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Redoubt.Core;
+using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
+
+namespace Redoubt.Platforms.Local;
+
+/// <summary>
+/// The local platform: real redis-server and redis-sentinel processes under the home folder, one loopback address
+/// per zone, ports allocated once. It creates, adopts, restarts and removes processes; roles are the healer's business.
+/// </summary>
+public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
+{
+    private const string PasswordAlphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
+
+    private readonly LocalOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly PortAllocator _ports;
+    private readonly ConcurrentDictionary<(string Resource, string Node), NodeProcess> _processes = new();
+    private readonly ConcurrentDictionary<(string Resource, string Node), RestartBackoff> _backoff = new();
+    private readonly Channel<NodeEvent> _events = Channel.CreateUnbounded<NodeEvent>();
+
+    public LocalPlatform(LocalOptions options, ILogger logger, TimeProvider time)
+    {
+        _options = options;
+        _logger = logger;
+        _time = time;
+        _ports = new PortAllocator(options.Home);
+    }
+
+    /// <summary>Exits the platform saw and did not cause: the reconciler's fast path starts here.</summary>
+    public ChannelReader<NodeEvent> Events => _events.Reader;
+
+    internal ResourceFolder Folder(string @namespace, string name) => new(_options.Home, @namespace, name);
+
+    private ResourceFolder Folder(ResourcePlan plan) => Folder(plan.Namespace, plan.Name);
+
+    public string ZoneAddress(ResourcePlan plan, string zone)
+    {
+        var index = plan.Spec.Zones.ToList().IndexOf(zone);
+        return $"{_options.ZoneNetwork}.0.{index + 1}";
+    }
+
+    public Task<string?> EnsurePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken)
+    {
+        if (!plan.Spec.AuthEnabled)
+        {
+            return Task.FromResult<string?>(null);
+        }
+
+        var folder = Folder(plan);
+        if (AtomicFile.ReadOrNull(folder.SecretFile)?.Trim() is { Length: > 0 } existing)
+        {
+            return Task.FromResult<string?>(existing);
+        }
+
+        Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);
+        var password = RandomNumberGenerator.GetString(PasswordAlphabet, 32);
+        AtomicFile.Write(folder.SecretFile, password + "\n");
+        return Task.FromResult<string?>(password);
+    }
+
+    public async Task<IReadOnlyList<NodeState>> EnsureAsync(ResourcePlan plan, CancellationToken cancellationToken)
+    {
+        var folder = Folder(plan);
+        Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);
+        var password = await EnsurePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
+        var uid = Uid(folder);
+        var states = new List<NodeState>();
+        foreach (var node in plan.RedisNodes.Concat(plan.Sentinels))
+        {
+            states.Add(EnsureNode(plan, folder, node, password, uid));
+        }
+
+        await RemoveSurplusAsync(plan, folder).ConfigureAwait(false);
+        return states;
+    }
+
+    public Task<IReadOnlyList<NodeState>> CheckAsync(ResourcePlan plan, CancellationToken cancellationToken)
+    {
+        var folder = Folder(plan);
+        var ports = PortAllocator.Load(folder);
+        IReadOnlyList<NodeState> states = [.. plan.RedisNodes.Concat(plan.Sentinels).Select(node =>
+        {
+            var address = ports.GetValueOrDefault(node.Name);
+            var process = Running(plan.Key, folder, node);
+            var (host, port) = address is null ? ((string?)null, 0) : Endpoints.Parse(address);
+            return new NodeState(node.Kind, node.Name, node.Zone, process is null ? NodeLifecycle.Exited : NodeLifecycle.Running, host, port, process?.Pid, process?.Since);
+        })];
+        return Task.FromResult(states);
+    }
+
+    public async Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken)
+    {
+        if (_processes.TryRemove((plan.Key, nodeName), out var process))
+        {
+            await process.StopAsync(StopGrace).ConfigureAwait(false);
+            process.Dispose();
+        }
+
+        await EnsureAsync(plan, cancellationToken).ConfigureAwait(false);
+    }
+
+    private NodeState EnsureNode(ResourcePlan plan, ResourceFolder folder, PlannedNode node, string? password, string uid)
+    {
+        var host = ZoneAddress(plan, node.Zone);
+        var basePort = node.Kind == NodeKind.Redis ? _options.PortBase : _options.SentinelPortBase;
+        var address = _ports.AddressOf(folder, node.Name, host, basePort);
+        var (_, port) = Endpoints.Parse(address);
+        folder.EnsureNodeDirectories(node.Name);
+        if (Running(plan.Key, folder, node) is { } running)
+        {
+            return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Running, host, port, running.Pid, running.Since);
+        }
+
+        if (_backoff.TryGetValue((plan.Key, node.Name), out var backoff) && backoff.NotBefore > _time.GetUtcNow())
+        {
+            return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Exited, host, port);
+        }
+
+        if (!PortAllocator.CanBind(host, port))
+        {
+            throw new RedoubtException($"{address}, the address of {plan.Key} {node.Name}, is in use by another program; stop it, or delete the resource to move it to free ports");
+        }
+
+        var config = folder.ConfigFile(node.Name);
+        AtomicFile.Write(config, Render(plan, folder, node, host, port, password, uid));
+        var binary = node.Kind == NodeKind.Redis ? _options.RedisServer : _options.RedisSentinel;
+        var started = NodeProcess.Start(binary, config, folder.OutputFile(node.Name), folder.PidFile(node.Name), node.Name, node.Kind, (p, detail) => OnExit(plan.Key, p, detail));
+        _processes[(plan.Key, node.Name)] = started;
+        LogStarted(_logger, plan.Key, node.Name, address, started.Pid);
+        _events.Writer.TryWrite(new NodeEvent(plan.Key, node.Kind, node.Name, NodeEventKind.Started, _time.GetUtcNow()));
+        return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Starting, host, port, started.Pid, started.Since);
+    }
+
+    private static string Render(ResourcePlan plan, ResourceFolder folder, PlannedNode node, string host, int port, string? password, string uid)
+    {
+        IReadOnlyList<string> bind = plan.Spec.External ? ["*", "-::*"] : [host];
+        return node.Kind == NodeKind.Redis
+            ? RedisConfigRenderer.RenderRedis(new RedisNodeConfig
+            {
+                Plan = plan,
+                Node = node,
+                Bind = bind,
+                Port = port,
+                AnnounceHost = host,
+                DataDirectory = folder.DataDirectory(node.Name),
+                LogFile = folder.LogFile(node.Name),
+                Password = password,
+                ParkHost = host,
+                ParkPort = port,
+            })
+            : RedisConfigRenderer.RenderSentinel(new SentinelNodeConfig
+            {
+                Plan = plan,
+                Node = node,
+                Bind = bind,
+                Port = port,
+                AnnounceHost = host,
+                Directory = folder.DataDirectory(node.Name),
+                LogFile = folder.LogFile(node.Name),
+                Password = password,
+                MyId = RedisConfigRenderer.SentinelId(plan.Key, uid, node.Name),
+            });
+    }
+
+    private NodeProcess? Running(string resource, ResourceFolder folder, PlannedNode node)
+    {
+        if (_processes.TryGetValue((resource, node.Name), out var process))
+        {
+            if (!process.HasExited)
+            {
+                return process;
+            }
+
+            _processes.TryRemove((resource, node.Name), out _);
+            process.Dispose();
+        }
+
+        if (NodeProcess.Adopt(folder.PidFile(node.Name), node.Name, node.Kind, (p, detail) => OnExit(resource, p, detail)) is { } adopted)
+        {
+            _processes[(resource, node.Name)] = adopted;
+            LogAdopted(_logger, resource, node.Name, adopted.Pid);
+            return adopted;
+        }
+
+        return null;
+    }
+
+    private void OnExit(string resource, NodeProcess process, string detail)
+    {
+        var now = _time.GetUtcNow();
+        _backoff.GetOrAdd((resource, process.Node), _ => new RestartBackoff()).Exited(process.Since, now);
+        LogExited(_logger, resource, process.Node, process.Pid, detail);
+        _events.Writer.TryWrite(new NodeEvent(resource, process.Kind, process.Node, NodeEventKind.Exited, now, detail));
+    }
+
+    private async Task RemoveSurplusAsync(ResourcePlan plan, ResourceFolder folder)
+    {
+        var wanted = plan.RedisNodes.Concat(plan.Sentinels).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var node in folder.ExistingNodes().Where(n => !wanted.Contains(n)).ToList())
+        {
+            await StopNodeAsync(plan.Key, folder, node).ConfigureAwait(false);
+            Directory.Delete(folder.NodeDirectory(node), recursive: true);
+            PortAllocator.Release(folder, node);
+            LogRemoved(_logger, plan.Key, node);
+        }
+    }
+
+    private async Task StopNodeAsync(string resource, ResourceFolder folder, string node)
+    {
+        var kind = node.StartsWith("sentinel", StringComparison.Ordinal) ? NodeKind.Sentinel : NodeKind.Redis;
+        var process = _processes.TryRemove((resource, node), out var known) ? known : NodeProcess.Adopt(folder.PidFile(node), node, kind, (_, _) => { });
+        if (process is not null)
+        {
+            await process.StopAsync(StopGrace).ConfigureAwait(false);
+            process.Dispose();
+        }
+    }
+
+    /// <summary>Stops every node of a resource (Sentinels first, so none fails over a master that is only being stopped).</summary>
+    public async Task StopResourceAsync(string @namespace, string name)
+    {
+        var folder = Folder(@namespace, name);
+        var key = $"{@namespace}/{name}";
+        var nodes = folder.ExistingNodes().ToList();
+        await Task.WhenAll(nodes.Where(n => n.StartsWith("sentinel", StringComparison.Ordinal)).Select(n => StopNodeAsync(key, folder, n))).ConfigureAwait(false);
+        await Task.WhenAll(nodes.Where(n => n.StartsWith("redis", StringComparison.Ordinal)).Select(n => StopNodeAsync(key, folder, n))).ConfigureAwait(false);
+    }
+
+    /// <summary>Leaves the processes running and stops watching them (a later control plane adopts them).</summary>
+    public void DetachAll()
+    {
+        foreach (var process in _processes.Values)
+        {
+            process.Detach();
+        }
+
+        _processes.Clear();
+    }
+
+    private static string Uid(ResourceFolder folder)
+    {
+        if (AtomicFile.ReadOrNull(folder.UidFile)?.Trim() is { Length: > 0 } uid)
+        {
+            return uid;
+        }
+
+        var created = Guid.NewGuid().ToString();
+        AtomicFile.Write(folder.UidFile, created + "\n");
+        return created;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        DetachAll();
+        _events.Writer.TryComplete();
+        return ValueTask.CompletedTask;
+    }
+}

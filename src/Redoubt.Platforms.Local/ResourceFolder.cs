@@ -1,0 +1,33 @@
+namespace Redoubt.Platforms.Local;
+
+/// <summary>The layout of one resource's folder under the home: spec, status, secret, ports, and one folder per node.</summary>
+internal sealed class ResourceFolder(string home, string @namespace, string name)
+{
+    public const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    public string Root { get; } = Path.Combine(home, "resources", @namespace, name);
+    public string ResourceFile => Path.Combine(Root, "resource.json");
+    public string StatusFile => Path.Combine(Root, "status.json");
+    public string SecretFile => Path.Combine(Root, "password");
+    public string PortsFile => Path.Combine(Root, "ports.json");
+    public string UidFile => Path.Combine(Root, "uid");
+
+    public string NodeDirectory(string node) => Path.Combine(Root, node);
+    public string DataDirectory(string node) => Path.Combine(Root, node, "data");
+    public string ConfigFile(string node) => Path.Combine(Root, node, node.StartsWith("sentinel", StringComparison.Ordinal) ? "sentinel.conf" : "redis.conf");
+    public string LogFile(string node) => Path.Combine(Root, node, node.StartsWith("sentinel", StringComparison.Ordinal) ? "sentinel.log" : "redis.log");
+    public string OutputFile(string node) => Path.Combine(Root, node, "output.log");
+    public string PidFile(string node) => Path.Combine(Root, node, "pid");
+
+    public void EnsureNodeDirectories(string node)
+    {
+        Directory.CreateDirectory(Root, PrivateDirectory);
+        Directory.CreateDirectory(NodeDirectory(node), PrivateDirectory);
+        Directory.CreateDirectory(DataDirectory(node), PrivateDirectory);
+    }
+
+    public IEnumerable<string> ExistingNodes() =>
+        Directory.Exists(Root)
+            ? Directory.EnumerateDirectories(Root).Select(Path.GetFileName).OfType<string>().Where(n => n.StartsWith("redis-", StringComparison.Ordinal) || n.StartsWith("sentinel-", StringComparison.Ordinal))
+            : [];
+}
