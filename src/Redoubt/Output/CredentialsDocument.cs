@@ -1,0 +1,28 @@
+using Redoubt.Core.ControlPlane;
+
+namespace Redoubt.Output;
+
+/// <summary>
+/// `credentials -o json`: everything a program needs to connect, password included, since that is what the caller
+/// asked for; the connection string carries it too so it can be used as is.
+/// </summary>
+public sealed record CredentialsDocument(
+    string Namespace,
+    string Name,
+    string MasterName,
+    IReadOnlyList<string> Sentinels,
+    string? Master,
+    bool AuthEnabled,
+    string? Password,
+    string ConnectionString)
+{
+    public static CredentialsDocument From(Credentials credentials) => new(
+        credentials.Namespace,
+        credentials.Name,
+        credentials.MasterName,
+        credentials.Sentinels,
+        credentials.Master,
+        credentials.AuthEnabled,
+        credentials.AuthEnabled ? credentials.Password : null,
+        credentials.StackExchangeConnectionString(includePassword: true));
+}

@@ -1,0 +1,17 @@
+using Redoubt.Model;
+
+namespace Redoubt.Output;
+
+public static class NodeHealth
+{
+    public const string Healthy = "healthy";
+
+    public static bool IsHealthy(string health) => string.Equals(health, Healthy, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"2/3": healthy data nodes over desired, the way kubectl shows ready pods.</summary>
+    public static string ReadyNodes(RedisResource resource) =>
+        $"{resource.Status?.Nodes.Count(node => IsHealthy(node.Health)) ?? 0}/{SpecDefaults.Resolve(resource.Spec).Replicas}";
+
+    public static string ReadySentinels(RedisResource resource) =>
+        $"{resource.Status?.SentinelNodes.Count(sentinel => IsHealthy(sentinel.Health)) ?? 0}/{SpecDefaults.Resolve(resource.Spec).Sentinel.Replicas}";
+}

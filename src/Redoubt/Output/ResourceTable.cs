@@ -1,0 +1,25 @@
+using Redoubt.Model;
+
+namespace Redoubt.Output;
+
+/// <summary>The table `redoubt get` prints.</summary>
+public static class ResourceTable
+{
+    public static TextTable Build(IEnumerable<RedisResource> resources) => new(
+        ["NAME", "NAMESPACE", "READY", "PHASE", "MASTER", "SENTINELS", "LAST FAILOVER"],
+        [.. resources
+            .OrderBy(resource => resource.Metadata.Namespace, StringComparer.Ordinal)
+            .ThenBy(resource => resource.Metadata.Name, StringComparer.Ordinal)
+            .Select(Row)]);
+
+    private static IReadOnlyList<string> Row(RedisResource resource) =>
+    [
+        resource.Metadata.Name,
+        resource.Metadata.Namespace,
+        NodeHealth.ReadyNodes(resource),
+        resource.Status?.Phase ?? Phases.Pending,
+        resource.Status?.Master ?? "-",
+        NodeHealth.ReadySentinels(resource),
+        resource.Status?.LastFailover is { } failover ? failover.Time.ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "-",
+    ];
+}
