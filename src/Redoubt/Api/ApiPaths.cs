@@ -1,0 +1,22 @@
+namespace Redoubt.Api;
+
+/// <summary>The routes of the local control-plane API, in one place for the server and the client.</summary>
+public static class ApiPaths
+{
+    public const string Apply = "/v1/apply";
+    public const string List = "/v1/redis";
+    public const string ResourceTemplate = "/v1/redis/{ns}/{name}";
+    public const string FailoverTemplate = ResourceTemplate + "/failover";
+    public const string CredentialsTemplate = ResourceTemplate + "/credentials";
+
+    public static string Resource(string @namespace, string name) =>
+        $"/v1/redis/{Uri.EscapeDataString(@namespace)}/{Uri.EscapeDataString(name)}";
+
+    public static string Delete(string @namespace, string name, bool keepData) =>
+        Resource(@namespace, name) + (keepData ? "?keepData=true" : "");
+
+    public static string Failover(string @namespace, string name, string? target) =>
+        Resource(@namespace, name) + "/failover" + (target is null ? "" : "?to=" + Uri.EscapeDataString(target));
+
+    public static string Credentials(string @namespace, string name) => Resource(@namespace, name) + "/credentials";
+}

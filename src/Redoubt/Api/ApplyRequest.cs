@@ -1,0 +1,4 @@
+namespace Redoubt.Api;
+
+/// <summary>The body of <c>POST /v1/apply</c>: the file's text as the command line read it, and its name for error messages.</summary>
+public sealed record ApplyRequest(string Yaml, string FileName);
