@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Text.Json;
+using Redoubt.Api;
+using Redoubt.Core;
+using Redoubt.Output;
+using Redoubt.Terminal;
+
+namespace Redoubt.Commands;
+
+public static class CredentialsCommand
+{
+    private static readonly JsonSerializerOptions Indented = new(ApiJson.Options) { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var name = CommonOptions.Name();
+        var @namespace = CommonOptions.Namespace();
+        var output = CommonOptions.Output("Output format; json includes the password", "text", "json");
+        var showPassword = new Option<bool>("--show-password") { Description = "Include the password in the text output" };
+        var passwordOnly = new Option<bool>("--password-only") { Description = "Print only the password, e.g. for REDISCLI_AUTH=$(...)" };
+        var command = new Command("credentials", "How to connect: Sentinels, master name, connection string and password")
+        {
+            name, @namespace, output, showPassword, passwordOnly,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var invocation = Invocation.From(parseResult);
+            var (resourceNamespace, resourceName) = (parseResult.GetRequiredValue(@namespace), parseResult.GetRequiredValue(name));
+            using var client = invocation.Connect();
+            var credentials = await client.GetCredentialsAsync(resourceNamespace, resourceName, cancellationToken)
+                ?? throw NotFound.Resource(resourceNamespace, resourceName, invocation);
+
+            if (parseResult.GetValue(passwordOnly))
+            {
+                if (!credentials.AuthEnabled || credentials.Password is null)
+                {
+                    throw new RedoubtException($"redis {resourceNamespace}/{resourceName} has no password: its spec sets authEnabled: false");
+                }
+                ConsoleText.WriteLine(credentials.Password);
+            }
+            else if (parseResult.GetRequiredValue(output) == "json")
+            {
+                ConsoleText.WriteLine(JsonSerializer.Serialize(CredentialsDocument.From(credentials), Indented));
+            }
+            else
+            {
+                ConsoleText.Write(ConnectionInfo.Render(credentials, parseResult.GetValue(showPassword), invocation.Redoubt));
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

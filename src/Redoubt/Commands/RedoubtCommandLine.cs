@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace Redoubt.Commands;
+
+public static class RedoubtCommandLine
+{
+    public static RootCommand Build() => new("Redoubt: a managed, self-healing Redis (one master, replicas, three Sentinels) declared in YAML")
+    {
+        CommonOptions.Home,
+        UpCommand.Create(),
+        ServeCommand.Create(),
+        ApplyCommand.Create(),
+        GetCommand.Create(),
+        DescribeCommand.Create(),
+        DeleteCommand.Create(),
+        FailoverCommand.Create(),
+        CredentialsCommand.Create(),
+        KubernetesCommands.CreateRender(),
+        KubernetesCommands.CreateOperator(),
+    };
+}
