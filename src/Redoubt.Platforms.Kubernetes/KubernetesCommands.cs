@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+using Redoubt.Model;
+using Redoubt.Platforms.Kubernetes.Manifests;
+using Redoubt.Platforms.Kubernetes.Operator;
+
+namespace Redoubt.Platforms.Kubernetes;
+
+/// <summary>The two commands the Kubernetes platform gives the command line: <c>redoubt render</c> and <c>redoubt operator</c>.</summary>
+public static class KubernetesCommands
+{
+    /// <summary>
+    /// Validates <paramref name="file"/> like every other command (all of it, before printing anything), then prints
+    /// the objects the operator would apply for each resource. Returns 0, or 1 with one line per error.
+    /// </summary>
+    public static Task<int> RenderAsync(string file, TextWriter output, TextWriter error, CancellationToken ct) =>
+        RenderAsync(file, new ManifestOptions(), output, error, ct);
+
+    public static async Task<int> RenderAsync(string file, ManifestOptions options, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        if (!File.Exists(file))
+        {
+            await error.WriteLineAsync($"{file}: no such file");
+            return 1;
+        }
+
+        var load = ResourceLoader.LoadFile(file);
+        if (load.Errors.Count > 0)
+        {
+            foreach (var problem in load.Errors)
+            {
+                await error.WriteLineAsync(problem.ToString());
+            }
+
+            return 1;
+        }
+
+        for (var i = 0; i < load.Resources.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (i > 0)
+            {
+                await output.WriteAsync("---\n");
+            }
+
+            await output.WriteAsync(ManifestWriter.ToYaml(load.Resources[i], options));
+        }
+
+        await output.FlushAsync(ct);
+        return 0;
+    }
+
+    /// <summary>Runs the operator until <paramref name="ct"/> fires (SIGTERM), then hands leadership over and returns 0.</summary>
+    public static async Task<int> RunOperatorAsync(OperatorOptions options, ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        await using var host = OperatorHost.Create(options, loggerFactory, TimeProvider.System);
+        await host.RunAsync(ct);
+        return 0;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Text;
+using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
+using Redoubt.Model;
+
+namespace Redoubt.Platforms.Kubernetes.Manifests;
+
+/// <summary>
+/// redis.conf and sentinel.conf for the ConfigMaps, from Core's one renderer. The password never reaches them:
+/// Redis includes a file from the auth Secret, and the Sentinel's init container appends the Secret's snippet to
+/// its writable copy. Nodes boot as replicas of themselves: the pod passes <c>--replicaof $(POD_IP)</c>.
+/// </summary>
+public static class ConfigFiles
+{
+    public const string ConfigDirectory = "/etc/redoubt";
+    public const string AuthDirectory = "/etc/redoubt/auth";
+    public const string RedisConfigKey = "redis.conf";
+    public const string SentinelConfigKey = "sentinel.conf";
+    public const string RedisAuthKey = "redis-auth.conf";
+    public const string SentinelAuthKey = "sentinel-auth.conf";
+    public const string PasswordKey = "password";
+    public const string DataDirectory = "/data";
+    public const string SentinelDirectory = "/sentinel";
+
+    public static string RedisConfigPath => $"{ConfigDirectory}/{RedisConfigKey}";
+    public static string SentinelConfigPath => $"{ConfigDirectory}/{SentinelConfigKey}";
+    public static string SentinelWritablePath => $"{SentinelDirectory}/{SentinelConfigKey}";
+
+    /// <summary>Every interface, IPv4 and (where the pod has it) IPv6: pods are reached by their pod IP.</summary>
+    private static readonly string[] BindAll = ["*", "-::*"];
+
+    public static string RenderRedis(ResourcePlan plan, ObjectNames names, string zones) =>
+        RedisConfigRenderer.RenderRedis(new RedisNodeConfig
+        {
+            Plan = plan,
+            // One file serves every pod of the StatefulSet; which pod lands in which zone is the scheduler's choice.
+            Node = new PlannedNode(NodeKind.Redis, names.RedisStatefulSet, 0, zones),
+            Bind = BindAll,
+            Port = Ports.Redis,
+            DataDirectory = DataDirectory,
+            LogFile = null,
+            Password = null,
+            ParkHost = null,
+            ParkPort = null,
+            Includes = plan.Spec.AuthEnabled ? [$"{AuthDirectory}/{RedisAuthKey}"] : [],
+        });
+
+    public static string RenderSentinel(ResourcePlan plan, ObjectNames names, string zones, string? uid) =>
+        RedisConfigRenderer.RenderSentinel(new SentinelNodeConfig
+        {
+            Plan = plan,
+            Node = new PlannedNode(NodeKind.Sentinel, names.SentinelDeployment, 0, zones),
+            Bind = BindAll,
+            Port = Ports.Sentinel,
+            Directory = SentinelDirectory,
+            LogFile = null,
+            Password = null,
+            // The healer points the Sentinels at the master it finds; no master is known when the file is written.
+            Master = null,
+            // Replaced at boot: the pods of a Deployment share this file, and Sentinels with one id ignore each other.
+            MyId = RedisConfigRenderer.SentinelId(plan.Key, uid ?? "", names.SentinelDeployment),
+        });
+
+    /// <summary>The include file of every Redis pod: clients, replicas and the healer all use the one password.</summary>
+    public static string RedisAuthSnippet(string password) =>
+        $"requirepass {Quote(password)}\nmasterauth {Quote(password)}\n";
+
+    public static string SentinelAuthSnippet(string password) => $"requirepass {Quote(password)}\n";
+
+    public static string Hash(params string[] parts)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\0', parts)));
+        return Convert.ToHexStringLower(bytes)[..16];
+    }
+
+    public static string ZonesOf(RedisResource resource) =>
+        resource.Spec.Zones is { Count: > 0 } zones ? string.Join(",", zones) : "any";
+
+    /// <summary>
+    /// The same quoting rules as Core's config writer (which is internal): always quoted here, since a password is
+    /// never a directive, and a line break is refused so a Secret edited by hand cannot add one.
+    /// </summary>
+    internal static string Quote(string value)
+    {
+        if (value.AsSpan().IndexOfAny('\n', '\r', '\0') >= 0)
+        {
+            throw new ArgumentException("the password in the auth Secret contains a line break or NUL; set a password without one", nameof(value));
+        }
+
+        return "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    }
+}

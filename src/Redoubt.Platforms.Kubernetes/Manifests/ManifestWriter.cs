@@ -1,0 +1,38 @@
+using System.Text;
+using k8s;
+using Redoubt.Core.Planning;
+using Redoubt.Model;
+
+namespace Redoubt.Platforms.Kubernetes.Manifests;
+
+/// <summary>Writes a resource's desired objects as multi-document YAML, the way <c>helm template</c> does.</summary>
+public static class ManifestWriter
+{
+    public static string ToYaml(RedisResource resource, ManifestOptions options)
+    {
+        var plan = Planner.Plan(resource);
+        var desired = ManifestGenerator.Generate(resource, plan, options);
+        var text = new StringBuilder();
+        text.Append("# Redis ").Append(resource.Key).Append(": objects the Redoubt operator keeps in place.\n");
+        if (desired.AuthSecret is { } secret)
+        {
+            text.Append("---\n")
+                .Append("# The operator fills this Secret once with a random 32-character password (key \"password\") and the\n")
+                .Append("# config snippets derived from it, and never overwrites a password that is already there.\n")
+                .Append(Document(secret));
+        }
+
+        foreach (var item in desired.Applied)
+        {
+            text.Append("---\n").Append(Document(item));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Document(object item)
+    {
+        var yaml = KubernetesYaml.Serialize(item).ReplaceLineEndings("\n");
+        return yaml.EndsWith('\n') ? yaml : yaml + "\n";
+    }
+}

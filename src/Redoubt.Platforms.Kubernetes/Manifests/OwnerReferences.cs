@@ -1,0 +1,24 @@
+using k8s.Models;
+using Redoubt.Model;
+
+namespace Redoubt.Platforms.Kubernetes.Manifests;
+
+public static class OwnerReferences
+{
+    /// <summary>
+    /// The controller reference that lets the garbage collector remove what a resource owns. Null for a resource
+    /// read from a file (render): without the uid the API server would reject the reference.
+    /// </summary>
+    public static V1OwnerReference? For(RedisResource resource) =>
+        string.IsNullOrEmpty(resource.Metadata.Uid)
+            ? null
+            : new V1OwnerReference
+            {
+                ApiVersion = RedisResource.ApiVersionValue,
+                Kind = RedisResource.KindValue,
+                Name = resource.Metadata.Name,
+                Uid = resource.Metadata.Uid,
+                Controller = true,
+                BlockOwnerDeletion = true,
+            };
+}

@@ -1,0 +1,163 @@
+using k8s.Models;
+using Redoubt.Core.Planning;
+using Redoubt.Model;
+
+namespace Redoubt.Platforms.Kubernetes.Manifests;
+
+/// <summary>
+/// The Redis data nodes. Pods boot as replicas of themselves (<c>--replicaof $(POD_IP) 6379</c>, expanded by the
+/// kubelet, no shell) so none comes up as a master on its own; the healer, through the Sentinels, decides. Updates
+/// are OnDelete: the healer restarts one pod at a time, replicas first, so a template change never takes the master
+/// down by surprise.
+/// </summary>
+public static class RedisStatefulSet
+{
+    public const string ContainerName = "redis";
+    public const string ExporterContainerName = "redis-exporter";
+    public const string DataVolume = "redisfailover-persistent-data";
+
+    public static V1StatefulSet Build(RedisResource resource, ResourcePlan plan, ObjectNames names, ManifestOptions options, bool exporter, string configHash)
+    {
+        var spec = plan.Spec;
+        var selector = Labels.Selector(names, Labels.ComponentRedis);
+        var volumes = new List<V1Volume>
+        {
+            new() { Name = "config", ConfigMap = new V1ConfigMapVolumeSource { Name = names.RedisConfigMap } },
+            new() { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() },
+        };
+        var mounts = new List<V1VolumeMount>
+        {
+            new() { Name = "config", MountPath = ConfigFiles.ConfigDirectory, ReadOnlyProperty = true },
+            new() { Name = DataVolume, MountPath = ConfigFiles.DataDirectory },
+            new() { Name = "tmp", MountPath = "/tmp" },
+        };
+        if (spec.AuthEnabled)
+        {
+            volumes.Add(AuthVolume(names, ConfigFiles.RedisAuthKey));
+            mounts.Add(new V1VolumeMount { Name = "auth", MountPath = ConfigFiles.AuthDirectory, ReadOnlyProperty = true });
+        }
+
+        if (spec.SizeBytes is null)
+        {
+            // size "" is a pure cache: no claim, the data directory lives and dies with the pod.
+            volumes.Add(new V1Volume { Name = DataVolume, EmptyDir = new V1EmptyDirVolumeSource() });
+        }
+
+        var containers = new List<V1Container> { RedisContainer(plan, options, mounts) };
+        if (exporter)
+        {
+            containers.Add(ExporterContainer(names, options, spec.AuthEnabled));
+        }
+
+        return new V1StatefulSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "StatefulSet",
+            Metadata = ObjectMetadata.Create(names.RedisStatefulSet, resource.Metadata.Namespace, Labels.ForComponent(names, Labels.ComponentRedis), OwnerReferences.For(resource)),
+            Spec = new V1StatefulSetSpec
+            {
+                ServiceName = names.RedisHeadlessService,
+                Replicas = spec.Replicas,
+                PodManagementPolicy = "Parallel",
+                UpdateStrategy = new V1StatefulSetUpdateStrategy { Type = "OnDelete" },
+                Selector = new V1LabelSelector { MatchLabels = selector },
+                PersistentVolumeClaimRetentionPolicy = new V1StatefulSetPersistentVolumeClaimRetentionPolicy
+                {
+                    // Deleting the resource deletes its data, as on the reference platform; scaling down keeps it.
+                    WhenDeleted = "Delete",
+                    WhenScaled = "Retain",
+                },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta
+                    {
+                        Labels = Labels.ForComponent(names, Labels.ComponentRedis),
+                        Annotations = new Dictionary<string, string> { [Annotations.ConfigHash] = configHash },
+                    },
+                    Spec = new V1PodSpec
+                    {
+                        SecurityContext = PodSecurity.Pod(),
+                        AutomountServiceAccountToken = false,
+                        EnableServiceLinks = false,
+                        TerminationGracePeriodSeconds = 30,
+                        Affinity = Placement.Affinity(resource),
+                        TopologySpreadConstraints = Placement.SpreadConstraints(resource, selector),
+                        Containers = containers,
+                        Volumes = volumes,
+                    },
+                },
+                VolumeClaimTemplates = spec.SizeBytes is null ? null : [ClaimTemplate(names, spec)],
+            },
+        };
+    }
+
+    private static V1Container RedisContainer(ResourcePlan plan, ManifestOptions options, List<V1VolumeMount> mounts) => new()
+    {
+        Name = ContainerName,
+        Image = options.ImageFor(plan.Spec.Version),
+        Command = ["redis-server"],
+        Args = [ConfigFiles.RedisConfigPath, "--replicaof", "$(POD_IP)", Ports.Redis.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        Env = [new V1EnvVar { Name = "POD_IP", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } }],
+        Ports = [new V1ContainerPort { Name = Ports.RedisName, ContainerPort = Ports.Redis, Protocol = "TCP" }],
+        // A TCP check needs no password on a command line; whether the node holds data is the healer's question.
+        ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = Ports.RedisName }, PeriodSeconds = 5, TimeoutSeconds = 2 },
+        LivenessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = Ports.RedisName }, InitialDelaySeconds = 30, PeriodSeconds = 10, TimeoutSeconds = 5, FailureThreshold = 6 },
+        Resources = ContainerResources.For(plan.Spec.Resources),
+        SecurityContext = PodSecurity.Container(),
+        VolumeMounts = mounts,
+    };
+
+    private static V1Container ExporterContainer(ObjectNames names, ManifestOptions options, bool auth)
+    {
+        var env = new List<V1EnvVar>
+        {
+            new() { Name = "REDIS_ADDR", Value = $"redis://localhost:{Ports.Redis}" },
+            new() { Name = "REDIS_EXPORTER_LOG_FORMAT", Value = "txt" },
+        };
+        if (auth)
+        {
+            // A reference to the Secret, never the value.
+            env.Add(new V1EnvVar
+            {
+                Name = "REDIS_PASSWORD",
+                ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = names.AuthSecret, Key = ConfigFiles.PasswordKey } },
+            });
+        }
+
+        return new V1Container
+        {
+            Name = ExporterContainerName,
+            Image = options.ExporterImage,
+            Env = env,
+            Ports = [new V1ContainerPort { Name = Ports.ExporterName, ContainerPort = Ports.Exporter, Protocol = "TCP" }],
+            Resources = ContainerResources.Fixed("25m", "50m", "50Mi", "100Mi"),
+            SecurityContext = PodSecurity.Container(),
+        };
+    }
+
+    private static V1PersistentVolumeClaim ClaimTemplate(ObjectNames names, EffectiveSpec spec) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = DataVolume, Labels = Labels.Common(names) },
+        Spec = new V1PersistentVolumeClaimSpec
+        {
+            AccessModes = ["ReadWriteOnce"],
+            StorageClassName = string.IsNullOrEmpty(spec.StorageClass) ? null : spec.StorageClass,
+            Resources = new V1VolumeResourceRequirements
+            {
+                Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(spec.Size) },
+            },
+        },
+    };
+
+    internal static V1Volume AuthVolume(ObjectNames names, string key) => new()
+    {
+        Name = "auth",
+        Secret = new V1SecretVolumeSource
+        {
+            SecretName = names.AuthSecret,
+            Items = [new V1KeyToPath { Key = key, Path = key }],
+            // Readable by the redis group (fsGroup) only.
+            DefaultMode = 288,
+        },
+    };
+}

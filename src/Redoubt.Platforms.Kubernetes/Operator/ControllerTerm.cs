@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Redoubt.Platforms.Kubernetes.Platform;
+
+namespace Redoubt.Platforms.Kubernetes.Operator;
+
+/// <summary>
+/// The controller for one leadership term: watches on Redis objects, their pods, StatefulSets and Deployments feed
+/// resource keys into the work queue; workers run one pass per key at a time. When the term ends (shutdown or a
+/// lost Lease), no new pass starts, passes in flight get <see cref="OperatorOptions.ShutdownGrace"/> to finish,
+/// then everything stops. Nothing survives the term: the next one starts from what the API server says.
+/// </summary>
+public sealed partial class ControllerTerm
+{
+    private readonly IKubernetes _client;
+    private readonly OperatorOptions _options;
+    private readonly IResourceReconcilerFactory _reconcilers;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<Task, byte> _nodeEventTasks = new();
+
+    public ControllerTerm(IKubernetes client, OperatorOptions options, IResourceReconcilerFactory reconcilers, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        _client = client;
+        _options = options;
+        _reconcilers = reconcilers;
+        _loggerFactory = loggerFactory;
+        _time = time;
+        _logger = loggerFactory.CreateLogger<ControllerTerm>();
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var queue = new WorkQueue(_time, _options.Backoff);
+        var api = new RedisApi(_client);
+        var registry = new ResourceRegistry();
+        var platform = new KubernetesPlatform(_client, registry, _options.Manifests, _options.ReapplyPeriod, _time, _loggerFactory.CreateLogger<KubernetesPlatform>());
+        var events = new EventRecorder(_client, _options.Identity, _time, _loggerFactory.CreateLogger<EventRecorder>());
+
+        ObjectWatch<V1Pod>? pods = null;
+        IReadOnlyCollection<V1Pod> PodsOf(string ns, string name) =>
+            [.. (pods?.Items ?? []).Where(p => p.Metadata.NamespaceProperty == ns && PodChanges.ResourceOf(p) == name)];
+
+        await using var controller = new RedisController(api, platform, registry, _reconcilers, events, new RoleLabels(_client), PodsOf, _options,
+            _loggerFactory.CreateLogger<RedisController>(), _time);
+        using var stopWatches = CancellationTokenSource.CreateLinkedTokenSource(ct);
+
+        var (listRedis, watchRedis) = WatchSources.Redises(api, _options.WatchNamespace);
+        var redises = new ObjectWatch<RedisObject>("Redis", listRedis, watchRedis, (type, previous, current) =>
+        {
+            if (RedisChanges.Matters(type, previous, current))
+            {
+                controller.Invalidate(current.Key);
+                queue.Add(current.Key);
+            }
+        }, _loggerFactory.CreateLogger<ObjectWatch<RedisObject>>(), _time);
+
+        var (listPods, watchPods) = WatchSources.Pods(_client, _options.WatchNamespace);
+        pods = new ObjectWatch<V1Pod>("Pod", listPods, watchPods, (type, previous, current) =>
+        {
+            if (PodChanges.ResourceOf(current) is not { } name)
+            {
+                return;
+            }
+
+            var key = ResourceKey.Of(current.Metadata.NamespaceProperty, name);
+            if (PodChanges.NodeEventFor(type, previous, current, _time.GetUtcNow()) is { } nodeEvent)
+            {
+                Track(controller.OnNodeEventAsync(nodeEvent, current, type == WatchEventType.Deleted, stopWatches.Token));
+            }
+
+            if (type == WatchEventType.Deleted || PodChanges.Matters(previous, current))
+            {
+                queue.Add(key);
+            }
+        }, _loggerFactory.CreateLogger<ObjectWatch<V1Pod>>(), _time);
+
+        void OwnedChanged(WatchEventType type, IKubernetesObject<V1ObjectMeta> item)
+        {
+            if (PodChanges.ResourceOf(item) is { } name)
+            {
+                var key = ResourceKey.Of(item.Metadata.NamespaceProperty, name);
+                if (type == WatchEventType.Deleted)
+                {
+                    // Someone removed an object we keep: the next pass must apply, not trust what it applied last.
+                    controller.Invalidate(key);
+                }
+
+                queue.Add(key);
+            }
+        }
+
+        var (listSets, watchSets) = WatchSources.StatefulSets(_client, _options.WatchNamespace);
+        var statefulSets = new ObjectWatch<V1StatefulSet>("StatefulSet", listSets, watchSets, (type, _, current) => OwnedChanged(type, current),
+            _loggerFactory.CreateLogger<ObjectWatch<V1StatefulSet>>(), _time);
+        var (listDeployments, watchDeployments) = WatchSources.Deployments(_client, _options.WatchNamespace);
+        var deployments = new ObjectWatch<V1Deployment>("Deployment", listDeployments, watchDeployments, (type, _, current) => OwnedChanged(type, current),
+            _loggerFactory.CreateLogger<ObjectWatch<V1Deployment>>(), _time);
+
+        Task[] watches =
+        [
+            redises.RunAsync(stopWatches.Token),
+            pods.RunAsync(stopWatches.Token),
+            statefulSets.RunAsync(stopWatches.Token),
+            deployments.RunAsync(stopWatches.Token),
+        ];
+
+        // Pods first: the first passes label pods, and need to see them.
+        await Task.WhenAny(Task.WhenAll(pods.Synced, redises.Synced), Task.Delay(Timeout.Infinite, ct)).ContinueWith(_ => { }, TaskScheduler.Default);
+        LogStarted(_options.Workers);
+
+        using var passes = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, _options.Workers).Select(_ => WorkAsync(queue, controller, passes.Token)).ToArray();
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        LogStopping(_options.ShutdownGrace.TotalSeconds);
+        queue.ShutDown();
+        passes.CancelAfter(_options.ShutdownGrace);
+        await Task.WhenAll(workers);
+        await stopWatches.CancelAsync();
+        await Task.WhenAll(watches);
+        await Task.WhenAll(_nodeEventTasks.Keys);
+        LogStopped();
+    }
+
+    private async Task WorkAsync(WorkQueue queue, RedisController controller, CancellationToken ct)
+    {
+        while (await queue.TakeAsync(CancellationToken.None) is { } key)
+        {
+            try
+            {
+                var requeue = await controller.ReconcileAsync(key, ct);
+                queue.Forget(key);
+                if (requeue is { } delay && !queue.IsShuttingDown)
+                {
+                    queue.AddAfter(key, delay);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                LogPassCancelled(key);
+            }
+            catch (Exception e)
+            {
+                var delay = queue.AddRateLimited(key);
+                LogPassFailed(key, delay.TotalMilliseconds, e);
+            }
+            finally
+            {
+                queue.Done(key);
+            }
+        }
+    }
+
+    private void Track(Task task)
+    {
+        _nodeEventTasks[task] = 0;
+        _ = task.ContinueWith(t =>
+        {
+            _nodeEventTasks.TryRemove(t, out _);
+            if (t.Exception is { } e)
+            {
+                LogNodeEventFailed(e.GetBaseException());
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
+using Microsoft.Extensions.Logging;
+
+namespace Redoubt.Platforms.Kubernetes.Operator;
+
+/// <summary>
+/// Runs the controller only while this instance holds the Lease (KubernetesClient's <see cref="LeaderElector"/>
+/// with a <see cref="LeaseLock"/>). Each term gets its own cancellation: losing the Lease cancels the term and waits
+/// for it to stop before competing again, so two instances never reconcile at once. On shutdown the Lease is
+/// released (holder emptied) so the next instance takes over at once instead of after the lease duration.
+/// </summary>
+public sealed partial class LeaderElection(IKubernetes client, OperatorOptions options, ILogger<LeaderElection> logger)
+{
+    private readonly ILogger _logger = logger;
+
+    public async Task RunAsync(Func<CancellationToken, Task> term, CancellationToken ct)
+    {
+        var config = new LeaderElectionConfig(new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity))
+        {
+            LeaseDuration = options.LeaseDuration,
+            RenewDeadline = options.RenewDeadline,
+            RetryPeriod = options.RetryPeriod,
+        };
+        while (!ct.IsCancellationRequested)
+        {
+            using var elector = new LeaderElector(config);
+            using var termCancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            Task? running = null;
+            elector.OnStartedLeading += () =>
+            {
+                LogLeading(options.Identity, options.LeaseNamespace, options.LeaseName);
+                running = Task.Run(() => term(termCancellation.Token), CancellationToken.None);
+            };
+            elector.OnStoppedLeading += termCancellation.Cancel;
+            elector.OnNewLeader += leader => LogNewLeader(leader ?? "");
+            try
+            {
+                await elector.RunUntilLeadershipLostAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+            }
+
+            await termCancellation.CancelAsync();
+            if (running is not null)
+            {
+                await running;
+                LogTermEnded(options.Identity);
+            }
+
+            if (ct.IsCancellationRequested)
+            {
+                if (running is not null)
+                {
+                    await ReleaseAsync();
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>Empties the holder of a Lease this instance still holds; the next candidate's next try takes it.</summary>
+    internal async Task ReleaseAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(options.LeaseName, options.LeaseNamespace, cancellationToken: timeout.Token);
+            if (lease.Spec?.HolderIdentity != options.Identity)
+            {
+                return;
+            }
+
+            // Empty, not null: KubernetesClient's elector treats a null holder as "no Lease yet" and tries to create one.
+            lease.Spec.HolderIdentity = "";
+            lease.Spec.LeaseDurationSeconds = 1;
+            await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, options.LeaseName, options.LeaseNamespace, cancellationToken: timeout.Token);
+            LogReleased(options.LeaseNamespace, options.LeaseName);
+        }
+        catch (Exception e) when (e is HttpOperationException or OperationCanceledException or HttpRequestException)
+        {
+            // The Lease then expires on its own after its duration.
+            LogReleaseFailed(e is HttpOperationException h ? h.Response.StatusCode : HttpStatusCode.RequestTimeout);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} is leading (Lease {Namespace}/{Name}); reconciling")]
+    private partial void LogLeading(string identity, string @namespace, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "leader is now {Leader}")]
+    private partial void LogNewLeader(string leader);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} stopped reconciling")]
+    private partial void LogTermEnded(string identity);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "released Lease {Namespace}/{Name}")]
+    private partial void LogReleased(string @namespace, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "could not release the Lease ({Status}); it expires on its own")]
+    private partial void LogReleaseFailed(HttpStatusCode status);
+}

@@ -1,0 +1,54 @@
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace Redoubt.Platforms.Kubernetes.Operator;
+
+/// <summary>The operator process: a KubernetesClient, leader election, and a <see cref="ControllerTerm"/> while leading.</summary>
+public sealed class OperatorHost : IAsyncDisposable
+{
+    private readonly IKubernetes _client;
+    private readonly bool _ownsClient;
+    private readonly OperatorOptions _options;
+    private readonly IResourceReconcilerFactory _reconcilers;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+
+    public OperatorHost(IKubernetes client, bool ownsClient, OperatorOptions options, IResourceReconcilerFactory reconcilers, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        _client = client;
+        _ownsClient = ownsClient;
+        _options = options;
+        _reconcilers = reconcilers;
+        _loggerFactory = loggerFactory;
+        _time = time;
+    }
+
+    public static OperatorHost Create(OperatorOptions options, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        var config = options.Kubeconfig is { } file
+            ? KubernetesClientConfiguration.BuildConfigFromConfigFile(file)
+            : KubernetesClientConfiguration.IsInCluster()
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile();
+        return new OperatorHost(new k8s.Kubernetes(config), ownsClient: true, options, new CoreReconcilerFactory(loggerFactory, time), loggerFactory, time);
+    }
+
+    /// <summary>Runs until <paramref name="ct"/> fires, then stops reconciling and releases the Lease.</summary>
+    public Task RunAsync(CancellationToken ct)
+    {
+        var term = new ControllerTerm(_client, _options, _reconcilers, _loggerFactory, _time);
+        return _options.LeaderElection
+            ? new LeaderElection(_client, _options, _loggerFactory.CreateLogger<LeaderElection>()).RunAsync(term.RunAsync, ct)
+            : term.RunAsync(ct);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
+using Redoubt.Platforms.Kubernetes.Manifests;
+
+namespace Redoubt.Platforms.Kubernetes.Platform;
+
+/// <summary>
+/// <see cref="IRedisPlatform"/> on Kubernetes: ensure is a server-side apply of the generated objects, check reads
+/// the resource's pods (addressed by pod IP), a restart deletes one pod and lets its controller recreate it with
+/// the current template (the StatefulSet updates on delete only, so this is the one way a Redis pod restarts).
+/// Objects are applied when what is desired changed, when an owned object changed (<see cref="Invalidate"/>), and
+/// otherwise every <c>reapplyPeriod</c>: passes run every few seconds, and ten no-op applies each time would only
+/// load the API server.
+/// </summary>
+public sealed partial class KubernetesPlatform : IRedisPlatform
+{
+    private readonly IKubernetes _client;
+    private readonly ResourceRegistry _resources;
+    private readonly ManifestOptions _options;
+    private readonly ObjectApplier _applier;
+    private readonly PasswordStore _passwords;
+    private readonly ZoneLookup _zones;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _reapplyPeriod;
+    private readonly ConcurrentDictionary<string, (string Hash, DateTimeOffset At)> _applied = new();
+
+    public KubernetesPlatform(IKubernetes client, ResourceRegistry resources, ManifestOptions options, TimeSpan reapplyPeriod, TimeProvider time, ILogger<KubernetesPlatform> logger)
+    {
+        _time = time;
+        _reapplyPeriod = reapplyPeriod;
+        _client = client;
+        _resources = resources;
+        _options = options;
+        _applier = new ObjectApplier(client);
+        _passwords = new PasswordStore(client);
+        _zones = new ZoneLookup(client);
+        _logger = logger;
+    }
+
+    public async Task<IReadOnlyList<NodeState>> EnsureAsync(ResourcePlan plan, CancellationToken cancellationToken)
+    {
+        var resource = _resources.Get(plan.Key);
+        var desired = ManifestGenerator.Generate(resource, plan, _options);
+        if (plan.Spec.AuthEnabled)
+        {
+            // The pods mount the Secret: it must exist before the first of them is created.
+            await _passwords.EnsureAsync(resource, desired.Names, cancellationToken);
+        }
+
+        var hash = ConfigFiles.Hash([.. desired.Applied.Select(item => KubernetesJson.Serialize(item))]);
+        var now = _time.GetUtcNow();
+        if (!_applied.TryGetValue(plan.Key, out var last) || last.Hash != hash || now - last.At >= _reapplyPeriod)
+        {
+            foreach (var item in desired.Applied)
+            {
+                await _applier.ApplyAsync(item, cancellationToken);
+            }
+
+            foreach (var (kind, name) in desired.Obsolete)
+            {
+                await _applier.DeleteAsync(kind, plan.Namespace, name, cancellationToken);
+            }
+
+            _applied[plan.Key] = (hash, now);
+            LogEnsured(plan.Key, desired.Applied.Count);
+        }
+
+        return await CheckAsync(plan, cancellationToken);
+    }
+
+    /// <summary>Makes the next ensure of the resource apply everything, whatever it applied last.</summary>
+    public void Invalidate(string resourceKey) => _applied.TryRemove(resourceKey, out _);
+
+    /// <summary>
+    /// Removes every object of a resource: the Sentinels first, so that they do not fail over between Redis
+    /// pods that are all going away, then the Redis nodes (their claims follow, by the StatefulSet's retention
+    /// policy), then the rest. Owner references would remove them too, but in no particular order.
+    /// </summary>
+    public async Task DeleteAllAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        var names = new ObjectNames(name);
+        (string Kind, string Name)[] order =
+        [
+            ("Deployment", names.SentinelDeployment),
+            ("StatefulSet", names.RedisStatefulSet),
+            ("Service", names.ExternalService),
+            ("Service", names.MasterService),
+            ("Service", names.ReplicaService),
+            ("Service", names.SentinelService),
+            ("Service", names.RedisHeadlessService),
+            ("PodDisruptionBudget", names.RedisDisruptionBudget),
+            ("PodDisruptionBudget", names.SentinelDisruptionBudget),
+            ("ConfigMap", names.RedisConfigMap),
+            ("ConfigMap", names.SentinelConfigMap),
+            ("Secret", names.AuthSecret),
+        ];
+        foreach (var (kind, objectName) in order)
+        {
+            await _applier.DeleteAsync(kind, @namespace, objectName, cancellationToken);
+        }
+
+        Invalidate(ResourceKeyOf(@namespace, name));
+    }
+
+    private static string ResourceKeyOf(string @namespace, string name) => $"{@namespace}/{name}";
+
+    public async Task<IReadOnlyList<NodeState>> CheckAsync(ResourcePlan plan, CancellationToken cancellationToken)
+    {
+        var names = new ObjectNames(plan.Name);
+        var pods = await ListPodsAsync(plan.Namespace, plan.Name, cancellationToken);
+        var zones = new Dictionary<string, string>();
+        foreach (var pod in pods)
+        {
+            zones[pod.Metadata.Name] = await _zones.ZoneOfAsync(pod.Spec?.NodeName, cancellationToken);
+        }
+
+        return PodStates.From(plan, names, pods, pod => zones.GetValueOrDefault(pod.Metadata.Name, ""));
+    }
+
+    public async Task<string?> EnsurePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken)
+    {
+        if (!plan.Spec.AuthEnabled)
+        {
+            return null;
+        }
+
+        return await _passwords.EnsureAsync(_resources.Get(plan.Key), new ObjectNames(plan.Name), cancellationToken);
+    }
+
+    public async Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken)
+    {
+        var pod = PodNameOf(new ObjectNames(plan.Name), nodeName);
+        LogRestarting(plan.Key, pod);
+        await _applier.DeleteAsync("Pod", plan.Namespace, pod, cancellationToken);
+    }
+
+    /// <summary>Nodes are known by pod name; a plan's node name ("redis-2") maps to the StatefulSet's pod of that ordinal.</summary>
+    internal static string PodNameOf(ObjectNames names, string nodeName)
+    {
+        var match = PlanNodeName().Match(nodeName);
+        return match.Success ? names.RedisPod(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)) : nodeName;
+    }
+
+    internal async Task<IList<V1Pod>> ListPodsAsync(string @namespace, string name, CancellationToken ct)
+    {
+        var selector = $"{Labels.ManagedBy}={Labels.ManagedByValue},{Labels.Resource}={name}";
+        var list = await _client.CoreV1.ListNamespacedPodAsync(@namespace, labelSelector: selector, cancellationToken: ct);
+        return list.Items;
+    }
+
+    [GeneratedRegex("^redis-([0-9]+)$")]
+    private static partial Regex PlanNodeName();
+}

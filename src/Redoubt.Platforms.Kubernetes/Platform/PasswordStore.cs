@@ -1,0 +1,72 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Redoubt.Model;
+using Redoubt.Platforms.Kubernetes.Manifests;
+
+namespace Redoubt.Platforms.Kubernetes.Platform;
+
+/// <summary>
+/// The auth Secret's password: created once (32 random alphanumerics, as the reference platform generates), read
+/// afterwards, never replaced. The derived config snippets are rewritten when they no longer match, so a password
+/// changed by hand in the Secret reaches Redis and the Sentinels at their next start.
+/// </summary>
+public sealed class PasswordStore(IKubernetes client)
+{
+    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    public async Task<string> EnsureAsync(RedisResource resource, ObjectNames names, CancellationToken ct)
+    {
+        var ns = resource.Metadata.Namespace;
+        V1Secret? secret;
+        try
+        {
+            secret = await client.CoreV1.ReadNamespacedSecretAsync(names.AuthSecret, ns, cancellationToken: ct);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            secret = null;
+        }
+
+        if (secret is null)
+        {
+            var password = Generate();
+            try
+            {
+                await client.CoreV1.CreateNamespacedSecretAsync(AuthSecret.Build(resource, names, password), ns, cancellationToken: ct);
+                return password;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Created by someone else since the read: theirs wins.
+                secret = await client.CoreV1.ReadNamespacedSecretAsync(names.AuthSecret, ns, cancellationToken: ct);
+            }
+        }
+
+        var stored = Read(secret, ConfigFiles.PasswordKey);
+        var current = stored is { Length: > 0 } ? stored : Generate();
+        var wanted = AuthSecret.DataFor(current);
+        if (wanted.Any(pair => Read(secret, pair.Key) != pair.Value))
+        {
+            var patch = new V1Secret { StringData = wanted };
+            await client.CoreV1.PatchNamespacedSecretAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), names.AuthSecret, ns, cancellationToken: ct);
+        }
+
+        return current;
+    }
+
+    internal static string Generate() => RandomNumberGenerator.GetString(Alphabet, 32);
+
+    private static string? Read(V1Secret secret, string key)
+    {
+        if (secret.Data?.TryGetValue(key, out var bytes) == true)
+        {
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        return secret.StringData.Get(key);
+    }
+}
