@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Redoubt.Model;
+using Redoubt.Platforms.Local;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace Redoubt.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// A real local control plane in a throw-away home, on a loopback network of its own (127.N.0.x) so that tests
+/// running side by side never compete for an address.
+/// </summary>
+internal sealed class LocalCluster : IAsyncDisposable
+{
+    private static int _instances;
+    private readonly ILoggerFactory _loggers;
+    private readonly ITestOutputHelper _output;
+
+    private LocalCluster(ITestOutputHelper output, string home, string network, int portBase)
+    {
+        _output = output;
+        Home = home;
+        Network = network;
+        PortBase = portBase;
+        _loggers = LoggerFactory.Create(b => b.AddProvider(new TestLoggerProvider(output)).SetMinimumLevel(LogLevel.Information));
+    }
+
+    public string Home { get; }
+    public string Network { get; }
+    public int PortBase { get; }
+    public LocalControlPlane ControlPlane { get; private set; } = null!;
+
+    public static async Task<LocalCluster> StartAsync(ITestOutputHelper output)
+    {
+        RedisInstallation.Require();
+        var n = Interlocked.Increment(ref _instances) + (Environment.ProcessId % 50) * 3;
+        var home = Path.Combine(Path.GetTempPath(), "redoubt-tests", Guid.NewGuid().ToString("N")[..12]);
+        var cluster = new LocalCluster(output, home, $"127.{20 + n % 200}", 16000 + n % 40 * 100);
+        await cluster.StartControlPlaneAsync();
+        return cluster;
+    }
+
+    public LocalOptions Options => new() { Home = Home, PortBase = PortBase, SentinelPortBase = PortBase + 10000, ZoneNetwork = Network };
+
+    public async Task StartControlPlaneAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        ControlPlane = await LocalControlPlane.StartAsync(Options, _loggers, cts.Token);
+    }
+
+    public async Task ApplyAsync(string yaml)
+    {
+        var result = await ControlPlane.ApplyAsync(yaml, "test.yaml", CancellationToken.None);
+        Assert.True(result.Succeeded, "apply failed: " + string.Join("; ", result.Errors));
+    }
+
+    /// <summary>Polls the resource until <paramref name="condition"/> holds; on timeout, fails with the last status.</summary>
+    public async Task<RedisResource> WaitUntilAsync(string name, Func<RedisResource, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        var clock = Stopwatch.StartNew();
+        RedisResource? last = null;
+        while (clock.Elapsed < limit)
+        {
+            last = await ControlPlane.GetAsync("default", name, CancellationToken.None);
+            if (last is not null && condition(last))
+            {
+                _output.WriteLine($"{what}: after {clock.ElapsedMilliseconds} ms");
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"{name} did not reach '{what}' within {limit.TotalSeconds:F0} s. Last status:\n{(last is null ? "(none)" : ResourceSerializer.ToYaml(last))}");
+        return null!;
+    }
+
+    public Task<RedisResource> WaitReadyAsync(string name, TimeSpan? timeout = null) =>
+        WaitUntilAsync(name, r => r.Status?.Phase == Phases.Ready, "phase Ready", timeout);
+
+    public async Task<ConnectionMultiplexer> ConnectAsync(string name)
+    {
+        var credentials = await ControlPlane.GetCredentialsAsync("default", name, CancellationToken.None);
+        Assert.NotNull(credentials);
+        return await ConnectionMultiplexer.ConnectAsync(ClientOptions.ThroughSentinels(credentials));
+    }
+
+    public async Task<IDatabase> DirectAsync(string name, string address, List<ConnectionMultiplexer> keep)
+    {
+        var credentials = await ControlPlane.GetCredentialsAsync("default", name, CancellationToken.None);
+        var options = new ConfigurationOptions { EndPoints = { address }, Password = credentials!.Password, AllowAdmin = true, AbortOnConnectFail = false, ConnectTimeout = 2000 };
+        var mux = await ConnectionMultiplexer.ConnectAsync(options);
+        keep.Add(mux);
+        return mux.GetDatabase();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await ControlPlane.StopAsync(stopNodes: true, CancellationToken.None);
+            await ControlPlane.DisposeAsync();
+        }
+        finally
+        {
+            _loggers.Dispose();
+            try
+            {
+                Directory.Delete(Home, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A node's last log line can race the delete; the folder is under the temp directory anyway.
+            }
+        }
+    }
+}

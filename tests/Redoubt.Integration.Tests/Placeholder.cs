@@ -1,1 +1,0 @@
-namespace Redoubt.Integration.Tests;
