@@ -1,0 +1,18 @@
+namespace Redoubt.Model;
+
+/// <summary>Field paths as users see them in errors: <c>spec.sentinel.quorum</c>, <c>spec.zones[1]</c>, <c>metadata.labels[app]</c>.</summary>
+internal static class FieldPath
+{
+    public static string Child(string parent, string field) => parent.Length == 0 ? field : $"{parent}.{field}";
+
+    public static string Item(string parent, int index) => $"{parent}[{index}]";
+
+    /// <summary>A map entry: <c>metadata.labels[app.kubernetes.io/name]</c>.</summary>
+    public static string Key(string parent, string key) => $"{parent}[{Name(key)}]";
+
+    /// <summary>A name as it appears in a path: quoted and escaped unless plain, so that a path is always one readable line.</summary>
+    public static string Name(string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/')
+            ? name
+            : Show.Text(name);
+}

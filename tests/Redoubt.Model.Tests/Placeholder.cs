@@ -1,1 +1,0 @@
-namespace Redoubt.Model.Tests;
