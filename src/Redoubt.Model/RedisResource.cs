@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Redoubt.Model;
 
 /// <summary>The <c>apps.cozystack.io/v1alpha1 Redis</c> resource, as the user wrote it plus the status Redoubt reports.</summary>
@@ -14,7 +16,8 @@ public sealed class RedisResource
     public RedisSpec Spec { get; set; } = new();
     public RedisStatus? Status { get; set; }
 
-    /// <summary>"namespace/name": the key a resource is known by on every platform.</summary>
+    /// <summary>"namespace/name": the key a resource is known by on every platform. Derived, so never serialized.</summary>
+    [JsonIgnore]
     public string Key => $"{Metadata.Namespace}/{Metadata.Name}";
 }
 
