@@ -303,6 +303,14 @@ public class ResourceLoaderTests
     }
 
     [Fact]
+    public void AnErrorAboutTheWholeFilePrintsWithoutAPath()
+    {
+        Assert.Equal("redis.yaml:2: not valid YAML: x", new ValidationError("redis.yaml", "", "not valid YAML: x", 2).ToString());
+        Assert.Equal("gone.yaml: cannot read the file: no such file", new ValidationError("gone.yaml", "", "cannot read the file: no such file").ToString());
+        Assert.Equal("request: spec.replicas: m", new ValidationError("request", "spec.replicas", "m").ToString());
+    }
+
+    [Fact]
     public void LoadFileReadsTheFileAndNamesItInErrors()
     {
         var path = Path.Combine(Path.GetTempPath(), $"redoubt-model-{Guid.NewGuid():N}.yaml");
