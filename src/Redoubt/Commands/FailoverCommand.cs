@@ -25,8 +25,7 @@ public static class FailoverCommand
             }
             ConsoleText.WriteLine(
                 $"redis {resourceNamespace}/{resourceName}: master moved from {result.From ?? "?"} to {result.To ?? "?"}, " +
-                $"writes paused {Durations.Milliseconds(result.WritePauseMs)}" +
-                (string.IsNullOrEmpty(result.Message) ? "" : $" ({result.Message})"));
+                $"writes paused {Durations.Milliseconds(result.WritePauseMs)}");
             return ExitCodes.Success;
         });
         return command;

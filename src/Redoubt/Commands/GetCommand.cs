@@ -60,7 +60,7 @@ public static class GetCommand
                 ConsoleText.Write(string.Join("---\n", resources.Select(resource => EndWithNewLine(ResourceSerializer.ToYaml(resource)))));
                 break;
             default:
-                ConsoleText.Write(Output.ResourceTable.Build(resources).Render());
+                ConsoleText.Write(Output.ResourceTable.Build(resources, DateTimeOffset.Now).Render());
                 break;
         }
     }

@@ -4,7 +4,8 @@ namespace Redoubt.Output;
 
 public static class NodeHealth
 {
-    public const string Healthy = "healthy";
+    /// <summary>What the status reports for a node or Sentinel that needs nothing; anything else says what is wrong.</summary>
+    public const string Healthy = "ok";
 
     public static bool IsHealthy(string health) => string.Equals(health, Healthy, StringComparison.OrdinalIgnoreCase);
 

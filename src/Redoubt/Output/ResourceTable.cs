@@ -5,14 +5,14 @@ namespace Redoubt.Output;
 /// <summary>The table `redoubt get` prints.</summary>
 public static class ResourceTable
 {
-    public static TextTable Build(IEnumerable<RedisResource> resources) => new(
+    public static TextTable Build(IEnumerable<RedisResource> resources, DateTimeOffset now) => new(
         ["NAME", "NAMESPACE", "READY", "PHASE", "MASTER", "SENTINELS", "LAST FAILOVER"],
         [.. resources
             .OrderBy(resource => resource.Metadata.Namespace, StringComparer.Ordinal)
             .ThenBy(resource => resource.Metadata.Name, StringComparer.Ordinal)
-            .Select(Row)]);
+            .Select(resource => Row(resource, now))]);
 
-    private static IReadOnlyList<string> Row(RedisResource resource) =>
+    private static IReadOnlyList<string> Row(RedisResource resource, DateTimeOffset now) =>
     [
         resource.Metadata.Name,
         resource.Metadata.Namespace,
@@ -20,6 +20,6 @@ public static class ResourceTable
         resource.Status?.Phase ?? Phases.Pending,
         resource.Status?.Master ?? "-",
         NodeHealth.ReadySentinels(resource),
-        resource.Status?.LastFailover is { } failover ? failover.Time.ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "-",
+        resource.Status?.LastFailover is { } failover ? Durations.Ago(failover.Time, now) + " ago" : "-",
     ];
 }

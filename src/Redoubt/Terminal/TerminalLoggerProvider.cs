@@ -33,7 +33,7 @@ public sealed class TerminalLoggerProvider : ILoggerProvider
         line.Append(category).Append(": ");
         if (_includeScopes)
         {
-            _scopes.ForEachScope((scope, builder) => builder.Append('[').Append(scope).Append("] "), line);
+            _scopes.ForEachScope((scope, builder) => builder.Append('[').Append(ScopeText(scope)).Append("] "), line);
         }
         line.Append(formatter(state, exception));
         if (exception is not null)
@@ -57,6 +57,15 @@ public sealed class TerminalLoggerProvider : ILoggerProvider
             _ => text,
         };
     }
+
+    /// <summary>
+    /// A structured scope such as <c>{ resource = default/example }</c> shows its values; a message-template scope
+    /// (which carries "{OriginalFormat}") formats itself.
+    /// </summary>
+    private static string? ScopeText(object? scope) =>
+        scope is IEnumerable<KeyValuePair<string, object?>> values && !values.Any(pair => pair.Key == "{OriginalFormat}")
+            ? string.Join(' ', values.Select(pair => pair.Value))
+            : scope?.ToString();
 
     private static string LevelName(LogLevel level) => level switch
     {
