@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Redoubt.Kubernetes;
 
 namespace Redoubt.Commands;
 
@@ -15,7 +16,7 @@ public static class RedoubtCommandLine
         DeleteCommand.Create(),
         FailoverCommand.Create(),
         CredentialsCommand.Create(),
-        KubernetesCommands.CreateRender(),
-        KubernetesCommands.CreateOperator(),
+        KubernetesCommandLine.CreateRender(),
+        KubernetesCommandLine.CreateOperator(),
     };
 }

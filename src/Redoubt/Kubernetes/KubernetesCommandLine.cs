@@ -1,10 +1,13 @@
 using System.CommandLine;
-using Redoubt.Kubernetes;
+using Redoubt.Commands;
 
-namespace Redoubt.Commands;
+namespace Redoubt.Kubernetes;
 
-/// <summary>The command-line side of `render` and `operator`; the work is behind <see cref="KubernetesEntryPoints"/>.</summary>
-public static class KubernetesCommands
+/// <summary>
+/// The `render` and `operator` commands. Their options live here, next to the entry points, so the Kubernetes
+/// platform can grow them without touching the local commands.
+/// </summary>
+public static class KubernetesCommandLine
 {
     public static Command CreateRender()
     {
