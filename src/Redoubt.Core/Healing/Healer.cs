@@ -114,8 +114,12 @@ public static class Healer
             actions.Add(new SwitchMaster(master.Name, $"{master.Name} is being removed by a scale-down"));
         }
 
-        actions.AddRange(SentinelActions(plan, observation, master, sentinelMaster));
-        actions.AddRange(ReplicaActions(observation, master));
+        var attach = ReplicaActions(observation, master).ToList();
+        var sentinelActions = SentinelActions(plan, observation, master, sentinelMaster);
+        // A Sentinel learns replicas from the master's INFO, at once when it starts monitoring and then only every
+        // 10 s: replicas attached first are known right away.
+        actions.AddRange(attach.Count > 0 ? sentinelActions.Where(a => a is not MonitorMaster { Disruptive: false }) : sentinelActions);
+        actions.AddRange(attach);
         actions.AddRange(ConfigActions(plan, observation));
         return new HealDecision(master, actions, null);
     }

@@ -106,7 +106,7 @@ public sealed partial class ResourceReconciler
             await _admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "UNPAUSE").ConfigureAwait(false);
             unpaused = true;
             var pause = paused.Elapsed;
-            RecordFailover(started, _time.GetUtcNow() - started, master.Name, to, "planned switchover");
+            RecordFailover(started, _time.GetUtcNow() - started, master.Name, chosen.Name, "planned switchover");
             return new SwitchoverResult(true, master.Name, chosen.Name, Math.Round(pause.TotalMilliseconds, 1), $"{chosen.Name} is master; writes paused {pause.TotalMilliseconds:F0} ms");
         }
         finally

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Redoubt.Core.ControlPlane;
 using Redoubt.Core.Healing;
 using Redoubt.Core.Observation;
 using Redoubt.Core.Planning;
@@ -195,29 +194,47 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         {
             Record("Warning", "FastFailover", $"{why}: asking Sentinel to fail over now");
             var sentinels = SentinelAddresses();
-            var asked = await AskSentinelsToFailOverAsync(plan, sentinels).ConfigureAwait(false);
-            if (asked is null)
+            if (sentinels.Count == 0)
             {
-                Record("Warning", "FailoverNotStarted", "no Sentinel accepted SENTINEL FAILOVER; Sentinel will fail over after down-after-milliseconds");
+                Record("Warning", "FailoverNotStarted", "no Sentinel is reachable; Sentinel will fail over after down-after-milliseconds once one is");
                 return;
             }
 
-            var deadline = _time.GetUtcNow() + TimeSpan.FromMilliseconds(plan.Spec.Sentinel.FailoverTimeout + 2000);
-            while (_time.GetUtcNow() < deadline)
+            // One Sentinel leads; the others stop watching until it is done. Otherwise they reach down-after while the
+            // leader waits for the promotion, elect a leader of their own in the same epoch and promote a second master.
+            var leader = sentinels[0];
+            var others = sentinels.Skip(1).ToList();
+            await Task.WhenAll(others.Select(o => TryAsync(() => _admin.ExecuteAsync(o, NodeKind.Sentinel, "SENTINEL", "REMOVE", plan.MasterName)))).ConfigureAwait(false);
+            var named = fromAddress;
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var named = await MasterNamedByAsync(plan, asked).ConfigureAwait(false);
-                if (named is not null && named != fromAddress)
+                if (!await AskSentinelToFailOverAsync(plan, leader).ConfigureAwait(false))
                 {
-                    var took = _time.GetUtcNow() - since;
-                    RecordFailover(since, took, fromNode, named, why);
+                    Record("Warning", "FailoverNotStarted", $"Sentinel {leader} did not accept SENTINEL FAILOVER; Sentinel fails over after down-after-milliseconds");
                     return;
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(10), _time, cancellationToken).ConfigureAwait(false);
-            }
+                var deadline = _time.GetUtcNow() + TimeSpan.FromMilliseconds(plan.Spec.Sentinel.FailoverTimeout + 2000);
+                while (_time.GetUtcNow() < deadline)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (await MasterNamedByAsync(plan, leader).ConfigureAwait(false) is { } current && current != fromAddress)
+                    {
+                        named = current;
+                        RecordFailover(since, _time.GetUtcNow() - since, fromNode, NodeNameOf(current), why);
+                        return;
+                    }
 
-            Record("Warning", "FailoverSlow", $"Sentinel has not named a new master within {plan.Spec.Sentinel.FailoverTimeout + 2000} ms");
+                    await Task.Delay(TimeSpan.FromMilliseconds(5), _time, cancellationToken).ConfigureAwait(false);
+                }
+
+                Record("Warning", "FailoverSlow", $"Sentinel has not named a new master within {plan.Spec.Sentinel.FailoverTimeout + 2000} ms");
+            }
+            finally
+            {
+                // The others watch again, at the new master when there is one: they answer clients at once and learn the epoch from the leader.
+                await TryAsync(() => _executor.ExecuteAsync(plan, new MonitorMaster([.. others.Select(o => new SentinelTarget(o, o, Replace: false))], named, "rejoin after the fast failover"), _password)).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -225,26 +242,30 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         }
     }
 
-    private async Task<string?> AskSentinelsToFailOverAsync(ResourcePlan plan, IReadOnlyList<string> sentinels)
+    private async Task<bool> AskSentinelToFailOverAsync(ResourcePlan plan, string sentinel)
     {
-        foreach (var sentinel in sentinels)
+        try
         {
-            try
-            {
-                await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, "SENTINEL", "FAILOVER", plan.MasterName).ConfigureAwait(false);
-                return sentinel;
-            }
-            catch (RedisServerException e) when (e.Message.StartsWith("INPROG", StringComparison.Ordinal))
-            {
-                return sentinel;
-            }
-            catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
-            {
-                LogSentinelRefused(_logger, sentinel, e.Message);
-            }
+            await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, "SENTINEL", "FAILOVER", plan.MasterName).ConfigureAwait(false);
+            return true;
         }
+        catch (RedisServerException e) when (e.Message.StartsWith("INPROG", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+        {
+            LogSentinelRefused(_logger, sentinel, e.Message);
+            return false;
+        }
+    }
 
-        return null;
+    private string NodeNameOf(string address)
+    {
+        lock (_state)
+        {
+            return _lastObservation?.Nodes.FirstOrDefault(n => n.Address == address)?.Name ?? address;
+        }
     }
 
     private async Task<string?> MasterNamedByAsync(ResourcePlan plan, string sentinel)
@@ -277,11 +298,11 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
             return;
         }
 
-        if (_master is { } previous && previous.Address != master.Address && (_lastFailover is null || _lastFailover.To != master.Address))
+        if (_master is { } previous && previous.Address != master.Address && (_lastFailover is null || _lastFailover.To != master.Name || _lastFailover.Time < (_noMasterSince ?? now) - TimeSpan.FromSeconds(30)))
         {
             // A failover Redoubt did not drive (Sentinel's slow path, a hang or a partition): record what we can see.
             var since = _noMasterSince ?? now;
-            RecordFailover(since, now - since, previous.Name, master.Address!, "Sentinel failed over (master unreachable)");
+            RecordFailover(since, now - since, previous.Name, master.Name, "Sentinel failed over (master unreachable)");
         }
 
         _noMasterSince = null;
