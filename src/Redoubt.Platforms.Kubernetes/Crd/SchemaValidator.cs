@@ -54,7 +54,7 @@ public static class SchemaValidator
             errors.Add($"{at}: {Describe(value)} is not one of {string.Join(", ", allowed)}");
         }
 
-        if (value is JsonValue number && (schema.Minimum is not null || schema.Maximum is not null) && number.TryGetValue<double>(out var n))
+        if (value is JsonValue && (schema.Minimum is not null || schema.Maximum is not null) && TryNumber(value, out var n))
         {
             if (n < schema.Minimum)
             {
@@ -130,8 +130,14 @@ public static class SchemaValidator
 
     private static bool IsString(JsonNode value) => value.GetValueKind() == JsonValueKind.String;
 
-    private static bool IsInteger(JsonNode value) =>
-        value.GetValueKind() == JsonValueKind.Number && value is JsonValue v && v.TryGetValue<double>(out var d) && Math.Floor(d) == d;
+    private static bool IsInteger(JsonNode value) => TryNumber(value, out var d) && Math.Floor(d) == d;
+
+    private static bool TryNumber(JsonNode value, out double number)
+    {
+        number = 0;
+        return value.GetValueKind() == JsonValueKind.Number
+            && double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number);
+    }
 
     private static string Describe(JsonNode value) => value.ToJsonString();
 }

@@ -1,1 +1,0 @@
-namespace Redoubt.Kubernetes.Tests;
