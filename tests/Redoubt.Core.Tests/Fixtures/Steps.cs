@@ -1,0 +1,27 @@
+using Redoubt.Core.Healing;
+
+namespace Redoubt.Core.Tests.Fixtures;
+
+/// <summary>
+/// Heal actions as one line each, with every field but the reason, so a table row can state the exact actions
+/// expected in order (MonitorMaster holds a list, so record equality cannot compare it).
+/// </summary>
+internal static class Steps
+{
+    public static IReadOnlyList<string> Of(IEnumerable<HealAction> actions) => [.. actions.Select(Of)];
+
+    public static string Of(HealAction action) => action switch
+    {
+        PromoteNode p => $"promote {p.Node} {p.Address}",
+        AttachReplica a => $"attach {a.Node} {a.Address} to {a.MasterAddress}",
+        DemoteMaster d => $"demote {d.Node} {d.Address} to {d.MasterAddress}",
+        MonitorMaster m => $"monitor {m.MasterAddress} by {string.Join(", ", m.Sentinels.Select(s => $"{s.Name} {s.Address}{(s.Replace ? " replacing" : "")}"))}",
+        SetSentinelOption o => $"sentinel set {o.Sentinel} {o.Address} {o.Key}={o.Value}",
+        RemoveForeignMaster f => $"remove {f.MasterName} from {f.Sentinel} {f.Address}",
+        ResetSentinel r => $"reset {r.Sentinel} {r.Address}",
+        SetConfig c => $"config set {c.Node} {c.Address} {c.Key}={c.Value}",
+        RequestFailover f => $"failover from {f.FromNode} {f.FromAddress}",
+        SwitchMaster s => $"switch from {s.FromNode}",
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, "an action the tests do not know"),
+    };
+}

@@ -1,1 +1,0 @@
-namespace Redoubt.Core.Tests;
