@@ -36,8 +36,10 @@ public sealed partial class ResourceReconciler
 
     private async Task<SwitchoverResult> SwitchoverCoreAsync(RedisResource resource, ResourcePlan plan, string? target, CancellationToken cancellationToken)
     {
-        var nodes = await _platform.CheckAsync(plan, cancellationToken).ConfigureAwait(false);
-        var observation = await _observer.ObserveAsync(plan, nodes, cancellationToken).ConfigureAwait(false);
+        // A master that a scale-down removes is still observed: it is the one to switch away from.
+        var watched = KeepingCurrentMaster(plan);
+        var nodes = await _platform.CheckAsync(watched, cancellationToken).ConfigureAwait(false);
+        var observation = await _observer.ObserveAsync(watched, nodes, cancellationToken).ConfigureAwait(false);
         var masters = observation.Nodes.Where(n => n.IsMaster).ToList();
         if (masters.Count != 1)
         {

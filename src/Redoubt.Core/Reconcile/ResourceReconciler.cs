@@ -64,7 +64,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         _everReady = status.Phase is Phases.Ready or Phases.Degraded or Phases.FailingOver;
         _conditions = status.Conditions;
         Events.Restore(status.Events);
-        LastStatus = status;
+        // The saved phase and nodes describe the past; until the first pass they are unknown, not Ready.
     }
 
     public async Task<ReconcileOutcome> ReconcileAsync(RedisResource resource, CancellationToken cancellationToken)
