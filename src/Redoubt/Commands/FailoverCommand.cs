@@ -18,6 +18,8 @@ public static class FailoverCommand
             var invocation = Invocation.From(parseResult);
             var (resourceNamespace, resourceName) = (parseResult.GetRequiredValue(@namespace), parseResult.GetRequiredValue(name));
             using var client = invocation.Connect();
+            _ = await client.GetAsync(resourceNamespace, resourceName, cancellationToken)
+                ?? throw NotFound.Resource(resourceNamespace, resourceName, invocation);
             var result = await client.FailoverAsync(resourceNamespace, resourceName, parseResult.GetValue(to), cancellationToken);
             if (!result.Succeeded)
             {

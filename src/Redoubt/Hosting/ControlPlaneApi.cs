@@ -51,7 +51,13 @@ public static class ControlPlaneApi
         // The password is in this response by design (the caller asked for credentials); it is never logged.
         app.MapGet(ApiPaths.CredentialsTemplate, async (string ns, string name, CancellationToken cancellationToken) =>
             await controlPlane.GetCredentialsAsync(ns, name, cancellationToken) is { } credentials ? Json(credentials) : NotFound(ns, name));
+
+        app.MapUnknownRoutes();
     }
+
+    private static void MapUnknownRoutes(this WebApplication app) =>
+        app.MapFallback((HttpContext context) =>
+            Error(StatusCodes.Status404NotFound, $"no route {context.Request.Method} {context.Request.Path}: is the command line the same version of redoubt as this control plane?"));
 
     private static async Task<ApplyRequest?> ReadApplyRequestAsync(HttpRequest request, CancellationToken cancellationToken)
     {

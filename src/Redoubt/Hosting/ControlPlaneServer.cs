@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Redoubt.Core;
 using Redoubt.Core.ControlPlane;
 using Redoubt.Terminal;
 
@@ -23,6 +24,10 @@ public sealed class ControlPlaneServer : IAsyncDisposable
     public static async Task<ControlPlaneServer> StartAsync(
         RedoubtHome home, IControlPlane controlPlane, TerminalLog logs, CancellationToken cancellationToken)
     {
+        if (Directory.Exists(home.SocketPath))
+        {
+            throw new RedoubtException($"{home.SocketPath} is a folder, where the control plane's socket belongs: remove it and start again");
+        }
         File.Delete(home.SocketPath);
 
         // The empty builder reads no appsettings.json or ASPNETCORE_URLS, so nothing can add a TCP listener.

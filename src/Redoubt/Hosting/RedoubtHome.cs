@@ -38,7 +38,15 @@ public sealed record RedoubtHome(string Path)
         }
         if (!Directory.Exists(Path))
         {
-            Directory.CreateDirectory(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            try
+            {
+                Directory.CreateDirectory(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new RedoubtException(
+                    $"cannot create the home folder {Path}: {exception.Message.TrimEnd('.')}; choose another with --home or {EnvironmentVariable}", exception);
+            }
         }
         var length = Encoding.UTF8.GetByteCount(SocketPath);
         if (length > MaxSocketPathBytes)
