@@ -1,1 +1,44 @@
-return 0;
+using Redoubt.Bench;
+
+var options = BenchOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+var swept = BenchHome.SweepAbandoned();
+if (swept > 0)
+{
+    Console.WriteLine($"killed {swept} process(es) left by an earlier run that was interrupted");
+}
+
+// The whole run is bounded; Ctrl-C stops it cleanly (every process the bench started is killed on the way out).
+using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+using var home = new BenchHome(options.Keep);
+AppDomain.CurrentDomain.ProcessExit += (_, _) => Redoubt.Bench.Clusters.Signals.KillEverythingUnder(home.Root);
+try
+{
+    return options.Command switch
+    {
+        "ready" => await new ReadyCommand(home).RunAsync(stop.Token),
+        _ => await new FailoverCommand(options, home).RunAsync(stop.Token),
+    };
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    Console.Error.WriteLine("stopped (Ctrl-C or the 20-minute limit); every process the bench started is being killed");
+    return 130;
+}
+catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+{
+    Console.Error.WriteLine($"the benchmark failed: {e.Message}");
+    Console.Error.WriteLine($"  control-plane log: {home.ControlPlaneLog}{(options.Keep ? $"; node logs under {home.Root}" : " (run with --keep to keep the node logs)")}");
+    return 1;
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace Redoubt.Bench;
+
+/// <summary>The command line: <c>failover [--quick] [--kills N] [--runs N] [--saturation SECONDS] [--only a,b,c,d,e] [--keep]</c>.</summary>
+internal sealed class BenchOptions
+{
+    public string Command { get; private init; } = "failover";
+
+    public int Kills { get; private init; } = 5;
+
+    /// <summary>Runs of the planned switchover and of each client variant.</summary>
+    public int Runs { get; private init; } = 3;
+
+    public TimeSpan Saturation { get; private init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Parts to run: a (Redoubt faults), b (baseline faults), c (switchover), d (C# client), e (false failovers).</summary>
+    public string Parts { get; private init; } = "abcde";
+
+    public bool Keep { get; private init; }
+
+    public bool Quick { get; private init; }
+
+    public bool Includes(char part) => Parts.Contains(part, StringComparison.Ordinal);
+
+    public const string Usage = """
+        usage: dotnet run -c Release --project bench/Redoubt.Bench -- COMMAND [options]
+
+        commands:
+          failover   kill -9 and SIGSTOP of the master on Redoubt and on plain Redis + Sentinel, planned switchover,
+                     a StackExchange.Redis client with and without Redoubt.Client, and false failovers under load
+          ready      time from apply to Ready for a new resource
+
+        options:
+          --quick              2 kills, 2 runs, 20 s of saturation
+          --kills N            kill -9 events per setup (default 5)
+          --runs N             runs of the switchover and of each client variant (default 3)
+          --saturation SEC     seconds of saturating load (default 60)
+          --only PARTS         any of a (Redoubt faults) b (baseline faults) c (switchover) d (client) e (false failovers)
+          --keep               keep the temporary home (configs, node logs) after the run
+        """;
+
+    public static BenchOptions? Parse(string[] args)
+    {
+        var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "failover";
+        var quick = args.Contains("--quick");
+        int kills = quick ? 2 : 5, runs = quick ? 2 : 3;
+        var saturation = TimeSpan.FromSeconds(quick ? 20 : 60);
+        var parts = "abcde";
+        var keep = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--kills":
+                    kills = Number(args, ++i);
+                    break;
+                case "--runs":
+                    runs = Number(args, ++i);
+                    break;
+                case "--saturation":
+                    saturation = TimeSpan.FromSeconds(Number(args, ++i));
+                    break;
+                case "--only":
+                    parts = i + 1 < args.Length ? args[++i].Replace(",", "", StringComparison.Ordinal) : "";
+                    break;
+                case "--keep":
+                    keep = true;
+                    break;
+                case "--help" or "-h":
+                    return null;
+            }
+        }
+
+        return command is "failover" or "ready"
+            ? new BenchOptions { Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick }
+            : null;
+    }
+
+    private static int Number(string[] args, int i) =>
+        i < args.Length && int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{args[i - 1]} needs a positive number");
+}

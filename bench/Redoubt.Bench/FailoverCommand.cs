@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Redoubt.Bench.Clusters;
+using Redoubt.Bench.Reporting;
+using Redoubt.Bench.Scenarios;
+using Redoubt.Bench.Writers;
+using Redoubt.Client;
+using Redoubt.Model;
+using StackExchange.Redis;
+
+namespace Redoubt.Bench;
+
+/// <summary>
+/// The failover benchmark: both setups in one run on the same machine, one after the other so they never compete
+/// for the two cores. Redoubt first (faults, switchover, client, false failovers), then the baseline.
+/// </summary>
+internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
+{
+    private readonly Summary _summary = new();
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        Console.WriteLine($"Failover benchmark: {Environment.ProcessorCount} cores, {RedisVersion()}; {options.Kills} kills per setup, {options.Runs} runs of switchover and client, {options.Saturation.TotalSeconds:F0} s saturation");
+        Console.WriteLine($"  control-plane log: {home.ControlPlaneLog}");
+        if (options.Parts.Any(p => p is 'a' or 'c' or 'd' or 'e'))
+        {
+            await RunRedoubtAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.Includes('b'))
+        {
+            await RunBaselineAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _summary.Print(Console.Out, clock.Elapsed);
+        return 0;
+    }
+
+    private async Task RunRedoubtAsync(CancellationToken cancellationToken)
+    {
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(home.Logger).SetMinimumLevel(LogLevel.Information));
+        var cluster = new RedoubtCluster(home.For("redoubt"), loggers);
+        await using (cluster.ConfigureAwait(false))
+        {
+            var started = Stopwatch.StartNew();
+            await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"Redoubt (local control plane, replicas: 3, default spec): Ready after {started.Elapsed.TotalSeconds:F1} s; Sentinels {string.Join(", ", cluster.Sentinels)}");
+            var scenarios = new FaultScenarios(cluster, _summary.Add);
+            var since = DateTimeOffset.UtcNow;
+            Func<Task<double?>> failover = async () =>
+            {
+                var last = (await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).LastFailover;
+                return last is not null && last.Time >= since ? last.DurationMs : null;
+            };
+
+            if (options.Includes('a'))
+            {
+                for (var i = 1; i <= options.Kills; i++)
+                {
+                    since = DateTimeOffset.UtcNow;
+                    await scenarios.KillMasterAsync(Summary.Kill, i, scenarios.RawWriter, failover, cancellationToken).ConfigureAwait(false);
+                }
+
+                since = DateTimeOffset.UtcNow;
+                await scenarios.FreezeMasterAsync(Summary.Freeze, 1, scenarios.RawWriter, failover, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (options.Includes('c'))
+            {
+                for (var i = 1; i <= options.Runs; i++)
+                {
+                    await scenarios.ActAsync(Summary.Switchover, i, scenarios.RawWriter, async () =>
+                    {
+                        var result = await cluster.ControlPlane.FailoverAsync(RedoubtCluster.Namespace, RedoubtCluster.ResourceName, null, cancellationToken).ConfigureAwait(false);
+                        if (!result.Succeeded)
+                        {
+                            Console.WriteLine($"  switchover refused: {result.Message}");
+                        }
+
+                        return result.Succeeded ? result.WritePauseMs : null;
+                    }, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (options.Includes('d'))
+            {
+                await RunClientsAsync(cluster, scenarios, () => since = DateTimeOffset.UtcNow, failover, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (options.Includes('e'))
+            {
+                var before = (await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).LastFailover;
+                var result = await SaturationScenario.RunAsync(cluster, options.Saturation, cancellationToken).ConfigureAwait(false);
+                var after = (await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).LastFailover;
+                _summary.Add(after?.Time != before?.Time ? result with { MasterChanges = Math.Max(1, result.MasterChanges) } : result);
+            }
+
+            Console.WriteLine($"  Redoubt status events during the run: {Describe((await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).Events)}");
+        }
+    }
+
+    private async Task RunClientsAsync(RedoubtCluster cluster, FaultScenarios scenarios, Action markStart, Func<Task<double?>> failover, CancellationToken cancellationToken)
+    {
+        var credentials = cluster.Credentials!;
+        // What an application does by default: the connection string the control plane hands out, nothing else.
+        await using (var plain = await ConnectionMultiplexer.ConnectAsync(credentials.StackExchangeConnectionString(includePassword: true)).ConfigureAwait(false))
+        {
+            var db = plain.GetDatabase();
+            for (var i = 1; i <= options.Runs; i++)
+            {
+                markStart();
+                await scenarios.KillMasterAsync(Summary.ClientDefault, i, first => new ClientWriter(db, first), failover, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var tuned = await RedoubtConnection.ConnectAsync(credentials.Sentinels, credentials.MasterName, credentials.Password, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using (tuned.ConfigureAwait(false))
+        {
+            tuned.MasterFollowed += (_, e) => Console.WriteLine($"           Redoubt.Client followed {e.Master} after {e.Took.TotalMilliseconds:F0} ms ({e.Trigger})");
+            var db = tuned.GetDatabase();
+            for (var i = 1; i <= options.Runs; i++)
+            {
+                markStart();
+                await scenarios.KillMasterAsync(Summary.ClientTuned, i, first => new ClientWriter(db, first), failover, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunBaselineAsync(CancellationToken cancellationToken)
+    {
+        var cluster = new BaselineCluster(home.For("baseline"));
+        await using (cluster.ConfigureAwait(false))
+        {
+            var started = Stopwatch.StartNew();
+            await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+            await cluster.WaitHealthyAsync(TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"baseline (redis-server ×3 + redis-sentinel ×3, down-after 1000 ms, failover-timeout 3000 ms, quorum 2, no control plane): healthy after {started.Elapsed.TotalSeconds:F1} s");
+            var scenarios = new FaultScenarios(cluster, _summary.Add);
+            for (var i = 1; i <= options.Kills; i++)
+            {
+                await scenarios.KillMasterAsync(Summary.Kill, i, scenarios.RawWriter, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            await scenarios.FreezeMasterAsync(Summary.Freeze, 1, scenarios.RawWriter, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string Describe(List<StatusEvent> events)
+    {
+        var counts = events.GroupBy(e => $"{e.Type}/{e.Reason}").Select(g => $"{g.Key} ×{g.Count()}");
+        return string.Join(", ", counts);
+    }
+
+    private static string RedisVersion()
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("redis-server", "--version") { RedirectStandardOutput = true, UseShellExecute = false });
+            var output = process?.StandardOutput.ReadToEnd() ?? "";
+            process?.WaitForExit(5000);
+            var at = output.IndexOf("v=", StringComparison.Ordinal);
+            return at < 0 ? "Redis (version unknown)" : "Redis " + output[(at + 2)..].Split(' ')[0];
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "redis-server not found";
+        }
+    }
+}
