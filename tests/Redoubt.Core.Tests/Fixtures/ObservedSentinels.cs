@@ -48,6 +48,9 @@ internal static class ObservedSentinels
     public static SentinelObservation WithFlags(this SentinelObservation sentinel, string flags) =>
         sentinel with { Master = sentinel.Master! with { Flags = flags } };
 
+    public static SentinelObservation WithMonitored(this SentinelObservation sentinel, Func<MonitoredMaster, MonitoredMaster> change) =>
+        sentinel with { Master = change(sentinel.Master!) };
+
     public static SentinelObservation WithSetting(this SentinelObservation sentinel, string key, string value) =>
         sentinel with { Master = sentinel.Master! with { Settings = new Dictionary<string, string>(sentinel.Master.Settings, StringComparer.Ordinal) { [key] = value } } };
 
