@@ -177,17 +177,24 @@ internal sealed class MasterFollower : IAsyncDisposable
 
         var limit = _options.ConnectTimeout * 4;
         var started = Stopwatch.GetTimestamp();
+        var acted = false;
         try
         {
             while (!_stop.IsCancellationRequested && Stopwatch.GetElapsedTime(started) < limit)
             {
                 if (master.Equals(PrimaryOf(_managed)) && CountPrimaries() == 1)
                 {
-                    Followed?.Invoke(this, new MasterFollowedEventArgs(master, trigger, Stopwatch.GetElapsedTime(since)));
+                    // Nothing to report when the library had already moved by itself (a reconnect re-reads the roles).
+                    if (acted)
+                    {
+                        Followed?.Invoke(this, new MasterFollowedEventArgs(master, trigger, Stopwatch.GetElapsedTime(since)));
+                    }
+
                     return;
                 }
 
                 // Re-reads every node's role; returns false at once when a reconfigure is already running.
+                acted = true;
                 await _managed.ConfigureAsync().ConfigureAwait(false);
                 if (!master.Equals(PrimaryOf(_managed)))
                 {

@@ -8,7 +8,10 @@ namespace Redoubt.Client;
 /// failover as soon as the Sentinels have completed it.
 /// </summary>
 /// <remarks>
-/// The library follows Sentinel by itself, but slowly for a failover that completes in a fraction of a second: it
+/// Most of the gain is in the settings (<see cref="SentinelClientSettings"/>): Sentinel closes the client connections
+/// of the replica it promotes, and a multiplexer that reconnects within a heartbeat re-reads the roles and writes to
+/// the new master at once. The library's own Sentinel handling is the slow part for a failover that completes in a
+/// second: it
 /// listens for <c>+switch-master</c> on one Sentinel only (and a Sentinel that stood aside during a fast failover
 /// announces nothing), and after the master's connection fails it asks the Sentinels again only once a second.
 /// This connection adds what is missing: it listens on every Sentinel, and polls them every few milliseconds
