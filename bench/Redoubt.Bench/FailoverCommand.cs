@@ -114,6 +114,17 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
             }
         }
 
+        // The settings alone, without the connection that watches the Sentinels.
+        await using (var settings = await ConnectionMultiplexer.ConnectAsync(SentinelClientSettings.Create(credentials.Sentinels, credentials.MasterName, credentials.Password)).ConfigureAwait(false))
+        {
+            var db = settings.GetDatabase();
+            for (var i = 1; i <= options.Runs; i++)
+            {
+                markStart();
+                await scenarios.KillMasterAsync(Summary.ClientSettings, i, first => new ClientWriter(db, first), failover, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var tuned = await RedoubtConnection.ConnectAsync(credentials.Sentinels, credentials.MasterName, credentials.Password, cancellationToken: cancellationToken).ConfigureAwait(false);
         await using (tuned.ConfigureAwait(false))
         {

@@ -15,6 +15,7 @@ internal sealed class Summary
     public const string Freeze = "SIGSTOP";
     public const string Switchover = "switchover";
     public const string ClientDefault = "SE.Redis defaults, kill -9";
+    public const string ClientSettings = "tuned settings, kill -9";
     public const string ClientTuned = "Redoubt.Client, kill -9";
 
     public void Add(EventResult result)
@@ -68,12 +69,13 @@ internal sealed class Summary
         }
 
         var plain = Of(Redoubt, ClientDefault);
+        var settings = Of(Redoubt, ClientSettings);
         var tuned = Of(Redoubt, ClientTuned);
-        if (plain.Count + tuned.Count > 0)
+        if (plain.Count + settings.Count + tuned.Count > 0)
         {
             output.WriteLine();
             output.WriteLine($"  C# application after kill -9 of the master on Redoubt (StackExchange.Redis, gap as the application sees it):");
-            foreach (var (name, runs) in new[] { ("StackExchange.Redis defaults", plain), ("with Redoubt.Client", tuned) })
+            foreach (var (name, runs) in new[] { ("StackExchange.Redis defaults", plain), ("SentinelClientSettings only", settings), ("RedoubtConnection", tuned) })
             {
                 if (runs.Count > 0)
                 {

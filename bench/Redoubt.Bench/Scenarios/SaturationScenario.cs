@@ -31,19 +31,40 @@ internal static class SaturationScenario
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            ArgumentList = { "-h", host, "-p", port.ToString(CultureInfo.InvariantCulture), "-a", cluster.Password ?? "", "--no-auth-warning", "-t", "set", "-c", "50", "-P", "16", "-n", "2000000000", "-q" },
+            ArgumentList = { "-h", host, "-p", port.ToString(CultureInfo.InvariantCulture), "-a", cluster.Password ?? "", "-t", "set", "-c", "50", "-P", "16", "-n", "2000000000", "-q" },
         }) ?? throw new InvalidOperationException("could not start redis-benchmark");
+        var complaints = new List<string>();
         load.OutputDataReceived += (_, _) => { };
-        load.ErrorDataReceived += (_, _) => { };
+        load.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { Length: > 0 } line && !line.Contains("-a", StringComparison.Ordinal))
+            {
+                lock (complaints)
+                {
+                    complaints.Add(line);
+                }
+            }
+        };
         load.BeginOutputReadLine();
         load.BeginErrorReadLine();
         try
         {
             await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
+            if (load.HasExited)
+            {
+                lock (complaints)
+                {
+                    throw new InvalidOperationException($"redis-benchmark stopped before the end of the load (exit code {load.ExitCode}): {string.Join(" ", complaints.Take(5))}");
+                }
+            }
         }
         finally
         {
-            load.Kill();
+            if (!load.HasExited)
+            {
+                load.Kill();
+            }
+
             await load.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
         }
 
