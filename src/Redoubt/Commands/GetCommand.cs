@@ -57,7 +57,7 @@ public static class GetCommand
                 ConsoleText.WriteLine(single ? ResourceSerializer.ToJson(resources[0]) : ResourceSerializer.ToJson(resources));
                 break;
             case "yaml":
-                ConsoleText.Write(string.Join("---\n", resources.Select(resource => EndWithNewLine(ResourceSerializer.ToYaml(resource)))));
+                ConsoleText.Write(EndWithNewLine(single ? ResourceSerializer.ToYaml(resources[0]) : ResourceSerializer.ToYaml(resources)));
                 break;
             default:
                 ConsoleText.Write(Output.ResourceTable.Build(resources, DateTimeOffset.Now).Render());

@@ -88,16 +88,22 @@ public sealed class StartupProgress
         }
     }
 
-    /// <summary>The lines that describe a resource's progress; a line is printed again only when it changes.</summary>
+    /// <summary>
+    /// The lines that describe a resource's progress, the phase last so that "phase Ready" closes the story; a line
+    /// is printed again only when it changes.
+    /// </summary>
     public static IEnumerable<string> ProgressLines(RedisResource resource)
     {
         var key = $"redis {resource.Key}";
-        yield return $"{key}: phase {resource.Status?.Phase ?? Phases.Pending}";
-        var table = NodeTable.BuildProgress(resource);
-        foreach (var row in table.Rows)
+        foreach (var row in NodeTable.BuildProgress(resource).Rows)
         {
             yield return $"{key}: {string.Join(' ', row)}";
         }
+        foreach (var condition in resource.Status?.Conditions.Where(condition => condition.Status != "True") ?? [])
+        {
+            yield return $"{key}: {condition.Type} {condition.Status}: {condition.Reason}, {condition.Message}";
+        }
+        yield return $"{key}: phase {resource.Status?.Phase ?? Phases.Pending}";
     }
 
     private async Task<IReadOnlyList<RedisResource>> FetchAsync(CancellationToken cancellationToken)
@@ -124,7 +130,7 @@ public sealed class StartupProgress
             parts.Add(NodeTableView(resource));
             foreach (var condition in resource.Status?.Conditions.Where(condition => condition.Status != "True") ?? [])
             {
-                parts.Add(new Markup($"  [grey]{Markup.Escape(condition.Type)}: {Markup.Escape(condition.Reason)} {Markup.Escape(condition.Message)}[/]"));
+                parts.Add(new Markup($"  [grey]{Markup.Escape(condition.Type)} {Markup.Escape(condition.Status)}: {Markup.Escape(condition.Reason)}, {Markup.Escape(condition.Message)}[/]"));
             }
         }
         return new Rows(parts);
