@@ -106,6 +106,18 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         await EnsureAsync(plan, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task FenceNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken)
+    {
+        if (Running(plan.Key, Folder(plan), plan.RedisNodes.First(n => n.Name == nodeName)) is { } process)
+        {
+            // SIGKILL works on a stopped process too: it dies without running another command.
+            Signals.Send(process.Pid, Signals.SigKill);
+            LogFenced(_logger, plan.Key, nodeName, process.Pid);
+        }
+
+        return Task.CompletedTask;
+    }
+
     private NodeState EnsureNode(ResourcePlan plan, ResourceFolder folder, PlannedNode node, string? password, string uid)
     {
         var host = ZoneAddress(plan, node.Zone);

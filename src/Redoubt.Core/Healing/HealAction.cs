@@ -79,3 +79,10 @@ public sealed record SwitchMaster(string FromNode, string Reason) : HealAction(R
     public override bool Disruptive => true;
     public override string Describe() => $"switch the master away from {FromNode}";
 }
+
+/// <summary>Kill a deposed master that hangs, so that it can never wake up and acknowledge writes as a second master.</summary>
+public sealed record FenceNode(string Node, string Address, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => true;
+    public override string Describe() => $"fence {Node} ({Address})";
+}

@@ -8,6 +8,8 @@ public sealed record HealContext
     public DateTimeOffset? NoMasterSince { get; init; }
     /// <summary>The master of the last pass that had one.</summary>
     public string? LastKnownMaster { get; init; }
+    /// <summary>The master before the last change of master, until it is seen again as a replica or fenced.</summary>
+    public string? DeposedMaster { get; init; }
     /// <summary>A failover Redoubt asked for is still running; nothing disruptive until it ends.</summary>
     public bool FailoverInFlight { get; init; }
     /// <summary>How long to wait for every node to report before choosing a master without the silent ones.</summary>

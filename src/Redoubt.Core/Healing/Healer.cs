@@ -23,8 +23,8 @@ public static class Healer
         return liveMasters.Count switch
         {
             0 => NoMaster(plan, observation, context, sentinelMaster),
-            1 => WithMaster(plan, observation, liveMasters[0], sentinelMaster, []),
-            _ => SplitBrain(plan, observation, liveMasters, sentinelMaster),
+            1 => WithMaster(plan, observation, liveMasters[0], sentinelMaster, Fence(observation, liveMasters[0], sentinelMaster, context)),
+            _ => SplitBrain(plan, observation, liveMasters, sentinelMaster, context),
         };
     }
 
@@ -90,7 +90,7 @@ public static class Healer
             .ThenBy(n => n.Name, StringComparer.Ordinal)
             .First();
 
-    private static HealDecision SplitBrain(ResourcePlan plan, ClusterObservation observation, List<RedisNodeObservation> masters, string? sentinelMaster)
+    private static HealDecision SplitBrain(ResourcePlan plan, ClusterObservation observation, List<RedisNodeObservation> masters, string? sentinelMaster, HealContext context)
     {
         // The Sentinels' majority wins; without one, the master the replicas follow, then the one with the most data.
         var winner = masters.FirstOrDefault(m => m.Address == sentinelMaster)
@@ -104,7 +104,23 @@ public static class Healer
             .Where(m => m != winner)
             .Select(m => (HealAction)new DemoteMaster(m.Name, m.Address!, winner.Address!, $"two masters: {winner.Name} is the one {(winner.Address == sentinelMaster ? "the Sentinels name" : "with the most replicas and data")}"))
             .ToList();
-        return WithMaster(plan, observation, winner, sentinelMaster, demotions);
+        return WithMaster(plan, observation, winner, sentinelMaster, [.. Fence(observation, winner, sentinelMaster, context), .. demotions]);
+    }
+
+    /// <summary>
+    /// A deposed master whose process still runs but does not answer is hung, not gone. Sentinel has moved on; if it
+    /// woke up it would acknowledge the writes queued in its sockets before anyone could demote it. Kill it first.
+    /// </summary>
+    private static List<HealAction> Fence(ClusterObservation observation, RedisNodeObservation master, string? sentinelMaster, HealContext context)
+    {
+        if (context.DeposedMaster is not { } deposed || deposed == master.Address || sentinelMaster != master.Address)
+        {
+            return [];
+        }
+
+        return [.. observation.Nodes
+            .Where(n => n.Address == deposed && !n.Reachable && n.Lifecycle == NodeLifecycle.Running)
+            .Select(n => (HealAction)new FenceNode(n.Name, deposed, $"deposed master {n.Name} hangs; the Sentinels follow {master.Name}"))];
     }
 
     private static HealDecision WithMaster(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation master, string? sentinelMaster, List<HealAction> actions)

@@ -20,4 +20,11 @@ public interface IRedisPlatform
 
     /// <summary>Restarts one node with freshly rendered configuration (rolling restart of settings that need it).</summary>
     Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stops a node at once, before it can process anything more (SIGKILL; a pod deleted without grace). Used on a
+    /// deposed master that hangs: if it woke up it would acknowledge writes the new master never sees. The platform
+    /// starts it again, parked, like any node that exited.
+    /// </summary>
+    Task FenceNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken);
 }

@@ -13,6 +13,6 @@ public sealed partial class ResourceReconciler
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}: {Message}")]
     private static partial void LogWarningEvent(ILogger logger, string reason, string message);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Sentinel {Sentinel} did not accept the failover: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sentinel {Sentinel} did not accept the failover: {Error}")]
     private static partial void LogSentinelRefused(ILogger logger, string sentinel, string error);
 }

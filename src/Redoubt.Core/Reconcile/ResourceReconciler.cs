@@ -29,6 +29,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     private readonly Lock _state = new();
 
     private RedisNodeObservation? _master;
+    private string? _deposed;
     private ClusterObservation? _lastObservation;
     private DateTimeOffset? _noMasterSince;
     private bool _everReady;
@@ -107,6 +108,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                 Now = now,
                 NoMasterSince = _noMasterSince,
                 LastKnownMaster = _master?.Address,
+                DeposedMaster = _deposed,
                 FailoverInFlight = _failoversInFlight > 0,
             });
             NoteMaster(decision.Master, observation, now);
@@ -133,6 +135,15 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
             {
                 case RequestFailover failover:
                     await FailOverAsync(plan, failover.FromNode, failover.FromAddress, _time.GetUtcNow(), failover.Reason, cancellationToken).ConfigureAwait(false);
+                    break;
+                case FenceNode fence:
+                    await _platform.FenceNodeAsync(plan, fence.Node, cancellationToken).ConfigureAwait(false);
+                    Record("Warning", "Fenced", $"{action.Describe()}: {action.Reason}");
+                    lock (_state)
+                    {
+                        _deposed = null;
+                    }
+
                     break;
                 case SwitchMaster:
                     var result = await SwitchoverCoreAsync(resource, plan, null, cancellationToken).ConfigureAwait(false);
@@ -303,6 +314,15 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
             // A failover Redoubt did not drive (Sentinel's slow path, a hang or a partition): record what we can see.
             var since = _noMasterSince ?? now;
             RecordFailover(since, now - since, previous.Name, master.Name, "Sentinel failed over (master unreachable)");
+        }
+
+        if (_master is { } before && before.Address != master.Address)
+        {
+            _deposed = before.Address;
+        }
+        else if (observation.Nodes.Any(n => n.Address == _deposed && n.IsReplica))
+        {
+            _deposed = null;
         }
 
         _noMasterSince = null;

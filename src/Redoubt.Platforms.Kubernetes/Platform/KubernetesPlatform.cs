@@ -28,7 +28,10 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly TimeSpan _reapplyPeriod;
-    private readonly ConcurrentDictionary<string, (string Hash, DateTimeOffset At)> _applied = new();
+    private readonly ConcurrentDictionary<string, (string Hash, DateTimeOffset At, long Epoch)> _applied = new();
+
+    // Bumped by Invalidate; an apply that started before an invalidation does not count as current.
+    private readonly ConcurrentDictionary<string, long> _epochs = new();
 
     public KubernetesPlatform(IKubernetes client, ResourceRegistry resources, ManifestOptions options, TimeSpan reapplyPeriod, TimeProvider time, ILogger<KubernetesPlatform> logger)
     {
@@ -55,7 +58,8 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
 
         var hash = ConfigFiles.Hash([.. desired.Applied.Select(item => KubernetesJson.Serialize(item))]);
         var now = _time.GetUtcNow();
-        if (!_applied.TryGetValue(plan.Key, out var last) || last.Hash != hash || now - last.At >= _reapplyPeriod)
+        var epoch = _epochs.GetValueOrDefault(plan.Key);
+        if (!_applied.TryGetValue(plan.Key, out var last) || last.Hash != hash || last.Epoch != epoch || now - last.At >= _reapplyPeriod)
         {
             foreach (var item in desired.Applied)
             {
@@ -67,7 +71,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
                 await _applier.DeleteAsync(kind, plan.Namespace, name, cancellationToken);
             }
 
-            _applied[plan.Key] = (hash, now);
+            _applied[plan.Key] = (hash, now, epoch);
             LogEnsured(plan.Key, desired.Applied.Count);
         }
 
@@ -75,7 +79,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
     }
 
     /// <summary>Makes the next ensure of the resource apply everything, whatever it applied last.</summary>
-    public void Invalidate(string resourceKey) => _applied.TryRemove(resourceKey, out _);
+    public void Invalidate(string resourceKey) => _epochs.AddOrUpdate(resourceKey, 1, (_, epoch) => epoch + 1);
 
     /// <summary>
     /// Removes every object of a resource: the Sentinels first, so that they do not fail over between Redis
@@ -138,6 +142,12 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         var pod = PodNameOf(new ObjectNames(plan.Name), nodeName);
         LogRestarting(plan.Key, pod);
         await _applier.DeleteAsync("Pod", plan.Namespace, pod, cancellationToken);
+    }
+
+    public async Task FenceNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken)
+    {
+        // The pod is deleted like a restart; the hung container stops receiving traffic as soon as its endpoints go.
+        await RestartNodeAsync(plan, nodeName, cancellationToken);
     }
 
     /// <summary>Nodes are known by pod name; a plan's node name ("redis-2") maps to the StatefulSet's pod of that ordinal.</summary>

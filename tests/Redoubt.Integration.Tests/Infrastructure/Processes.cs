@@ -11,6 +11,8 @@ internal static partial class Processes
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 
+    public static bool TrySignal(int pid, int signal) => Kill(pid, signal) == 0;
+
     public static void Signal(int pid, int signal) =>
         Assert.True(Kill(pid, signal) == 0, $"could not send signal {signal} to pid {pid} (errno {Marshal.GetLastPInvokeError()})");
 }
