@@ -34,7 +34,7 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
         }
 
         _summary.Print(Console.Out, clock.Elapsed);
-        return 0;
+        return _summary.Failed ? 1 : 0;
     }
 
     private async Task RunRedoubtAsync(CancellationToken cancellationToken)
@@ -54,49 +54,61 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
                 return last is not null && last.Time >= since ? last.DurationMs : null;
             };
 
-            if (options.Includes('a'))
+            try
             {
-                for (var i = 1; i <= options.Kills; i++)
-                {
-                    since = DateTimeOffset.UtcNow;
-                    await scenarios.KillMasterAsync(Summary.Kill, i, scenarios.RawWriter, failover, cancellationToken).ConfigureAwait(false);
-                }
-
-                since = DateTimeOffset.UtcNow;
-                await scenarios.FreezeMasterAsync(Summary.Freeze, 1, scenarios.RawWriter, failover, cancellationToken).ConfigureAwait(false);
+                await RunRedoubtPartsAsync(cluster, scenarios, failover, () => since = DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
             }
-
-            if (options.Includes('c'))
+            catch (TimeoutException e)
             {
-                for (var i = 1; i <= options.Runs; i++)
-                {
-                    await scenarios.ActAsync(Summary.Switchover, i, scenarios.RawWriter, async () =>
-                    {
-                        var result = await cluster.ControlPlane.FailoverAsync(RedoubtCluster.Namespace, RedoubtCluster.ResourceName, null, cancellationToken).ConfigureAwait(false);
-                        if (!result.Succeeded)
-                        {
-                            Console.WriteLine($"  switchover refused: {result.Message}");
-                        }
-
-                        return result.Succeeded ? result.WritePauseMs : null;
-                    }, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            if (options.Includes('d'))
-            {
-                await RunClientsAsync(cluster, scenarios, () => since = DateTimeOffset.UtcNow, failover, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (options.Includes('e'))
-            {
-                var before = (await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).LastFailover;
-                var result = await SaturationScenario.RunAsync(cluster, options.Saturation, cancellationToken).ConfigureAwait(false);
-                var after = (await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).LastFailover;
-                _summary.Add(after?.Time != before?.Time ? result with { MasterChanges = Math.Max(1, result.MasterChanges) } : result);
+                _summary.AddFailure(Summary.Redoubt, e.Message + "; its remaining parts were skipped");
             }
 
             Console.WriteLine($"  Redoubt status events during the run: {Describe((await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).Events)}");
+        }
+    }
+
+    private async Task RunRedoubtPartsAsync(RedoubtCluster cluster, FaultScenarios scenarios, Func<Task<double?>> failover, Action markStart, CancellationToken cancellationToken)
+    {
+        if (options.Includes('a'))
+        {
+            for (var i = 1; i <= options.Kills; i++)
+            {
+                markStart();
+                await scenarios.KillMasterAsync(Summary.Kill, i, scenarios.RawWriter, failover, cancellationToken).ConfigureAwait(false);
+            }
+
+            markStart();
+            await scenarios.FreezeMasterAsync(Summary.Freeze, 1, scenarios.RawWriter, failover, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.Includes('c'))
+        {
+            for (var i = 1; i <= options.Runs; i++)
+            {
+                await scenarios.ActAsync(Summary.Switchover, i, scenarios.RawWriter, async () =>
+                {
+                    var result = await cluster.ControlPlane.FailoverAsync(RedoubtCluster.Namespace, RedoubtCluster.ResourceName, null, cancellationToken).ConfigureAwait(false);
+                    if (!result.Succeeded)
+                    {
+                        Console.WriteLine($"  switchover refused: {result.Message}");
+                    }
+
+                    return result.Succeeded ? result.WritePauseMs : null;
+                }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (options.Includes('d'))
+        {
+            await RunClientsAsync(cluster, scenarios, markStart, failover, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.Includes('e'))
+        {
+            var before = (await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).LastFailover;
+            var result = await SaturationScenario.RunAsync(cluster, options.Saturation, cancellationToken).ConfigureAwait(false);
+            var after = (await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).LastFailover;
+            _summary.Add(after?.Time != before?.Time ? result with { MasterChanges = Math.Max(1, result.MasterChanges) } : result);
         }
     }
 
@@ -148,12 +160,19 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
             await cluster.WaitHealthyAsync(TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"baseline (redis-server ×3 + redis-sentinel ×3, down-after 1000 ms, failover-timeout 3000 ms, quorum 2, no control plane): healthy after {started.Elapsed.TotalSeconds:F1} s");
             var scenarios = new FaultScenarios(cluster, _summary.Add);
-            for (var i = 1; i <= options.Kills; i++)
+            try
             {
-                await scenarios.KillMasterAsync(Summary.Kill, i, scenarios.RawWriter, null, cancellationToken).ConfigureAwait(false);
-            }
+                for (var i = 1; i <= options.Kills; i++)
+                {
+                    await scenarios.KillMasterAsync(Summary.Kill, i, scenarios.RawWriter, null, cancellationToken).ConfigureAwait(false);
+                }
 
-            await scenarios.FreezeMasterAsync(Summary.Freeze, 1, scenarios.RawWriter, null, cancellationToken).ConfigureAwait(false);
+                await scenarios.FreezeMasterAsync(Summary.Freeze, 1, scenarios.RawWriter, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException e)
+            {
+                _summary.AddFailure(Summary.Baseline, e.Message + "; its remaining parts were skipped");
+            }
         }
     }
 

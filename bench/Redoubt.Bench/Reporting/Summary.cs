@@ -7,6 +7,7 @@ internal sealed class Summary
 {
     private readonly List<EventResult> _events = [];
     private readonly List<SaturationResult> _saturation = [];
+    private readonly List<string> _failures = [];
     private readonly Lock _lock = new();
 
     public const string Redoubt = "Redoubt";
@@ -25,7 +26,7 @@ internal sealed class Summary
             _events.Add(result);
         }
 
-        var server = result.ServerMs is { } ms ? $"{(result.Event == Switchover ? "pause" : "server"),6} {ms,5:F0} ms" : new string(' ', 15);
+        var server = result.ServerMs is { } ms ? $"{(result.Event == Switchover ? "pause" : "record"),6} {ms,5:F0} ms" : new string(' ', 15);
         Console.WriteLine($"  {result.Setup,-8} {result.Event,-27} #{result.Run}  gap {result.GapMs,6:F0} ms  lost {result.Lost} of {result.Acknowledged,-7} {server}  {result.Note}");
     }
 
@@ -41,6 +42,28 @@ internal sealed class Summary
         {
             Console.WriteLine($"           {e}");
         }
+    }
+
+    public bool Failed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _failures.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>A setup that stopped being measurable (it did not return to healthy): the rest of its parts are skipped.</summary>
+    public void AddFailure(string setup, string message)
+    {
+        lock (_lock)
+        {
+            _failures.Add($"{setup}: {message}");
+        }
+
+        Console.WriteLine($"  {setup,-8} FAILED: {message}");
     }
 
     private List<EventResult> Of(string setup, string kind)
@@ -79,7 +102,7 @@ internal sealed class Summary
             {
                 if (runs.Count > 0)
                 {
-                    output.WriteLine($"    {name,-30} gap {Stats.Median(runs.Select(r => r.GapMs)),6:F0} ms median {Stats.Max(runs.Select(r => r.GapMs)),6:F0} ms max  lost {runs.Sum(r => r.Lost)} of {runs.Sum(r => r.Acknowledged)}  (server-side failover {Stats.Median(runs.Select(r => r.ServerMs ?? double.NaN)):F0} ms median, {runs.Count} runs)");
+                    output.WriteLine($"    {name,-30} gap {Stats.Median(runs.Select(r => r.GapMs)),6:F0} ms median {Stats.Max(runs.Select(r => r.GapMs)),6:F0} ms max  lost {runs.Sum(r => r.Lost)} of {runs.Sum(r => r.Acknowledged)}  (failover as Redoubt recorded it {Stats.Median(runs.Select(r => r.ServerMs ?? double.NaN)):F0} ms median, {runs.Count} runs)");
                 }
             }
 
@@ -94,6 +117,18 @@ internal sealed class Summary
         lock (_lock)
         {
             saturation = [.. _saturation];
+        }
+
+        List<string> failures;
+        lock (_lock)
+        {
+            failures = [.. _failures];
+        }
+
+        foreach (var failure in failures)
+        {
+            output.WriteLine();
+            output.WriteLine($"  NOT COMPLETED: {failure}");
         }
 
         foreach (var s in saturation)

@@ -10,7 +10,7 @@ namespace Redoubt.Bench.Scenarios;
 /// </summary>
 internal sealed class FaultScenarios(BenchCluster cluster, Action<EventResult> report)
 {
-    private static readonly TimeSpan Healthy = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan Healthy = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(60);
     private long _nextSequence = 1;
 
