@@ -43,15 +43,18 @@ public static class Healer
     private static HealDecision NoMaster(ResourcePlan plan, ClusterObservation observation, HealContext context, string? sentinelMaster)
     {
         var nodes = observation.Nodes;
-        if (sentinelMaster is not null && nodes.FirstOrDefault(n => n.Address == sentinelMaster) is { } known && !known.Reachable)
+        if (sentinelMaster is not null && nodes.FirstOrDefault(n => n.Address == sentinelMaster) is { } known && !known.IsMaster)
         {
-            var followers = nodes.Count(n => n.IsReplica && n.MasterAddress == sentinelMaster);
-            if (followers > 0 && known.Lifecycle is NodeLifecycle.Exited or NodeLifecycle.Missing or NodeLifecycle.Starting)
+            var followers = nodes.Count(n => n != known && n.IsReplica && n.MasterAddress == sentinelMaster);
+            // Gone, or back already but parked (it restarted, maybe empty): either way Sentinel must pick a replica, now.
+            var gone = !known.Reachable && known.Lifecycle is NodeLifecycle.Exited or NodeLifecycle.Missing or NodeLifecycle.Starting;
+            if (followers > 0 && (gone || known.IsParked))
             {
-                return new HealDecision(null, [new RequestFailover(known.Name, sentinelMaster, $"master {known.Name} is {known.Lifecycle.ToString().ToLowerInvariant()} and {followers} replica(s) can take over")], null);
+                var state = known.IsParked ? "restarted as a parked replica" : known.Lifecycle.ToString().ToLowerInvariant();
+                return new HealDecision(null, [new RequestFailover(known.Name, sentinelMaster, $"master {known.Name} is {state} and {followers} replica(s) can take over")], null);
             }
 
-            if (followers > 0)
+            if (followers > 0 && !known.Reachable)
             {
                 return new HealDecision(null, [], $"master {known.Name} does not answer; Sentinel decides whether it is down");
             }
@@ -80,15 +83,19 @@ public static class Healer
         return new HealDecision(null, [new PromoteNode(best.Name, best.Address!, why)], null);
     }
 
-    /// <summary>Highest replication offset, then a non-empty dataset, then the last known master, then the lowest ordinal.</summary>
+    /// <summary>Highest replication offset, then a non-empty dataset (the larger first), then the last known master, then the lowest ordinal.</summary>
     public static RedisNodeObservation MostData(IEnumerable<RedisNodeObservation> candidates, string? preferred) =>
         candidates
             .OrderByDescending(n => n.Offset)
             .ThenByDescending(n => n.Keys > 0)
             .ThenByDescending(n => n.Keys)
             .ThenByDescending(n => n.Address == preferred)
-            .ThenBy(n => n.Name, StringComparer.Ordinal)
+            .ThenBy(n => Ordinal(n.Name))
             .First();
+
+    /// <summary>The number after the last '-' ("redis-10" → 10), so that ties go to redis-2 before redis-10.</summary>
+    internal static int Ordinal(string name) =>
+        int.TryParse(name.AsSpan(name.LastIndexOf('-') + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ordinal) ? ordinal : int.MaxValue;
 
     private static HealDecision SplitBrain(ResourcePlan plan, ClusterObservation observation, List<RedisNodeObservation> masters, string? sentinelMaster, HealContext context)
     {
@@ -98,7 +105,7 @@ public static class Healer
                 .OrderByDescending(m => observation.Nodes.Count(n => n.IsReplica && n.MasterAddress == m.Address))
                 .ThenByDescending(m => m.Offset)
                 .ThenByDescending(m => m.Keys)
-                .ThenBy(m => m.Name, StringComparer.Ordinal)
+                .ThenBy(m => Ordinal(m.Name))
                 .First();
         var demotions = masters
             .Where(m => m != winner)

@@ -125,4 +125,19 @@ public sealed class HealerFailoverTests
 
         Assert.Equal(["attach redis-2 127.0.0.1:7002 to 127.0.0.1:7000"], Steps.Of(decision.Actions));
     }
+
+    [Fact]
+    public void ASentinelsMasterRestartedParkedWithReplicasStillFollowingItIsFailedOverThroughSentinel()
+    {
+        var plan = TestPlans.Of(replicas: 3);
+        var observation = ObservedClusters.Healthy(plan).With(
+            Parked(0, offset: 0, keys: 0),
+            Replica(1, of: 0, offset: 5000) with { MasterLinkUp = false },
+            Replica(2, of: 0, offset: 5000) with { MasterLinkUp = false });
+
+        var decision = Healer.Decide(plan, observation, HealContexts.At(noMasterFor: TimeSpan.FromSeconds(1), lastKnownMaster: 0));
+
+        Assert.DoesNotContain(decision.Actions, a => a is PromoteNode);
+        Assert.IsType<RequestFailover>(Assert.Single(decision.Actions));
+    }
 }

@@ -157,4 +157,16 @@ public sealed class HealerNoMasterTests
 
         Assert.Equal(["promote redis-1 127.0.0.1:7001"], Steps.Of(decision.Actions));
     }
+
+    [Fact]
+    public void AmongTiedNodesTheLowestOrdinalIsPromotedEvenPastTen()
+    {
+        var plan = TestPlans.Of(replicas: 12);
+        var nodes = Enumerable.Range(0, 12).Select(i => i < 2 ? Silent(i, NodeLifecycle.Exited) : Parked(i));
+        var observation = ObservedClusters.Of(nodes, [NotMonitoring(0), NotMonitoring(1), NotMonitoring(2)]);
+
+        var decision = Healer.Decide(plan, observation, HealContexts.At(noMasterFor: TimeSpan.FromMinutes(1)));
+
+        Assert.Equal(["promote redis-2 127.0.0.1:7002"], Steps.Of(decision.Actions));
+    }
 }

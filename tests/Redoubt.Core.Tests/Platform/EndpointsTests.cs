@@ -28,7 +28,6 @@ public sealed class EndpointsTests
     [Theory]
     [InlineData("[::1]:6379", "::1", 6379)]
     [InlineData("10.0.0.7:26379", "10.0.0.7", 26379)]
-    [InlineData("a:b:1", "a:b", 1)]
     public void AnAddressSplitsAtItsLastColon(string address, string host, int port)
     {
         Assert.Equal((host, port), Endpoints.Parse(address));
@@ -52,5 +51,15 @@ public sealed class EndpointsTests
         var error = Assert.Throws<FormatException>(() => Endpoints.Parse(address));
 
         Assert.Equal($"not a host:port address: '{address}'", error.Message);
+    }
+
+    [Theory]
+    [InlineData("localhost:65536")]
+    [InlineData("localhost:99999")]
+    [InlineData("::1")]
+    [InlineData("a:b:1")]
+    public void APortOutsideTheTcpRangeIsRefused(string address)
+    {
+        Assert.Throws<FormatException>(() => Endpoints.Parse(address));
     }
 }
