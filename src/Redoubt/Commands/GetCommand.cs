@@ -56,6 +56,8 @@ public static class GetCommand
             case "json":
                 ConsoleText.WriteLine(single ? ResourceSerializer.ToJson(resources[0]) : ResourceSerializer.ToJson(resources));
                 break;
+            case "yaml" when resources.Count == 0:
+                break;
             case "yaml":
                 ConsoleText.Write(EndWithNewLine(single ? ResourceSerializer.ToYaml(resources[0]) : ResourceSerializer.ToYaml(resources)));
                 break;
