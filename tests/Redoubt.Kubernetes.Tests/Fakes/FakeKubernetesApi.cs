@@ -66,7 +66,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        // Watches still open are cut rather than waited for: the operator under test is already stopped.
+        using var quickly = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await _app.StopAsync(quickly.Token);
         await _app.DisposeAsync();
     }
 
@@ -120,11 +122,25 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                     await WriteAsync(context, 200, Store.Patch(route.Resource, ns, route.Name!, WithKind(route.Resource, await BodyAsync(request)), status, apply));
                     return;
                 case "DELETE":
-                    await WriteAsync(context, 200, Store.Delete(route.Resource, ns, route.Name!));
+                    var deleted = Store.Delete(route.Resource, ns, route.Name!);
+                    var stillThere = Store.Get(route.Resource, ns, route.Name!) is not null;
+                    // As the API server does: the object when deletion is graceful or held by finalizers, else a Status.
+                    await WriteAsync(context, 200, stillThere || route.Resource is "pods" or "redises" ? deleted : new JsonObject
+                    {
+                        ["kind"] = "Status",
+                        ["apiVersion"] = "v1",
+                        ["status"] = "Success",
+                        ["details"] = new JsonObject { ["name"] = route.Name, ["kind"] = route.Resource, ["uid"] = deleted["metadata"]?["uid"]?.DeepClone() },
+                    });
                     return;
                 default:
                     throw new ObjectStore.ApiException(405, "MethodNotAllowed", request.Method);
             }
+        }
+        catch (Exception e) when (e is not ObjectStore.ApiException && !context.Response.HasStarted)
+        {
+            // A bug in the test double must show up as such, not as a mysterious client error.
+            await WriteAsync(context, 500, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["message"] = e.ToString(), ["reason"] = "InternalError", ["code"] = 500 });
         }
         catch (ObjectStore.ApiException e)
         {

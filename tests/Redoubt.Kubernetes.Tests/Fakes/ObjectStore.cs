@@ -249,7 +249,11 @@ public sealed class ObjectStore
             var old = Meta(current);
             foreach (var kept in new[] { "uid", "creationTimestamp", "deletionTimestamp", "generation", "namespace", "name" })
             {
-                meta[kept] = old[kept]?.DeepClone();
+                meta.Remove(kept);
+                if (old[kept] is { } value)
+                {
+                    meta[kept] = value.DeepClone();
+                }
             }
 
             if (WithStatusSubresource.Contains(resource))
@@ -259,7 +263,7 @@ public sealed class ObjectStore
 
             if (!JsonNode.DeepEquals(current["spec"], next["spec"]))
             {
-                meta["generation"] = (old["generation"]?.GetValue<long>() ?? 1) + 1;
+                meta["generation"] = long.Parse(old["generation"]?.ToJsonString() ?? "1", CultureInfo.InvariantCulture) + 1;
             }
 
             NormalizeSecret(resource, next);
