@@ -1,0 +1,18 @@
+# The Redoubt operator image: `docker build -t redoubt:latest .`, then `kubectl apply -k deploy/`.
+# Build stage: the SDK restores and publishes the command line (it carries `redoubt operator`).
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/ src/
+RUN dotnet publish src/Redoubt/Redoubt.csproj -c Release -o /app --nologo
+
+# Runtime stage: ASP.NET Core runtime (the command line references it), no SDK, no shell tools needed.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+ENV DOTNET_EnableDiagnostics=0 \
+    DOTNET_NOLOGO=1
+# A fixed non-root uid, so runAsNonRoot can verify it.
+USER 65532:65532
+ENTRYPOINT ["/app/redoubt"]
+CMD ["operator"]
