@@ -4,7 +4,9 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
-RUN dotnet publish src/Redoubt/Redoubt.csproj -c Release -o /app --nologo
+# Build output of a developer's tree, if the context carried any, must not leak into the image's restore.
+RUN find src -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + \
+ && dotnet publish src/Redoubt/Redoubt.csproj -c Release -o /app --nologo
 
 # Runtime stage: ASP.NET Core runtime (the command line references it), no SDK, no shell tools needed.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
