@@ -12,7 +12,7 @@ namespace Redoubt.Bench;
 
 /// <summary>
 /// The failover benchmark: both setups in one run on the same machine, one after the other so they never compete
-/// for the two cores. Redoubt first (faults, switchover, client, false failovers), then the baseline.
+/// for the two cores. Redoubt first (each part on a fresh resource), then the baseline.
 /// </summary>
 internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
 {
@@ -37,15 +37,27 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
         return _summary.Failed ? 1 : 0;
     }
 
+    /// <summary>
+    /// Each part runs on a resource of its own, created fresh: one part's aftermath (or a resource that does not heal)
+    /// cannot change the next part's figures, and a part that fails leaves the others measurable.
+    /// </summary>
     private async Task RunRedoubtAsync(CancellationToken cancellationToken)
     {
+        foreach (var part in "acde".Where(options.Includes))
+        {
+            await RunRedoubtPartAsync(part, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunRedoubtPartAsync(char part, CancellationToken cancellationToken)
+    {
         using var loggers = LoggerFactory.Create(b => b.AddProvider(home.Logger).SetMinimumLevel(LogLevel.Information));
-        var cluster = new RedoubtCluster(home.For("redoubt"), loggers);
+        var cluster = new RedoubtCluster(home.For($"redoubt-{part}"), loggers);
         await using (cluster.ConfigureAwait(false))
         {
             var started = Stopwatch.StartNew();
             await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"Redoubt (local control plane, replicas: 3, default spec): Ready after {started.Elapsed.TotalSeconds:F1} s; Sentinels {string.Join(", ", cluster.Sentinels)}");
+            Console.WriteLine($"Redoubt part {part} (local control plane, replicas: 3, default spec): Ready after {started.Elapsed.TotalSeconds:F1} s; Sentinels {string.Join(", ", cluster.Sentinels)}");
             var scenarios = new FaultScenarios(cluster, _summary.Add);
             var since = DateTimeOffset.UtcNow;
             Func<Task<double?>> failover = async () =>
@@ -56,59 +68,56 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
 
             try
             {
-                await RunRedoubtPartsAsync(cluster, scenarios, failover, () => since = DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+                await RunRedoubtPartAsync(part, cluster, scenarios, failover, () => since = DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException e)
             {
-                _summary.AddFailure(Summary.Redoubt, e.Message + "; its remaining parts were skipped");
+                _summary.AddFailure(Summary.Redoubt, $"part {part}: {e.Message}; the rest of the part was skipped");
             }
 
-            Console.WriteLine($"  Redoubt status events during the run: {Describe((await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).Events)}");
+            Console.WriteLine($"  Redoubt status events: {Describe((await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).Events)}");
         }
     }
 
-    private async Task RunRedoubtPartsAsync(RedoubtCluster cluster, FaultScenarios scenarios, Func<Task<double?>> failover, Action markStart, CancellationToken cancellationToken)
+    private async Task RunRedoubtPartAsync(char part, RedoubtCluster cluster, FaultScenarios scenarios, Func<Task<double?>> failover, Action markStart, CancellationToken cancellationToken)
     {
-        if (options.Includes('a'))
+        switch (part)
         {
-            for (var i = 1; i <= options.Kills; i++)
-            {
-                markStart();
-                await scenarios.KillMasterAsync(Summary.Kill, i, scenarios.RawWriter, failover, cancellationToken).ConfigureAwait(false);
-            }
-
-            markStart();
-            await scenarios.FreezeMasterAsync(Summary.Freeze, 1, scenarios.RawWriter, failover, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (options.Includes('c'))
-        {
-            for (var i = 1; i <= options.Runs; i++)
-            {
-                await scenarios.ActAsync(Summary.Switchover, i, scenarios.RawWriter, async () =>
+            case 'a':
+                for (var i = 1; i <= options.Kills; i++)
                 {
-                    var result = await cluster.ControlPlane.FailoverAsync(RedoubtCluster.Namespace, RedoubtCluster.ResourceName, null, cancellationToken).ConfigureAwait(false);
-                    if (!result.Succeeded)
+                    markStart();
+                    await scenarios.KillMasterAsync(Summary.Kill, i, scenarios.RawWriter, failover, cancellationToken).ConfigureAwait(false);
+                }
+
+                markStart();
+                await scenarios.FreezeMasterAsync(Summary.Freeze, 1, scenarios.RawWriter, failover, cancellationToken).ConfigureAwait(false);
+                break;
+            case 'c':
+                for (var i = 1; i <= options.Runs; i++)
+                {
+                    await scenarios.ActAsync(Summary.Switchover, i, scenarios.RawWriter, async () =>
                     {
-                        Console.WriteLine($"  switchover refused: {result.Message}");
-                    }
+                        var result = await cluster.ControlPlane.FailoverAsync(RedoubtCluster.Namespace, RedoubtCluster.ResourceName, null, cancellationToken).ConfigureAwait(false);
+                        if (!result.Succeeded)
+                        {
+                            Console.WriteLine($"  switchover refused: {result.Message}");
+                        }
 
-                    return result.Succeeded ? result.WritePauseMs : null;
-                }, cancellationToken).ConfigureAwait(false);
-            }
-        }
+                        return result.Succeeded ? result.WritePauseMs : null;
+                    }, cancellationToken).ConfigureAwait(false);
+                }
 
-        if (options.Includes('d'))
-        {
-            await RunClientsAsync(cluster, scenarios, markStart, failover, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (options.Includes('e'))
-        {
-            var before = (await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).LastFailover;
-            var result = await SaturationScenario.RunAsync(cluster, options.Saturation, cancellationToken).ConfigureAwait(false);
-            var after = (await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).LastFailover;
-            _summary.Add(after?.Time != before?.Time ? result with { MasterChanges = Math.Max(1, result.MasterChanges) } : result);
+                break;
+            case 'd':
+                await RunClientsAsync(cluster, scenarios, markStart, failover, cancellationToken).ConfigureAwait(false);
+                break;
+            case 'e':
+                var before = (await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).LastFailover;
+                var result = await SaturationScenario.RunAsync(cluster, options.Saturation, cancellationToken).ConfigureAwait(false);
+                var after = (await cluster.StatusAsync(cancellationToken).ConfigureAwait(false)).LastFailover;
+                _summary.Add(after?.Time != before?.Time ? result with { MasterChanges = Math.Max(1, result.MasterChanges) } : result);
+                break;
         }
     }
 
