@@ -23,7 +23,13 @@ public static class KubernetesCommands
             return 1;
         }
 
-        var load = ResourceLoader.LoadFile(file);
+        return await RenderTextAsync(await File.ReadAllTextAsync(file, ct), file, options, output, error, ct);
+    }
+
+    /// <summary>The same, for YAML the caller has already read (standard input, say); errors name <paramref name="fileName"/>.</summary>
+    public static async Task<int> RenderTextAsync(string yaml, string fileName, ManifestOptions options, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var load = ResourceLoader.Load(yaml, fileName);
         if (load.Errors.Count > 0)
         {
             foreach (var problem in load.Errors)
