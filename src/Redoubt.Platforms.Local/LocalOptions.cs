@@ -16,4 +16,47 @@ public sealed class LocalOptions
     public string RedisServer { get; init; } = "redis-server";
 
     public string RedisSentinel { get; init; } = "redis-sentinel";
+
+    /// <summary>
+    /// Options for <paramref name="home"/> with the overrides a user or a test can set: REDOUBT_PORT_BASE,
+    /// REDOUBT_SENTINEL_PORT_BASE and REDOUBT_ZONE_NETWORK (a loopback prefix such as 127.10).
+    /// </summary>
+    public static LocalOptions FromEnvironment(string home)
+    {
+        var defaults = new LocalOptions { Home = home };
+        return new LocalOptions
+        {
+            Home = home,
+            PortBase = Port("REDOUBT_PORT_BASE", defaults.PortBase),
+            SentinelPortBase = Port("REDOUBT_SENTINEL_PORT_BASE", defaults.SentinelPortBase),
+            ZoneNetwork = Network("REDOUBT_ZONE_NETWORK", defaults.ZoneNetwork),
+        };
+    }
+
+    private static int Port(string variable, int fallback)
+    {
+        var text = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrEmpty(text))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 1024 and <= 63000
+            ? port
+            : throw new Core.RedoubtException($"{variable}={text}: expected a port number from 1024 to 63000");
+    }
+
+    private static string Network(string variable, string fallback)
+    {
+        var text = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrEmpty(text))
+        {
+            return fallback;
+        }
+
+        var parts = text.Split('.');
+        return parts is ["127", var second] && byte.TryParse(second, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)
+            ? text
+            : throw new Core.RedoubtException($"{variable}={text}: expected a loopback prefix like 127.10 (zones get 127.10.0.1, 127.10.0.2, ...)");
+    }
 }

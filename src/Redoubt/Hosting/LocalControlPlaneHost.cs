@@ -36,7 +36,7 @@ public sealed class LocalControlPlaneHost : IAsyncDisposable
             throw new RedoubtException($"a control plane already serves {home}: {alreadyServingHint}");
         }
 
-        var controlPlane = await LocalControlPlane.StartAsync(new LocalOptions { Home = home.Path }, loggerFactory, cancellationToken);
+        var controlPlane = await LocalControlPlane.StartAsync(LocalOptions.FromEnvironment(home.Path), loggerFactory, cancellationToken);
         try
         {
             var server = await ControlPlaneServer.StartAsync(home, controlPlane, logs, cancellationToken);
