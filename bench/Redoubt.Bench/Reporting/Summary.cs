@@ -79,7 +79,7 @@ internal sealed class Summary
         output.WriteLine();
         output.WriteLine($"Summary ({elapsed.TotalMinutes:F1} min; gap = longest time without an acknowledged write from the fault on; lost = acknowledged writes missing on the final master)");
         output.WriteLine();
-        output.WriteLine($"  {"",-32} {Redoubt,16} {Baseline,16} {"Redoubt/baseline",18}");
+        output.WriteLine($"  {"",-32} {Redoubt,20} {Baseline,20} {"Redoubt/baseline",18}");
         Compare(output, Kill);
         Compare(output, Freeze);
 
@@ -151,7 +151,7 @@ internal sealed class Summary
         var label = $"{kind} ({Math.Max(ours.Count, theirs.Count)} each)";
         Row(output, $"{label,-18} gap median", Stats.Median(ours.Select(e => e.GapMs)), Stats.Median(theirs.Select(e => e.GapMs)));
         Row(output, $"{"",-18} gap max", Stats.Max(ours.Select(e => e.GapMs)), Stats.Max(theirs.Select(e => e.GapMs)));
-        output.WriteLine($"  {"",-18} {"lost",-13} {Lost(ours),16} {Lost(theirs),16}");
+        output.WriteLine($"  {"",-18} {"lost",-13} {Lost(ours),20} {Lost(theirs),20}");
     }
 
     private static string Lost(List<EventResult> events) => events.Count == 0 ? "-" : $"{events.Sum(e => e.Lost)} of {events.Sum(e => e.Acknowledged)}";
@@ -159,7 +159,7 @@ internal sealed class Summary
     private static void Row(TextWriter output, string label, double ours, double theirs)
     {
         var ratio = double.IsNaN(ours) || double.IsNaN(theirs) || theirs == 0 ? "-" : $"{ours / theirs:F2}";
-        output.WriteLine($"  {label,-32} {Ms(ours),16} {Ms(theirs),16} {ratio,18}");
+        output.WriteLine($"  {label,-32} {Ms(ours),20} {Ms(theirs),20} {ratio,18}");
     }
 
     private static string Ms(double value) => double.IsNaN(value) ? "-" : $"{value:F0} ms";
