@@ -86,3 +86,13 @@ public sealed record FenceNode(string Node, string Address, string Reason) : Hea
     public override bool Disruptive => true;
     public override string Describe() => $"fence {Node} ({Address})";
 }
+
+/// <summary>
+/// Sends a Sentinel its auth-pass and timers again: it monitors the right master but gets no valid reply from it,
+/// which is what a missing or wrong auth-pass looks like. The password is not visible in SENTINEL MASTER.
+/// </summary>
+public sealed record RefreshSentinel(string Sentinel, string Address, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => false;
+    public override string Describe() => $"send {Sentinel} its auth-pass and timers again";
+}

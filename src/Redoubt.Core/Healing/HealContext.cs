@@ -10,6 +10,8 @@ public sealed record HealContext
     public string? LastKnownMaster { get; init; }
     /// <summary>The master before the last change of master, until it is seen again as a replica or fenced.</summary>
     public string? DeposedMaster { get; init; }
+    /// <summary>The deposed master's process id when it was master: only that process is fenced, never a fresh restart.</summary>
+    public int? DeposedPid { get; init; }
     /// <summary>A failover Redoubt asked for is still running; nothing disruptive until it ends.</summary>
     public bool FailoverInFlight { get; init; }
     /// <summary>How long to wait for every node to report before choosing a master without the silent ones.</summary>

@@ -32,6 +32,9 @@ public sealed class HealExecutor(RedisAdmin admin)
             case ResetSentinel r:
                 await admin.ExecuteAsync(r.Address, NodeKind.Sentinel, "SENTINEL", "RESET", plan.MasterName).ConfigureAwait(false);
                 break;
+            case RefreshSentinel r:
+                await admin.PipelineAsync(r.Address, NodeKind.Sentinel, [SettingsCommand(plan, password)]).ConfigureAwait(false);
+                break;
             case SetConfig c:
                 await admin.ExecuteAsync(c.Address, NodeKind.Redis, "CONFIG", "SET", c.Key, c.Value).ConfigureAwait(false);
                 break;
@@ -49,13 +52,22 @@ public sealed class HealExecutor(RedisAdmin admin)
     private async Task MonitorAsync(ResourcePlan plan, SentinelTarget sentinel, string masterAddress, string? password)
     {
         var (host, port) = Endpoints.Parse(masterAddress);
+        var commands = new List<object[]>();
         if (sentinel.Replace)
         {
-            await admin.ExecuteAsync(sentinel.Address, NodeKind.Sentinel, "SENTINEL", "REMOVE", plan.MasterName).ConfigureAwait(false);
+            commands.Add(["SENTINEL", "REMOVE", plan.MasterName]);
         }
 
-        await admin.ExecuteAsync(sentinel.Address, NodeKind.Sentinel, "SENTINEL", "MONITOR", plan.MasterName, host, port, plan.Spec.Sentinel.Quorum).ConfigureAwait(false);
-        var set = new List<object> { "SET", plan.MasterName };
+        commands.Add(["SENTINEL", "MONITOR", plan.MasterName, host, port, plan.Spec.Sentinel.Quorum]);
+        commands.Add(SettingsCommand(plan, password));
+        // One write: the Sentinel has its password before its first PING, so it never sees NOAUTH and never
+        // counts a healthy master as down.
+        await admin.PipelineAsync(sentinel.Address, NodeKind.Sentinel, commands).ConfigureAwait(false);
+    }
+
+    private static object[] SettingsCommand(ResourcePlan plan, string? password)
+    {
+        var set = new List<object> { "SENTINEL", "SET", plan.MasterName };
         if (password is not null)
         {
             set.AddRange(["auth-pass", password]);
@@ -66,6 +78,6 @@ public sealed class HealExecutor(RedisAdmin admin)
             set.AddRange([setting.Key, setting.Value]);
         }
 
-        await admin.ExecuteAsync(sentinel.Address, NodeKind.Sentinel, "SENTINEL", [.. set]).ConfigureAwait(false);
+        return [.. set];
     }
 }

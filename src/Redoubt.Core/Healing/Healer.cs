@@ -126,7 +126,7 @@ public static class Healer
         }
 
         return [.. observation.Nodes
-            .Where(n => n.Address == deposed && !n.Reachable && n.Lifecycle == NodeLifecycle.Running)
+            .Where(n => n.Address == deposed && !n.Reachable && n.Lifecycle == NodeLifecycle.Running && (context.DeposedPid is null || n.Pid == context.DeposedPid))
             .Select(n => (HealAction)new FenceNode(n.Name, deposed, $"deposed master {n.Name} hangs; the Sentinels follow {master.Name}"))];
     }
 
@@ -196,6 +196,13 @@ public static class Healer
                 {
                     yield return new SetSentinelOption(sentinel.Name, sentinel.Address!, setting.Key, setting.Value, $"{setting.Key} is {current}, the spec says {setting.Value}");
                 }
+            }
+
+            // The master answers us; a Sentinel that has had no valid reply from it for longer than down-after has
+            // the wrong password (or none), and would soon vote the healthy master down.
+            if (master.Reachable && sentinel.Master!.SinceValidPing is { } sinceOk && sentinel.Master.PingRepliesStale(plan.Spec.Sentinel.DownAfterMilliseconds))
+            {
+                yield return new RefreshSentinel(sentinel.Name, sentinel.Address!, $"no valid reply from the master for {sinceOk} ms although it answers");
             }
 
             var stale = sentinel.KnownSentinels.Count > plan.Sentinels.Count - 1 || sentinel.KnownReplicas.Count > plan.RedisNodes.Count - 1;

@@ -1,7 +1,6 @@
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
 using Redoubt.Core.Redis;
-using StackExchange.Redis;
 
 namespace Redoubt.Core.Observation;
 
@@ -30,7 +29,7 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
         {
             var infoTask = admin.ExecuteAsync(address, NodeKind.Redis, "INFO", "server", "replication", "persistence", "keyspace");
             var configTask = admin.ExecuteAsync(address, NodeKind.Redis, "CONFIG", ["GET", .. plan.RedisSettings.Select(s => (object)s.Key)]);
-            var info = InfoParser.Parse((string?)await infoTask.ConfigureAwait(false) ?? "");
+            var info = InfoParser.Parse((await infoTask.ConfigureAwait(false)).Text ?? "");
             var config = Pairs(await configTask.ConfigureAwait(false));
             var role = info.Text("role");
             var masterAddress = role == "slave" && info.Text("master_host") is { } host ? Endpoints.Format(host, (int)info.Number("master_port")) : null;
@@ -50,7 +49,7 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
                 Version = info.Text("redis_version"),
             };
         }
-        catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+        catch (RedisAdminException e)
         {
             return observation with { Error = e.Message };
         }
@@ -66,7 +65,7 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
 
         try
         {
-            var masters = (RedisResult[]?)await admin.ExecuteAsync(address, NodeKind.Sentinel, "SENTINEL", "MASTERS").ConfigureAwait(false) ?? [];
+            var masters = (await admin.ExecuteAsync(address, NodeKind.Sentinel, "SENTINEL", "MASTERS").ConfigureAwait(false)).Array;
             MonitoredMaster? ours = null;
             var foreign = new List<string>();
             foreach (var entry in masters)
@@ -103,31 +102,26 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
 
             return observation with { Reachable = true, Master = ours, ForeignMasters = foreign, KnownSentinels = sentinels, KnownReplicas = replicas };
         }
-        catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+        catch (RedisAdminException e)
         {
             return observation with { Error = e.Message };
         }
     }
 
-    internal static IReadOnlyDictionary<string, string> Pairs(RedisResult result)
+    internal static IReadOnlyDictionary<string, string> Pairs(RespValue result)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (result.IsNull || result.Resp2Type != ResultType.Array)
+        var items = result.Array;
+        for (var i = 0; i + 1 < items.Count; i += 2)
         {
-            return values;
-        }
-
-        var items = (RedisResult[])result!;
-        for (var i = 0; i + 1 < items.Length; i += 2)
-        {
-            values[(string?)items[i] ?? ""] = (string?)items[i + 1] ?? "";
+            values[items[i].ToString() ?? ""] = items[i + 1].ToString() ?? "";
         }
 
         return values;
     }
 
-    private static IReadOnlyList<string> Addresses(RedisResult result) =>
-        result.IsNull ? [] : [.. ((RedisResult[])result!).Select(Pairs).Select(f => Endpoints.Format(f.Text("ip") ?? "", (int)f.Number("port")))];
+    private static IReadOnlyList<string> Addresses(RespValue result) =>
+        [.. result.Array.Select(Pairs).Select(f => Endpoints.Format(f.Text("ip") ?? "", (int)f.Number("port")))];
 
     private static long CountKeys(IReadOnlyDictionary<string, string> info) =>
         info.Where(kv => kv.Key.StartsWith("db", StringComparison.Ordinal) && kv.Key.Length > 2 && char.IsAsciiDigit(kv.Key[2]))

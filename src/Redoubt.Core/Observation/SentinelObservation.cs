@@ -31,6 +31,17 @@ public sealed record MonitoredMaster
     public long ConfigEpoch { get; init; }
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Milliseconds since the master last gave this Sentinel a valid PING reply. Sentinel pings once a second (or
+    /// every down-after when shorter), so a healthy link shows up to that period plus a round trip.
+    /// </summary>
+    public long? SinceValidPing =>
+        Settings.TryGetValue("last-ok-ping-reply", out var text) && long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var ms) ? ms : null;
+
+    /// <summary>No valid reply for longer than the ping period plus down-after: a wrong or missing auth-pass looks like this.</summary>
+    public bool PingRepliesStale(int downAfterMilliseconds) =>
+        SinceValidPing is not { } ms || ms > Math.Min(downAfterMilliseconds, 1000) + downAfterMilliseconds;
+
     public bool FailoverInProgress => Flags.Contains("failover_in_progress", StringComparison.Ordinal);
     public bool SubjectivelyDown => Flags.Contains("s_down", StringComparison.Ordinal);
     public bool ObjectivelyDown => Flags.Contains("o_down", StringComparison.Ordinal);

@@ -5,7 +5,6 @@ using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
 using Redoubt.Core.Redis;
 using Redoubt.Model;
-using StackExchange.Redis;
 
 namespace Redoubt.Core.Reconcile;
 
@@ -67,7 +66,7 @@ public sealed partial class ResourceReconciler
         Interlocked.Increment(ref _failoversInFlight);
         try
         {
-            return await SwitchAsync(plan, master, chosen, inSync, sentinels, cancellationToken).ConfigureAwait(false);
+            return await SwitchAsync(plan, master, chosen, inSync, sentinels, named: target is not null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -75,13 +74,21 @@ public sealed partial class ResourceReconciler
         }
     }
 
-    private async Task<SwitchoverResult> SwitchAsync(ResourcePlan plan, RedisNodeObservation master, RedisNodeObservation chosen, List<RedisNodeObservation> replicas, List<string> sentinels, CancellationToken cancellationToken)
+    private async Task<SwitchoverResult> SwitchAsync(ResourcePlan plan, RedisNodeObservation master, RedisNodeObservation chosen, List<RedisNodeObservation> replicas, List<string> sentinels, bool named, CancellationToken cancellationToken)
     {
         var from = master.Address!;
         var to = chosen.Address!;
         var started = _time.GetUtcNow();
-        // Sentinel picks the replica with the lowest priority among equally caught-up ones.
+        // Sentinel picks the replica with the lowest priority among equally caught-up ones, as its last INFO of each
+        // replica says (refreshed every 10 s): when a target was named, wait until the Sentinel has seen it, before
+        // writes are paused.
         await Task.WhenAll(replicas.Select(r => _admin.ExecuteAsync(r.Address!, NodeKind.Redis, "CONFIG", "SET", "replica-priority", r == chosen ? FavouredPriority : NormalPriority))).ConfigureAwait(false);
+        if (named && !await WaitAsync(async () => await SentinelSeesPriorityAsync(plan, sentinels[0], to).ConfigureAwait(false), TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false))
+        {
+            await TryAsync(() => _admin.ExecuteAsync(to, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
+            return Refuse($"Sentinel did not see {chosen.Name} as the preferred replica within 15 s; nothing changed");
+        }
+
         // The pause lifts itself if the control plane dies half-way.
         var pauseMs = plan.Spec.Sentinel.FailoverTimeout + 2000;
         await _admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "PAUSE", pauseMs, "WRITE").ConfigureAwait(false);
@@ -89,27 +96,31 @@ public sealed partial class ResourceReconciler
         var unpaused = false;
         try
         {
-            var masterInfo = InfoParser.Parse((string?)await _admin.ExecuteAsync(from, NodeKind.Redis, "INFO", "replication").ConfigureAwait(false) ?? "");
+            var masterInfo = InfoParser.Parse((await _admin.ExecuteAsync(from, NodeKind.Redis, "INFO", "replication").ConfigureAwait(false)).Text ?? "");
             var goal = masterInfo.Number("master_repl_offset");
-            if (!await WaitAsync(async () => InfoParser.Parse((string?)await _admin.ExecuteAsync(to, NodeKind.Redis, "INFO", "replication").ConfigureAwait(false) ?? "").Number("slave_repl_offset") >= goal, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false))
+            if (!await WaitAsync(async () => InfoParser.Parse((await _admin.ExecuteAsync(to, NodeKind.Redis, "INFO", "replication").ConfigureAwait(false)).Text ?? "").Number("slave_repl_offset") >= goal, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false))
             {
                 return Refuse($"{chosen.Name} did not catch up with the master within 2 s; writes resumed on {master.Name}");
             }
 
             await _admin.ExecuteAsync(sentinels[0], NodeKind.Sentinel, "SENTINEL", "FAILOVER", plan.MasterName).ConfigureAwait(false);
-            var switched = await WaitAsync(async () => await MasterNamedByAsync(plan, sentinels[0]).ConfigureAwait(false) == to, TimeSpan.FromMilliseconds(plan.Spec.Sentinel.FailoverTimeout), cancellationToken).ConfigureAwait(false);
-            if (!switched)
+            // The promoted replica reports itself master as soon as Sentinel promotes it; the Sentinels confirm up to
+            // a second later. It already holds every write, so writes may resume once the old master is demoted.
+            var promoted = await NewMasterAsync(plan, sentinels[0], from, TimeSpan.FromMilliseconds(plan.Spec.Sentinel.FailoverTimeout), cancellationToken).ConfigureAwait(false);
+            if (promoted is null)
             {
-                return Refuse($"Sentinel did not promote {chosen.Name} within {plan.Spec.Sentinel.FailoverTimeout} ms; writes resumed on {master.Name}");
+                return Refuse($"Sentinel did not promote a replica within {plan.Spec.Sentinel.FailoverTimeout} ms; writes resumed on {master.Name}");
             }
 
             // Demote before resuming: an old master that accepts writes after the switch would lose them.
-            await _executor.ReplicaOfAsync(from, to).ConfigureAwait(false);
+            await _executor.ReplicaOfAsync(from, promoted).ConfigureAwait(false);
             await _admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "UNPAUSE").ConfigureAwait(false);
             unpaused = true;
+            to = promoted;
             var pause = paused.Elapsed;
-            RecordFailover(started, _time.GetUtcNow() - started, master.Name, chosen.Name, "planned switchover");
-            return new SwitchoverResult(true, master.Name, chosen.Name, Math.Round(pause.TotalMilliseconds, 1), $"{chosen.Name} is master; writes paused {pause.TotalMilliseconds:F0} ms");
+            var toName = NodeNameOf(to);
+            RecordFailover(started, _time.GetUtcNow() - started, master.Name, toName, "planned switchover");
+            return new SwitchoverResult(true, master.Name, toName, Math.Round(pause.TotalMilliseconds, 1), $"{toName} is master; writes paused {pause.TotalMilliseconds:F0} ms");
         }
         finally
         {
@@ -118,8 +129,14 @@ public sealed partial class ResourceReconciler
                 await TryAsync(() => _admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "UNPAUSE")).ConfigureAwait(false);
             }
 
-            await TryAsync(() => _admin.ExecuteAsync(to, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
+            await TryAsync(() => _admin.ExecuteAsync(chosen.Address!, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
         }
+    }
+
+    private async Task<bool> SentinelSeesPriorityAsync(ResourcePlan plan, string sentinel, string replica)
+    {
+        var known = await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, "SENTINEL", "REPLICAS", plan.MasterName).ConfigureAwait(false);
+        return known.Array.Select(Observer.Pairs).Any(f => Endpoints.Format(f.Text("ip") ?? "", (int)f.Number("port")) == replica && f.Text("slave-priority") == FavouredPriority);
     }
 
     private SwitchoverResult Refuse(string message)
@@ -140,7 +157,7 @@ public sealed partial class ResourceReconciler
                     return true;
                 }
             }
-            catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+            catch (RedisAdminException)
             {
                 // Not there yet; the deadline decides.
             }
@@ -160,7 +177,7 @@ public sealed partial class ResourceReconciler
         {
             await action().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+        catch (RedisAdminException)
         {
             // Best effort clean-up; the next pass corrects whatever is left.
         }

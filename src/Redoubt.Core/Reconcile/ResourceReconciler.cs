@@ -5,7 +5,6 @@ using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
 using Redoubt.Core.Redis;
 using Redoubt.Model;
-using StackExchange.Redis;
 
 namespace Redoubt.Core.Reconcile;
 
@@ -30,6 +29,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
 
     private RedisNodeObservation? _master;
     private string? _deposed;
+    private int? _deposedPid;
     private ClusterObservation? _lastObservation;
     private DateTimeOffset? _noMasterSince;
     private bool _everReady;
@@ -109,6 +109,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                 NoMasterSince = _noMasterSince,
                 LastKnownMaster = _master?.Address,
                 DeposedMaster = _deposed,
+                DeposedPid = _deposedPid,
                 FailoverInFlight = _failoversInFlight > 0,
             });
             NoteMaster(decision.Master, observation, now);
@@ -159,7 +160,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                     break;
             }
         }
-        catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+        catch (RedisAdminException e)
         {
             // One failed action must not stop the others; the next pass sees the world again and retries.
             Record("Warning", "ActionFailed", $"could not {action.Describe()}: {e.Message}");
@@ -213,8 +214,10 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
 
             // One Sentinel leads; the others stop watching until it is done. Otherwise they reach down-after while the
             // leader waits for the promotion, elect a leader of their own in the same epoch and promote a second master.
-            var leader = sentinels[0];
-            var others = sentinels.Skip(1).ToList();
+            // The leader is the last one listed: clients ask the first ones first, and those learn the new master
+            // from Redoubt as soon as it accepts writes, before the leader has confirmed the promotion.
+            var leader = sentinels[^1];
+            var others = sentinels.SkipLast(1).ToList();
             await Task.WhenAll(others.Select(o => TryAsync(() => _admin.ExecuteAsync(o, NodeKind.Sentinel, "SENTINEL", "REMOVE", plan.MasterName)))).ConfigureAwait(false);
             var named = fromAddress;
             try
@@ -225,26 +228,29 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                     return;
                 }
 
-                var deadline = _time.GetUtcNow() + TimeSpan.FromMilliseconds(plan.Spec.Sentinel.FailoverTimeout + 2000);
-                while (_time.GetUtcNow() < deadline)
+                var limit = TimeSpan.FromMilliseconds(plan.Spec.Sentinel.FailoverTimeout + 2000);
+                if (await NewMasterAsync(plan, leader, fromAddress, limit, cancellationToken).ConfigureAwait(false) is { } promoted)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (await MasterNamedByAsync(plan, leader).ConfigureAwait(false) is { } current && current != fromAddress)
-                    {
-                        named = current;
-                        RecordFailover(since, _time.GetUtcNow() - since, fromNode, NodeNameOf(current), why);
-                        return;
-                    }
-
-                    await Task.Delay(TimeSpan.FromMilliseconds(5), _time, cancellationToken).ConfigureAwait(false);
+                    named = promoted;
+                    RecordFailover(since, _time.GetUtcNow() - since, fromNode, NodeNameOf(promoted), why);
+                    return;
                 }
 
-                Record("Warning", "FailoverSlow", $"Sentinel has not named a new master within {plan.Spec.Sentinel.FailoverTimeout + 2000} ms");
+                Record("Warning", "FailoverSlow", $"no replica became master within {limit.TotalMilliseconds:F0} ms of SENTINEL FAILOVER");
             }
             finally
             {
                 // The others watch again, at the new master when there is one: they answer clients at once and learn the epoch from the leader.
-                await TryAsync(() => _executor.ExecuteAsync(plan, new MonitorMaster([.. others.Select(o => new SentinelTarget(o, o, Replace: false))], named, "rejoin after the fast failover"), _password)).ConfigureAwait(false);
+                var rejoin = new MonitorMaster([.. others.Select(o => new SentinelTarget(o, o, Replace: false))], named, "rejoin after the fast failover");
+                try
+                {
+                    await _executor.ExecuteAsync(plan, rejoin, _password).ConfigureAwait(false);
+                }
+                catch (RedisAdminException e)
+                {
+                    // The healer re-points them on its next pass (they monitor nothing, or lack their password).
+                    Record("Warning", "ActionFailed", $"could not {rejoin.Describe()}: {e.Message}");
+                }
             }
         }
         finally
@@ -260,14 +266,64 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
             await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, "SENTINEL", "FAILOVER", plan.MasterName).ConfigureAwait(false);
             return true;
         }
-        catch (RedisServerException e) when (e.Message.StartsWith("INPROG", StringComparison.Ordinal))
+        catch (RedisReplyException e) when (e.Message.StartsWith("INPROG", StringComparison.Ordinal))
         {
             return true;
         }
-        catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+        catch (RedisAdminException e)
         {
             LogSentinelRefused(_logger, sentinel, e.Message);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The address of the node that became master after SENTINEL FAILOVER: the first replica that reports the role
+    /// itself (writes can go there from that moment), or the master the leader names, whichever comes first.
+    /// Sentinel only notices a promotion on its next INFO to the replica, up to a second later.
+    /// </summary>
+    private async Task<string?> NewMasterAsync(ResourcePlan plan, string leader, string fromAddress, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        List<string> replicas;
+        lock (_state)
+        {
+            replicas = _lastObservation?.Nodes.Where(n => n.Address is not null && n.Address != fromAddress).Select(n => n.Address!).ToList() ?? [];
+        }
+
+        var deadline = _time.GetUtcNow() + limit;
+        while (_time.GetUtcNow() < deadline)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var roles = replicas.Select(async r => await RoleOfAsync(r).ConfigureAwait(false) == "master" ? r : null).ToList();
+            var named = MasterNamedByAsync(plan, leader);
+            var promoted = (await Task.WhenAll(roles).ConfigureAwait(false)).FirstOrDefault(r => r is not null);
+            var fromLeader = await named.ConfigureAwait(false);
+            if (promoted is not null)
+            {
+                return promoted;
+            }
+
+            if (fromLeader is not null && fromLeader != fromAddress)
+            {
+                return fromLeader;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(5), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    private async Task<string?> RoleOfAsync(string address)
+    {
+        try
+        {
+            var reply = await _admin.ExecuteAsync(address, NodeKind.Redis, TimeSpan.FromMilliseconds(250), "ROLE").ConfigureAwait(false);
+            return reply.Array.Count > 0 ? reply.Array[0].Text : null;
+        }
+        catch (RedisAdminException)
+        {
+            return null;
         }
     }
 
@@ -283,10 +339,10 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     {
         try
         {
-            var reply = (RedisResult[]?)await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", plan.MasterName).ConfigureAwait(false);
-            return reply is { Length: 2 } ? Endpoints.Format((string)reply[0]!, (int)reply[1]) : null;
+            var reply = (await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", plan.MasterName).ConfigureAwait(false)).Array;
+            return reply is [{ Text: { } host }, { Text: { } port }] ? Endpoints.Format(host, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)) : null;
         }
-        catch (Exception e) when (e is RedisException or NodeUnreachableException or TimeoutException)
+        catch (RedisAdminException)
         {
             return null;
         }
@@ -319,6 +375,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         if (_master is { } before && before.Address != master.Address)
         {
             _deposed = before.Address;
+            _deposedPid = before.Pid;
         }
         else if (observation.Nodes.Any(n => n.Address == _deposed && n.IsReplica))
         {

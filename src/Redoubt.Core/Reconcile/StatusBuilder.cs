@@ -1,4 +1,3 @@
-using System.Globalization;
 using Redoubt.Core.Healing;
 using Redoubt.Core.Observation;
 using Redoubt.Core.Planning;
@@ -29,9 +28,7 @@ public static class StatusBuilder
         && m.OtherSentinels == plan.Sentinels.Count - 1
         && m.Replicas >= plan.RedisNodes.Count - 1
         // A Sentinel with the wrong auth-pass gets no valid PING reply: its last good reply grows old.
-        && m.Settings.TryGetValue("last-ok-ping-reply", out var lastOk)
-        && long.TryParse(lastOk, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
-        && ms < plan.Spec.Sentinel.DownAfterMilliseconds;
+        && !m.PingRepliesStale(plan.Spec.Sentinel.DownAfterMilliseconds);
 
     public static string Phase(bool ready, RedisNodeObservation? master, bool failingOver, bool everReady) =>
         ready ? Phases.Ready

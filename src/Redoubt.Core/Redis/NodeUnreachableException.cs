@@ -1,9 +1,9 @@
 namespace Redoubt.Core.Redis;
 
-/// <summary>The node's connection is down right now; the command was not sent.</summary>
-public sealed class NodeUnreachableException : Exception
+/// <summary>The node could not be reached, or did not answer in time; the command may not have run.</summary>
+public sealed class NodeUnreachableException : RedisAdminException
 {
     public NodeUnreachableException() { }
-    public NodeUnreachableException(string address) : base($"{address} is not reachable") { }
+    public NodeUnreachableException(string message) : base(message) { }
     public NodeUnreachableException(string message, Exception innerException) : base(message, innerException) { }
 }

@@ -1,17 +1,17 @@
 using System.Collections.Concurrent;
-using System.Net;
+using System.Net.Sockets;
 using Redoubt.Core.Platform;
-using StackExchange.Redis;
 
 namespace Redoubt.Core.Redis;
 
 /// <summary>
-/// The control plane's connections to Redis nodes and Sentinels: one multiplexer per endpoint, reused across
-/// passes, every command bounded by a timeout so a frozen node can never stall a reconcile pass.
+/// The control plane's connections to Redis nodes and Sentinels: one per endpoint, reused across passes, one
+/// request at a time, every request bounded by a timeout. A connection that times out or breaks is dropped and
+/// made again on next use, so a frozen node costs one timeout and never blocks the next pass.
 /// </summary>
 public sealed class RedisAdmin : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<(string Address, NodeKind Kind), Lazy<Task<ConnectionMultiplexer>>> _connections = new();
+    private readonly ConcurrentDictionary<(string Address, NodeKind Kind), Slot> _slots = new();
     private readonly TimeSpan _timeout;
     private string? _password;
 
@@ -22,7 +22,7 @@ public sealed class RedisAdmin : IAsyncDisposable
 
     public TimeSpan Timeout => _timeout;
 
-    /// <summary>Sets the password used for new connections; existing ones are dropped when it changes.</summary>
+    /// <summary>Sets the password used by new connections; existing ones are dropped when it changes.</summary>
     public void UsePassword(string? password)
     {
         if (password == _password)
@@ -31,100 +31,126 @@ public sealed class RedisAdmin : IAsyncDisposable
         }
 
         _password = password;
-        var old = _connections.ToArray();
-        _connections.Clear();
-        foreach (var (_, connection) in old)
+        foreach (var key in _slots.Keys)
         {
-            _ = CloseAsync(connection);
+            if (_slots.TryRemove(key, out var slot))
+            {
+                _ = slot.CloseAsync();
+            }
         }
     }
 
-    public Task<RedisResult> ExecuteAsync(string address, NodeKind kind, string command, params object[] arguments) =>
+    public Task<RespValue> ExecuteAsync(string address, NodeKind kind, string command, params object[] arguments) =>
         ExecuteAsync(address, kind, _timeout, command, arguments);
 
-    public async Task<RedisResult> ExecuteAsync(string address, NodeKind kind, TimeSpan timeout, string command, params object[] arguments)
+    public async Task<RespValue> ExecuteAsync(string address, NodeKind kind, TimeSpan timeout, string command, params object[] arguments) =>
+        (await PipelineAsync(address, kind, [[command, .. arguments]], timeout).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Sends the commands in one write and reads their replies. Used where two commands must arrive together,
+    /// such as SENTINEL MONITOR and the auth-pass that makes its first PING succeed.
+    /// </summary>
+    public async Task<IReadOnlyList<RespValue>> PipelineAsync(string address, NodeKind kind, IReadOnlyList<object[]> commands, TimeSpan? timeout = null)
     {
-        var connection = await GetAsync(address, kind).WaitAsync(timeout).ConfigureAwait(false);
-        var server = connection.GetServer(ToEndPoint(address));
-        if (!server.IsConnected)
+        var limit = timeout ?? _timeout;
+        var slot = _slots.GetOrAdd((address, kind), _ => new Slot());
+        using var deadline = new CancellationTokenSource(limit);
+        try
         {
-            throw new NodeUnreachableException(address);
+            await slot.Gate.WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new NodeUnreachableException($"{address} is busy with an earlier command (waited {limit.TotalMilliseconds:F0} ms)", e);
         }
 
-        return await server.ExecuteAsync(command, arguments).WaitAsync(timeout).ConfigureAwait(false);
+        try
+        {
+            slot.Connection ??= await OpenAsync(address, kind, deadline.Token).ConfigureAwait(false);
+            var replies = await slot.Connection.PipelineAsync(commands, deadline.Token).ConfigureAwait(false);
+            if (replies.OfType<RedisReplyException>().FirstOrDefault() is { } error)
+            {
+                throw error;
+            }
+
+            return [.. replies.Cast<RespValue>()];
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or NodeUnreachableException)
+        {
+            await slot.DropAsync().ConfigureAwait(false);
+            throw new NodeUnreachableException(e is OperationCanceledException ? $"{address} did not answer within {limit.TotalMilliseconds:F0} ms" : $"{address}: {e.Message}", e);
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
     }
 
-    public bool IsConnected(string address, NodeKind kind) =>
-        _connections.TryGetValue((address, kind), out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully
-        && lazy.Value.Result.GetServer(ToEndPoint(address)).IsConnected;
+    private async Task<RespConnection> OpenAsync(string address, NodeKind kind, CancellationToken cancellationToken)
+    {
+        var (host, port) = Endpoints.Parse(address);
+        var connection = await RespConnection.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+        if (_password is null)
+        {
+            return connection;
+        }
+
+        var replies = await connection.PipelineAsync([["AUTH", _password]], cancellationToken).ConfigureAwait(false);
+        // A node with auth off refuses AUTH with "called without any password configured"; it needs none.
+        if (replies[0] is RedisReplyException refused && !refused.Message.Contains("without any password", StringComparison.Ordinal))
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new RedisReplyException($"{address} ({kind}) refused the password: {refused.Message}");
+        }
+
+        return connection;
+    }
 
     /// <summary>Drops connections to addresses no longer in use, so a deleted resource leaves nothing behind.</summary>
     public void Forget(IEnumerable<string> keep)
     {
         var wanted = keep.ToHashSet(StringComparer.Ordinal);
-        foreach (var key in _connections.Keys)
+        foreach (var key in _slots.Keys.Where(k => !wanted.Contains(k.Address)))
         {
-            if (!wanted.Contains(key.Address) && _connections.TryRemove(key, out var connection))
+            if (_slots.TryRemove(key, out var slot))
             {
-                _ = CloseAsync(connection);
+                _ = slot.CloseAsync();
             }
-        }
-    }
-
-    private Task<ConnectionMultiplexer> GetAsync(string address, NodeKind kind) =>
-        _connections.GetOrAdd((address, kind), key => new Lazy<Task<ConnectionMultiplexer>>(() => ConnectAsync(key.Address, key.Kind))).Value;
-
-    private Task<ConnectionMultiplexer> ConnectAsync(string address, NodeKind kind)
-    {
-        var options = new ConfigurationOptions
-        {
-            EndPoints = { ToEndPoint(address) },
-            Password = _password,
-            AllowAdmin = true,
-            AbortOnConnectFail = false,
-            ConnectTimeout = (int)_timeout.TotalMilliseconds,
-            SyncTimeout = (int)_timeout.TotalMilliseconds,
-            AsyncTimeout = (int)_timeout.TotalMilliseconds,
-            ConnectRetry = 1,
-            KeepAlive = 5,
-            ClientName = "redoubt",
-            // The control plane talks to one endpoint at a time; none of the multi-node discovery applies.
-            TieBreaker = "",
-            ConfigurationChannel = "",
-            CommandMap = kind == NodeKind.Sentinel ? CommandMap.Sentinel : CommandMap.Default,
-            ReconnectRetryPolicy = new LinearRetry(250),
-        };
-        return ConnectionMultiplexer.ConnectAsync(options);
-    }
-
-    private static EndPoint ToEndPoint(string address)
-    {
-        var (host, port) = Endpoints.Parse(address);
-        return IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port) : new DnsEndPoint(host, port);
-    }
-
-    private static async Task CloseAsync(Lazy<Task<ConnectionMultiplexer>> connection)
-    {
-        if (!connection.IsValueCreated)
-        {
-            return;
-        }
-
-        try
-        {
-            var multiplexer = await connection.Value.ConfigureAwait(false);
-            await multiplexer.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (RedisException)
-        {
-            // A connection that never came up has nothing to close.
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        var all = _connections.Values.ToArray();
-        _connections.Clear();
-        await Task.WhenAll(all.Select(CloseAsync)).ConfigureAwait(false);
+        var all = _slots.Values.ToArray();
+        _slots.Clear();
+        await Task.WhenAll(all.Select(s => s.CloseAsync())).ConfigureAwait(false);
+    }
+
+    private sealed class Slot
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public RespConnection? Connection { get; set; }
+
+        public async Task DropAsync()
+        {
+            if (Connection is { } connection)
+            {
+                Connection = null;
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        public async Task CloseAsync()
+        {
+            await Gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await DropAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                Gate.Release();
+            }
+        }
     }
 }

@@ -23,6 +23,8 @@ internal static class Steps
         SetConfig c => $"config set {c.Node} {c.Address} {c.Key}={c.Value}",
         RequestFailover f => $"failover from {f.FromNode} {f.FromAddress}",
         SwitchMaster s => $"switch from {s.FromNode}",
+        FenceNode f => $"fence {f.Node} {f.Address}",
+        RefreshSentinel r => $"refresh {r.Sentinel} {r.Address}",
         _ => $"{action.GetType().Name}: {action.Describe()}",
     };
 }

@@ -32,7 +32,8 @@ public sealed class StatusBuilderReadinessTests
         ["a Sentinel knows too few Sentinels"] = o => o.With(Watching(Plan, 0, master: 0).WithMonitored(m => m with { OtherSentinels = 1 })),
         ["a Sentinel knows too many Sentinels"] = o => o.With(Watching(Plan, 0, master: 0).WithMonitored(m => m with { OtherSentinels = 3 })),
         ["a Sentinel knows too few replicas"] = o => o.With(Watching(Plan, 0, master: 0).WithMonitored(m => m with { Replicas = 1 })),
-        ["a Sentinel's last good ping is as old as down-after"] = o => o.With(Watching(Plan, 1, master: 0).WithSetting("last-ok-ping-reply", "1000")),
+        // Sentinel pings once a second, so a healthy reply can be a ping period old; past down-after beyond that it is stale.
+        ["a Sentinel's last good ping is older than the ping period plus down-after"] = o => o.With(Watching(Plan, 1, master: 0).WithSetting("last-ok-ping-reply", "2001")),
         ["a Sentinel's last good ping is older than down-after"] = o => o.With(Watching(Plan, 1, master: 0).WithSetting("last-ok-ping-reply", "25000")),
         ["a Sentinel reports no last good ping"] = o => o.With(Watching(Plan, 1, master: 0).WithoutSetting("last-ok-ping-reply")),
         ["a Sentinel's last good ping is not a number"] = o => o.With(Watching(Plan, 1, master: 0).WithSetting("last-ok-ping-reply", "n/a")),
@@ -82,9 +83,10 @@ public sealed class StatusBuilderReadinessTests
     }
 
     [Fact]
-    public void ALastGoodPingJustUnderDownAfterIsRecentEnough()
+    public void ALastGoodPingWithinOnePingPeriodPastDownAfterIsRecentEnough()
     {
-        var observation = ObservedClusters.Healthy(Plan).With(Watching(Plan, 1, master: 0).WithSetting("last-ok-ping-reply", "999"));
+        // Healthy Sentinels were seen reporting 1003–1042 ms here: one ping period plus a round trip.
+        var observation = ObservedClusters.Healthy(Plan).With(Watching(Plan, 1, master: 0).WithSetting("last-ok-ping-reply", "2000"));
 
         Assert.True(IsReady(observation));
     }

@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Redoubt.Core.Redis;
+
+/// <summary>
+/// One connection to a Redis node or Sentinel speaking RESP2: commands are written together (a pipeline) and
+/// their replies read in order. The control plane needs nothing more, and every step here is bounded by the
+/// caller's timeout, so a frozen node costs one timeout, never a stall.
+/// </summary>
+internal sealed class RespConnection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly byte[] _buffer = new byte[64 * 1024];
+    private int _start;
+    private int _end;
+
+    private RespConnection(Socket socket)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+    }
+
+    public static async Task<RespConnection> ConnectAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+            return new RespConnection(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends every command, then reads one reply per command. An error reply is returned as an exception in its slot.</summary>
+    public async Task<IReadOnlyList<object>> PipelineAsync(IReadOnlyList<object[]> commands, CancellationToken cancellationToken)
+    {
+        var request = new StringBuilder();
+        foreach (var command in commands)
+        {
+            request.Append('*').Append(command.Length).Append("\r\n");
+            foreach (var part in command)
+            {
+                var text = Convert.ToString(part, CultureInfo.InvariantCulture) ?? "";
+                request.Append('$').Append(Encoding.UTF8.GetByteCount(text)).Append("\r\n").Append(text).Append("\r\n");
+            }
+        }
+
+        await _stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()), cancellationToken).ConfigureAwait(false);
+        var replies = new List<object>(commands.Count);
+        for (var i = 0; i < commands.Count; i++)
+        {
+            replies.Add(await ReadReplyAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        return replies;
+    }
+
+    private async Task<object> ReadReplyAsync(CancellationToken cancellationToken)
+    {
+        var line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        var rest = line[1..];
+        switch (line[0])
+        {
+            case '+':
+                return new RespValue(rest, null, null);
+            case '-':
+                return new RedisReplyException(rest);
+            case ':':
+                return new RespValue(null, long.Parse(rest, CultureInfo.InvariantCulture), null);
+            case '$':
+                var length = int.Parse(rest, CultureInfo.InvariantCulture);
+                if (length < 0)
+                {
+                    return RespValue.Null;
+                }
+
+                var bytes = await ReadExactAsync(length + 2, cancellationToken).ConfigureAwait(false);
+                return new RespValue(Encoding.UTF8.GetString(bytes, 0, length), null, null);
+            case '*':
+                var count = int.Parse(rest, CultureInfo.InvariantCulture);
+                if (count < 0)
+                {
+                    return RespValue.Null;
+                }
+
+                var items = new List<RespValue>(count);
+                for (var i = 0; i < count; i++)
+                {
+                    var item = await ReadReplyAsync(cancellationToken).ConfigureAwait(false);
+                    items.Add(item as RespValue ?? new RespValue(((Exception)item).Message, null, null));
+                }
+
+                return new RespValue(null, null, items);
+            default:
+                throw new NodeUnreachableException($"unexpected reply from the server: '{line}'");
+        }
+    }
+
+    private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+            if (newline > _start && _buffer[newline - 1] == '\r')
+            {
+                var line = Encoding.UTF8.GetString(_buffer, _start, newline - 1 - _start);
+                _start = newline + 1;
+                return line;
+            }
+
+            await FillAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<byte[]> ReadExactAsync(int count, CancellationToken cancellationToken)
+    {
+        var result = new byte[count];
+        var copied = 0;
+        while (copied < count)
+        {
+            if (_start == _end)
+            {
+                await FillAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var take = Math.Min(count - copied, _end - _start);
+            Buffer.BlockCopy(_buffer, _start, result, copied, take);
+            _start += take;
+            copied += take;
+        }
+
+        return result;
+    }
+
+    private async Task FillAsync(CancellationToken cancellationToken)
+    {
+        if (_start > 0)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            throw new NodeUnreachableException("a reply line longer than the read buffer");
+        }
+
+        var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            throw new NodeUnreachableException("the server closed the connection");
+        }
+
+        _end += read;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _socket.Dispose();
+    }
+}
