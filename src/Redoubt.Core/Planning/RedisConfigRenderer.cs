@@ -67,9 +67,13 @@ public static class RedisConfigRenderer
             .Line("port", config.Port)
             .Line("daemonize", "no")
             .Line("dir", config.Directory)
-            .Line("logfile", config.LogFile ?? "")
-            .Line("sentinel", "myid", config.MyId)
-            .Line("sentinel", "deny-scripts-reconfig", "yes")
+            .Line("logfile", config.LogFile ?? "");
+        if (config.MyId is { } myId)
+        {
+            w.Line("sentinel", "myid", myId);
+        }
+
+        w.Line("sentinel", "deny-scripts-reconfig", "yes")
             .Line("sentinel", "resolve-hostnames", "no");
         if (config.AnnounceHost is { } announce)
         {
@@ -103,6 +107,14 @@ public static class RedisConfigRenderer
 
         return w.ToString();
     }
+
+    /// <summary>The auth lines of a Redis node, for platforms that keep them in a file of their own (a Secret).</summary>
+    public static string RenderRedisAuth(string password) =>
+        new ConfigWriter().Line("requirepass", password).Line("masterauth", password).ToString();
+
+    /// <summary>The auth line of a Sentinel, which also authenticates it to its peers.</summary>
+    public static string RenderSentinelAuth(string password) =>
+        new ConfigWriter().Line("requirepass", password).ToString();
 
     /// <summary>A 40-hex-digit Sentinel id derived from the resource and the Sentinel's name: stable across restarts, distinct across resources.</summary>
     public static string SentinelId(string resourceKey, string uid, string sentinelName) =>

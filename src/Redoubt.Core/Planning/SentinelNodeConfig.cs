@@ -12,7 +12,10 @@ public sealed record SentinelNodeConfig
     public string? LogFile { get; init; }
     public string? Password { get; init; }
     public (string Host, int Port)? Master { get; init; }
-    /// <summary>A stable Sentinel id, so a restarted Sentinel is the same peer to the others.</summary>
-    public required string MyId { get; init; }
+    /// <summary>
+    /// A stable Sentinel id, so a restarted Sentinel is the same peer to the others. Null where one file serves
+    /// several Sentinels (a Kubernetes Deployment): each then picks its own at first start.
+    /// </summary>
+    public string? MyId { get; init; }
     public IReadOnlyList<string> Includes { get; init; } = [];
 }

@@ -46,7 +46,7 @@ public static class ConfigFiles
             Includes = plan.Spec.AuthEnabled ? [$"{AuthDirectory}/{RedisAuthKey}"] : [],
         });
 
-    public static string RenderSentinel(ResourcePlan plan, ObjectNames names, string zones, string? uid) =>
+    public static string RenderSentinel(ResourcePlan plan, ObjectNames names, string zones) =>
         RedisConfigRenderer.RenderSentinel(new SentinelNodeConfig
         {
             Plan = plan,
@@ -58,15 +58,14 @@ public static class ConfigFiles
             Password = null,
             // The healer points the Sentinels at the master it finds; no master is known when the file is written.
             Master = null,
-            // Replaced at boot: the pods of a Deployment share this file, and Sentinels with one id ignore each other.
-            MyId = RedisConfigRenderer.SentinelId(plan.Key, uid ?? "", names.SentinelDeployment),
+            // None: the pods of a Deployment share this file, and Sentinels with one id ignore each other.
+            MyId = null,
         });
 
     /// <summary>The include file of every Redis pod: clients, replicas and the healer all use the one password.</summary>
-    public static string RedisAuthSnippet(string password) =>
-        $"requirepass {Quote(password)}\nmasterauth {Quote(password)}\n";
+    public static string RedisAuthSnippet(string password) => RedisConfigRenderer.RenderRedisAuth(password);
 
-    public static string SentinelAuthSnippet(string password) => $"requirepass {Quote(password)}\n";
+    public static string SentinelAuthSnippet(string password) => RedisConfigRenderer.RenderSentinelAuth(password);
 
     public static string Hash(params string[] parts)
     {
@@ -76,18 +75,4 @@ public static class ConfigFiles
 
     public static string ZonesOf(RedisResource resource) =>
         resource.Spec.Zones is { Count: > 0 } zones ? string.Join(",", zones) : "any";
-
-    /// <summary>
-    /// The same quoting rules as Core's config writer (which is internal): always quoted here, since a password is
-    /// never a directive, and a line break is refused so a Secret edited by hand cannot add one.
-    /// </summary>
-    internal static string Quote(string value)
-    {
-        if (value.AsSpan().IndexOfAny('\n', '\r', '\0') >= 0)
-        {
-            throw new ArgumentException("the password in the auth Secret contains a line break or NUL; set a password without one", nameof(value));
-        }
-
-        return "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
-    }
 }

@@ -17,7 +17,7 @@ public static class ManifestGenerator
         var exporter = Annotations.Flag(resource.Metadata.Annotations, Annotations.Exporter) ?? options.ExporterByDefault;
 
         var redisConf = ConfigFiles.RenderRedis(plan, names, zones);
-        var sentinelConf = ConfigFiles.RenderSentinel(plan, names, zones, resource.Metadata.Uid);
+        var sentinelConf = ConfigFiles.RenderSentinel(plan, names, zones);
 
         var applied = new List<IKubernetesObject<V1ObjectMeta>>
         {

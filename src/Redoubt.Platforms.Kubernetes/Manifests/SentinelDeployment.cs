@@ -6,8 +6,8 @@ namespace Redoubt.Platforms.Kubernetes.Manifests;
 
 /// <summary>
 /// The Sentinels. Sentinel rewrites its config file, so an init container copies the ConfigMap's file into a
-/// writable volume (as the reference operator does), dropping the shared <c>sentinel myid</c> line so each pod gets
-/// its own id, and appending the auth snippet from the Secret. Rolling updates replace one Sentinel at a time.
+/// writable volume (as the reference operator does) and appends the auth snippet from the Secret. The shared file has
+/// no <c>sentinel myid</c>, so each pod picks its own id. Rolling updates replace one Sentinel at a time.
 /// </summary>
 public static class SentinelDeployment
 {
@@ -30,7 +30,7 @@ public static class SentinelDeployment
             new() { Name = "config", MountPath = ConfigFiles.ConfigDirectory, ReadOnlyProperty = true },
             new() { Name = "sentinel-config-writable", MountPath = ConfigFiles.SentinelDirectory },
         };
-        var copy = $"grep -v '^sentinel myid ' {ConfigFiles.SentinelConfigPath} > {ConfigFiles.SentinelWritablePath}";
+        var copy = $"cp {ConfigFiles.SentinelConfigPath} {ConfigFiles.SentinelWritablePath}";
         if (spec.AuthEnabled)
         {
             volumes.Add(RedisStatefulSet.AuthVolume(names, ConfigFiles.SentinelAuthKey));

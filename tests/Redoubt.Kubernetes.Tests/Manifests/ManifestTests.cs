@@ -143,8 +143,9 @@ public sealed class ManifestTests
         var pod = One<V1Deployment>(Generate(Resource()), "rfs-redis-example").Spec.Template.Spec;
         var init = Assert.Single(pod.InitContainers);
         var script = init.Command[^1];
-        Assert.Contains("grep -v '^sentinel myid '", script, StringComparison.Ordinal);
-        Assert.Contains("> /sentinel/sentinel.conf", script, StringComparison.Ordinal);
+        Assert.Contains("cp /etc/redoubt/sentinel.conf /sentinel/sentinel.conf", script, StringComparison.Ordinal);
+        var data = One<V1ConfigMap>(Generate(Resource()), "rfs-redis-example").Data["sentinel.conf"];
+        Assert.DoesNotContain("sentinel myid", data, StringComparison.Ordinal);
         Assert.Contains("cat /etc/redoubt/auth/sentinel-auth.conf >> /sentinel/sentinel.conf", script, StringComparison.Ordinal);
         Assert.Contains(pod.Volumes, v => v.Name == "sentinel-config-writable" && v.EmptyDir is not null);
         Assert.Equal(["/sentinel/sentinel.conf", "--sentinel"], pod.Containers[0].Args);
