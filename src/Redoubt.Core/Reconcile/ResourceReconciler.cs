@@ -37,6 +37,8 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     private FailoverRecord? _lastFailover;
     private List<StatusCondition> _conditions = [];
     private string? _password;
+    private int _watchingHang;
+    private readonly CancellationTokenSource _lifetime = new();
 
     public ResourceReconciler(IRedisPlatform platform, ILogger logger, TimeProvider time)
     {
@@ -113,6 +115,12 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                 FailoverInFlight = _failoversInFlight > 0,
             });
             NoteMaster(decision.Master, observation, now);
+        }
+
+        if (decision.Master is null && Healer.SentinelMajority(plan, observation) is { } named
+            && observation.Nodes.FirstOrDefault(n => n.Address == named) is { Reachable: false, Lifecycle: NodeLifecycle.Running } hung)
+        {
+            _ = WatchHungMasterAsync(plan, hung);
         }
 
         var actions = decision.ActionsForThisPass();
@@ -229,7 +237,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                 }
 
                 var limit = TimeSpan.FromMilliseconds(plan.Spec.Sentinel.FailoverTimeout + 2000);
-                if (await NewMasterAsync(plan, leader, fromAddress, limit, cancellationToken).ConfigureAwait(false) is { } promoted)
+                if (await NewMasterAsync(plan, leader, fromAddress, limit, cancellationToken, askAgain: true).ConfigureAwait(false) is { } promoted)
                 {
                     named = promoted;
                     RecordFailover(since, _time.GetUtcNow() - since, fromNode, NodeNameOf(promoted), why);
@@ -282,8 +290,11 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     /// itself (writes can go there from that moment), or the master the leader names, whichever comes first.
     /// Sentinel only notices a promotion on its next INFO to the replica, up to a second later.
     /// </summary>
-    private async Task<string?> NewMasterAsync(ResourcePlan plan, string leader, string fromAddress, TimeSpan limit, CancellationToken cancellationToken)
+    private async Task<string?> NewMasterAsync(ResourcePlan plan, string leader, string fromAddress, TimeSpan limit, CancellationToken cancellationToken, bool askAgain = false)
     {
+        // A forced failover that finds no good replica (a Sentinel that has only just connected to them) is aborted,
+        // not retried: asking again each second restarts it. A failover already running answers INPROG.
+        var asked = _time.GetUtcNow();
         List<string> replicas;
         lock (_state)
         {
@@ -308,6 +319,12 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                 return fromLeader;
             }
 
+            if (askAgain && _time.GetUtcNow() - asked > TimeSpan.FromSeconds(1))
+            {
+                asked = _time.GetUtcNow();
+                await AskSentinelToFailOverAsync(plan, leader).ConfigureAwait(false);
+            }
+
             await Task.Delay(TimeSpan.FromMilliseconds(5), _time, cancellationToken).ConfigureAwait(false);
         }
 
@@ -324,6 +341,54 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         catch (RedisAdminException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The master's process runs but does not answer: Sentinel will fail over after down-after. The moment another
+    /// node is master, the hung one is fenced, before it can wake up and acknowledge the writes queued in its
+    /// sockets. A reconcile pass is too slow for this (it spends a timeout on the hung node), hence a watch of its own.
+    /// </summary>
+    private async Task WatchHungMasterAsync(ResourcePlan plan, RedisNodeObservation hung)
+    {
+        if (Interlocked.Exchange(ref _watchingHang, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var deadline = _time.GetUtcNow() + TimeSpan.FromMilliseconds(plan.Spec.Sentinel.DownAfterMilliseconds + 2L * plan.Spec.Sentinel.FailoverTimeout + 5000);
+            var sentinels = SentinelAddresses();
+            while (_time.GetUtcNow() < deadline && !_lifetime.IsCancellationRequested)
+            {
+                var named = await Task.WhenAll(sentinels.Select(s => MasterNamedByAsync(plan, s))).ConfigureAwait(false);
+                foreach (var candidate in named.Where(a => a is not null && a != hung.Address).Distinct())
+                {
+                    if (await RoleOfAsync(candidate!).ConfigureAwait(false) != "master")
+                    {
+                        continue;
+                    }
+
+                    if (await RoleOfAsync(hung.Address!).ConfigureAwait(false) is null)
+                    {
+                        await _platform.FenceNodeAsync(plan, hung.Name, _lifetime.Token).ConfigureAwait(false);
+                        Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it hangs and {NodeNameOf(candidate!)} is master now");
+                    }
+
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(20), _time, _lifetime.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _watchingHang, 0);
         }
     }
 
@@ -459,7 +524,9 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _lifetime.CancelAsync().ConfigureAwait(false);
         await _admin.DisposeAsync().ConfigureAwait(false);
+        _lifetime.Dispose();
         _gate.Dispose();
     }
 }
