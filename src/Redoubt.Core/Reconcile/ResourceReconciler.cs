@@ -362,6 +362,16 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
             var sentinels = SentinelAddresses();
             while (_time.GetUtcNow() < deadline && !_lifetime.IsCancellationRequested)
             {
+                // Once the Sentinels agree it is down (o_down), it will be deposed whatever happens next: kill it now,
+                // before it can resume, and the platform's exit event takes the fast path.
+                var judged = await Task.WhenAll(sentinels.Select(s => ObjectivelyDownAsync(plan, s, hung.Address!))).ConfigureAwait(false);
+                if (judged.Any(down => down) && await RoleOfAsync(hung.Address!).ConfigureAwait(false) is null)
+                {
+                    await _platform.FenceNodeAsync(plan, hung.Name, _lifetime.Token).ConfigureAwait(false);
+                    Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it hangs and the Sentinels agree it is down");
+                    return;
+                }
+
                 var named = await Task.WhenAll(sentinels.Select(s => MasterNamedByAsync(plan, s))).ConfigureAwait(false);
                 foreach (var candidate in named.Where(a => a is not null && a != hung.Address).Distinct())
                 {
@@ -389,6 +399,19 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         finally
         {
             Interlocked.Exchange(ref _watchingHang, 0);
+        }
+    }
+
+    private async Task<bool> ObjectivelyDownAsync(ResourcePlan plan, string sentinel, string master)
+    {
+        try
+        {
+            var fields = Observer.Pairs(await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, TimeSpan.FromMilliseconds(250), "SENTINEL", "MASTER", plan.MasterName).ConfigureAwait(false));
+            return Endpoints.Format(fields.Text("ip") ?? "", (int)fields.Number("port")) == master && (fields.Text("flags") ?? "").Contains("o_down", StringComparison.Ordinal);
+        }
+        catch (RedisAdminException)
+        {
+            return false;
         }
     }
 
