@@ -38,6 +38,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     private List<StatusCondition> _conditions = [];
     private string? _password;
     private int _watchingHang;
+    private string? _fenced;
     private readonly CancellationTokenSource _lifetime = new();
 
     public ResourceReconciler(IRedisPlatform platform, ILogger logger, TimeProvider time)
@@ -197,6 +198,11 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
             return;
         }
 
+        if (Interlocked.CompareExchange(ref _fenced, null, nodeEvent.NodeName) == nodeEvent.NodeName)
+        {
+            return;
+        }
+
         var plan = Planner.Plan(resource);
         var why = $"master {master.Name} {(nodeEvent.Event == NodeEventKind.Deleted ? "was deleted" : "exited")}{(nodeEvent.Detail.Length > 0 ? $" ({nodeEvent.Detail})" : "")}";
         await FailOverAsync(plan, master.Name, address, nodeEvent.Time, why, cancellationToken).ConfigureAwait(false);
@@ -224,6 +230,13 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
             // leader waits for the promotion, elect a leader of their own in the same epoch and promote a second master.
             // The leader is the last one listed: clients ask the first ones first, and those learn the new master
             // from Redoubt as soon as it accepts writes, before the leader has confirmed the promotion.
+            // Sentinels already failing over (the master hung past down-after before it died) must be left to finish.
+            if ((await Task.WhenAll(sentinels.Select(s => SentinelFailingOverAsync(plan, s))).ConfigureAwait(false)).Any(busy => busy))
+            {
+                Record("Normal", "FailoverUnderway", "the Sentinels are already failing over; leaving it to them");
+                return;
+            }
+
             var leader = sentinels[^1];
             var others = sentinels.SkipLast(1).ToList();
             await Task.WhenAll(others.Select(o => TryAsync(() => _admin.ExecuteAsync(o, NodeKind.Sentinel, "SENTINEL", "REMOVE", plan.MasterName)))).ConfigureAwait(false);
@@ -367,6 +380,8 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                 var judged = await Task.WhenAll(sentinels.Select(s => ObjectivelyDownAsync(plan, s, hung.Address!))).ConfigureAwait(false);
                 if (judged.Any(down => down) && await RoleOfAsync(hung.Address!).ConfigureAwait(false) is null)
                 {
+                    // The Sentinels are failing over already; the exit this causes must not start a second failover.
+                    Volatile.Write(ref _fenced, hung.Name);
                     await _platform.FenceNodeAsync(plan, hung.Name, _lifetime.Token).ConfigureAwait(false);
                     Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it hangs and the Sentinels agree it is down");
                     return;
@@ -399,6 +414,19 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         finally
         {
             Interlocked.Exchange(ref _watchingHang, 0);
+        }
+    }
+
+    private async Task<bool> SentinelFailingOverAsync(ResourcePlan plan, string sentinel)
+    {
+        try
+        {
+            var flags = Observer.Pairs(await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, TimeSpan.FromMilliseconds(250), "SENTINEL", "MASTER", plan.MasterName).ConfigureAwait(false)).Text("flags") ?? "";
+            return flags.Contains("o_down", StringComparison.Ordinal) || flags.Contains("failover_in_progress", StringComparison.Ordinal);
+        }
+        catch (RedisAdminException)
+        {
+            return false;
         }
     }
 
