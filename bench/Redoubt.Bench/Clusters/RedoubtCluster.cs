@@ -6,7 +6,7 @@ using Redoubt.Platforms.Local;
 namespace Redoubt.Bench.Clusters;
 
 /// <summary>Redoubt's local control plane in a throw-away home, running one resource with replicas: 3 and the default spec.</summary>
-internal sealed class RedoubtCluster(string home, ILoggerFactory loggers) : BenchCluster
+internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int replicas = 3) : BenchCluster
 {
     public const string ResourceName = "bench";
     public const string Namespace = "default";
@@ -14,13 +14,13 @@ internal sealed class RedoubtCluster(string home, ILoggerFactory loggers) : Benc
     public const int PortBase = 40000;
     public const int SentinelPortBase = 40100;
 
-    private const string Yaml = """
+    private string Yaml => $"""
         apiVersion: apps.cozystack.io/v1alpha1
         kind: Redis
         metadata:
           name: bench
         spec:
-          replicas: 3
+          replicas: {replicas}
         """;
 
     private LocalControlPlane? _controlPlane;
