@@ -106,9 +106,9 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         await EnsureAsync(plan, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task FenceNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken)
+    public Task FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken)
     {
-        if (Running(plan.Key, Folder(plan), plan.RedisNodes.First(n => n.Name == nodeName)) is { } process)
+        if (Running(plan.Key, Folder(plan), plan.RedisNodes.First(n => n.Name == nodeName)) is { } process && (pid is null || pid == process.Pid))
         {
             // SIGKILL works on a stopped process too: it dies without running another command.
             Signals.Send(process.Pid, Signals.SigKill);

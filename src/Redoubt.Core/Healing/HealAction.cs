@@ -81,7 +81,7 @@ public sealed record SwitchMaster(string FromNode, string Reason) : HealAction(R
 }
 
 /// <summary>Kill a deposed master that hangs, so that it can never wake up and acknowledge writes as a second master.</summary>
-public sealed record FenceNode(string Node, string Address, string Reason) : HealAction(Reason)
+public sealed record FenceNode(string Node, string Address, int? Pid, string Reason) : HealAction(Reason)
 {
     public override bool Disruptive => true;
     public override string Describe() => $"fence {Node} ({Address})";

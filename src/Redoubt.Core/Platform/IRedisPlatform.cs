@@ -26,5 +26,6 @@ public interface IRedisPlatform
     /// deposed master that hangs: if it woke up it would acknowledge writes the new master never sees. The platform
     /// starts it again, parked, like any node that exited.
     /// </summary>
-    Task FenceNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken);
+    /// <param name="pid">When known, only that process is fenced: a node already restarted is left alone.</param>
+    Task FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken);
 }

@@ -147,7 +147,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                     await FailOverAsync(plan, failover.FromNode, failover.FromAddress, _time.GetUtcNow(), failover.Reason, cancellationToken).ConfigureAwait(false);
                     break;
                 case FenceNode fence:
-                    await _platform.FenceNodeAsync(plan, fence.Node, cancellationToken).ConfigureAwait(false);
+                    await _platform.FenceNodeAsync(plan, fence.Node, fence.Pid, cancellationToken).ConfigureAwait(false);
                     Record("Warning", "Fenced", $"{action.Describe()}: {action.Reason}");
                     lock (_state)
                     {
@@ -382,7 +382,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                 {
                     // The Sentinels are failing over already; the exit this causes must not start a second failover.
                     Volatile.Write(ref _fenced, hung.Name);
-                    await _platform.FenceNodeAsync(plan, hung.Name, _lifetime.Token).ConfigureAwait(false);
+                    await _platform.FenceNodeAsync(plan, hung.Name, hung.Pid, _lifetime.Token).ConfigureAwait(false);
                     Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it hangs and the Sentinels agree it is down");
                     return;
                 }
@@ -397,7 +397,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
 
                     if (await RoleOfAsync(hung.Address!).ConfigureAwait(false) is null)
                     {
-                        await _platform.FenceNodeAsync(plan, hung.Name, _lifetime.Token).ConfigureAwait(false);
+                        await _platform.FenceNodeAsync(plan, hung.Name, hung.Pid, _lifetime.Token).ConfigureAwait(false);
                         Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it hangs and {NodeNameOf(candidate!)} is master now");
                     }
 

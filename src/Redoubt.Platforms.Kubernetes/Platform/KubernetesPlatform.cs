@@ -144,7 +144,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         await _applier.DeleteAsync("Pod", plan.Namespace, pod, cancellationToken);
     }
 
-    public async Task FenceNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken)
+    public async Task FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken)
     {
         // The pod is deleted like a restart; the hung container stops receiving traffic as soon as its endpoints go.
         await RestartNodeAsync(plan, nodeName, cancellationToken);
