@@ -174,6 +174,14 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
             yield return new ValidationError(fileName, "spec.tls.enabled", "TLS is not available on the local platform yet; allowed here: false (the Kubernetes platform renders it)");
         }
 
+        if (resource.Spec.External == true)
+        {
+            // Every zone reuses the same port numbers on its own loopback address; binding all interfaces would
+            // make the nodes of one resource collide. Until the local platform exposes the master on its own port,
+            // it says so instead of starting nodes that cannot bind.
+            yield return new ValidationError(fileName, "spec.external", "an external endpoint is not available on the local platform yet; allowed here: false (the Kubernetes platform creates a LoadBalancer)");
+        }
+
         if (resource.Spec.Version is { } wanted && !RedisVersion.StartsWith(wanted[1..] + ".", StringComparison.Ordinal))
         {
             yield return new ValidationError(fileName, "spec.version", $"{wanted} was asked for but the installed redis-server is {RedisVersion}; remove the field to use the installed version, set v{RedisVersion.Split('.')[0]}, or install Redis {wanted[1..]}");

@@ -94,5 +94,22 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
         Assert.False(await cluster.ControlPlane.DeleteAsync("default", "conv", keepData: false, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData("  tls:\n    enabled: true", "spec.tls.enabled")]
+    [InlineData("  external: true", "spec.external")]
+    [InlineData("  version: {not-installed}", "spec.version")]
+    public async Task WhatTheLocalPlatformCannotDoIsRefusedAndNothingStarts(string body, string path)
+    {
+        await using var cluster = await LocalCluster.StartAsync(output);
+
+        // A major version other than the installed redis-server's.
+        body = body.Replace("{not-installed}", cluster.ControlPlane.RedisVersion.StartsWith('8') ? "v7" : "v8", StringComparison.Ordinal);
+        var result = await cluster.ControlPlane.ApplyAsync(Spec(body), "local.yaml", CancellationToken.None);
+
+        Assert.Contains(result.Errors, e => e.Path == path && e.File == "local.yaml");
+        Assert.Empty(await cluster.ControlPlane.ListAsync(CancellationToken.None));
+        Assert.False(Directory.Exists(Path.Combine(cluster.Home, "resources", "default", "conv")));
+    }
+
     private static bool Alive(int pid) => File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('Z');
 }
