@@ -226,10 +226,6 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                 return;
             }
 
-            // One Sentinel leads; the others stop watching until it is done. Otherwise they reach down-after while the
-            // leader waits for the promotion, elect a leader of their own in the same epoch and promote a second master.
-            // The leader is the last one listed: clients ask the first ones first, and those learn the new master
-            // from Redoubt as soon as it accepts writes, before the leader has confirmed the promotion.
             // Sentinels already failing over (the master hung past down-after before it died) must be left to finish.
             if ((await Task.WhenAll(sentinels.Select(s => SentinelFailingOverAsync(plan, s))).ConfigureAwait(false)).Any(busy => busy))
             {
@@ -237,41 +233,41 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                 return;
             }
 
+            // One Sentinel leads; the others stop watching until it is done. Otherwise they reach down-after while the
+            // leader waits for the promotion, elect a leader of their own in the same epoch and promote a second master.
+            // The leader is the last one listed: clients ask the first ones first, and those learn the new master
+            // from Redoubt as soon as it accepts writes, before the leader has confirmed the promotion.
             var leader = sentinels[^1];
             var others = sentinels.SkipLast(1).ToList();
+            if (!await AskSentinelToFailOverAsync(plan, leader).ConfigureAwait(false))
+            {
+                Record("Warning", "FailoverNotStarted", $"Sentinel {leader} did not accept SENTINEL FAILOVER; Sentinel fails over after down-after-milliseconds");
+                return;
+            }
+
             await Task.WhenAll(others.Select(o => TryAsync(() => _admin.ExecuteAsync(o, NodeKind.Sentinel, "SENTINEL", "REMOVE", plan.MasterName)))).ConfigureAwait(false);
-            var named = fromAddress;
+
+            // A forced failover that Sentinel aborts and restarts can take two failover timeouts.
+            var limit = TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000);
+            if (await NewMasterAsync(plan, leader, fromAddress, limit, cancellationToken, askAgain: true).ConfigureAwait(false) is not { } promoted)
+            {
+                // Pointed at a dead master the others would know neither replicas nor peers, and could only start a
+                // failover of their own against the leader's: the healer points them at whichever master emerges.
+                Record("Warning", "FailoverSlow", $"no replica became master within {limit.TotalMilliseconds:F0} ms of SENTINEL FAILOVER");
+                return;
+            }
+
+            RecordFailover(since, _time.GetUtcNow() - since, fromNode, NodeNameOf(promoted), why);
+            // The others watch again, at the new master: they answer clients at once and learn the epoch from the leader.
+            var rejoin = new MonitorMaster([.. others.Select(o => new SentinelTarget(o, o, Replace: false))], promoted, "rejoin after the fast failover");
             try
             {
-                if (!await AskSentinelToFailOverAsync(plan, leader).ConfigureAwait(false))
-                {
-                    Record("Warning", "FailoverNotStarted", $"Sentinel {leader} did not accept SENTINEL FAILOVER; Sentinel fails over after down-after-milliseconds");
-                    return;
-                }
-
-                var limit = TimeSpan.FromMilliseconds(plan.Spec.Sentinel.FailoverTimeout + 2000);
-                if (await NewMasterAsync(plan, leader, fromAddress, limit, cancellationToken, askAgain: true).ConfigureAwait(false) is { } promoted)
-                {
-                    named = promoted;
-                    RecordFailover(since, _time.GetUtcNow() - since, fromNode, NodeNameOf(promoted), why);
-                    return;
-                }
-
-                Record("Warning", "FailoverSlow", $"no replica became master within {limit.TotalMilliseconds:F0} ms of SENTINEL FAILOVER");
+                await _executor.ExecuteAsync(plan, rejoin, _password).ConfigureAwait(false);
             }
-            finally
+            catch (RedisAdminException e)
             {
-                // The others watch again, at the new master when there is one: they answer clients at once and learn the epoch from the leader.
-                var rejoin = new MonitorMaster([.. others.Select(o => new SentinelTarget(o, o, Replace: false))], named, "rejoin after the fast failover");
-                try
-                {
-                    await _executor.ExecuteAsync(plan, rejoin, _password).ConfigureAwait(false);
-                }
-                catch (RedisAdminException e)
-                {
-                    // The healer re-points them on its next pass (they monitor nothing, or lack their password).
-                    Record("Warning", "ActionFailed", $"could not {rejoin.Describe()}: {e.Message}");
-                }
+                // The healer re-points them on its next pass (they monitor nothing, or lack their password).
+                Record("Warning", "ActionFailed", $"could not {rejoin.Describe()}: {e.Message}");
             }
         }
         finally

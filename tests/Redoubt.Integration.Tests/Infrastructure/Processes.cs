@@ -1,18 +1,17 @@
 using System.Runtime.InteropServices;
+using Redoubt.Platforms.Local;
 
 namespace Redoubt.Integration.Tests.Infrastructure;
 
-internal static partial class Processes
+/// <summary>Faults for the tests, through the same POSIX signal call the local platform uses.</summary>
+internal static class Processes
 {
-    public const int SigKill = 9;
-    public const int SigStop = 19;
-    public const int SigCont = 18;
+    public const int SigKill = Signals.SigKill;
+    public const int SigStop = Signals.SigStop;
+    public const int SigCont = Signals.SigCont;
 
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
-
-    public static bool TrySignal(int pid, int signal) => Kill(pid, signal) == 0;
+    public static bool TrySignal(int pid, int signal) => Signals.Send(pid, signal);
 
     public static void Signal(int pid, int signal) =>
-        Assert.True(Kill(pid, signal) == 0, $"could not send signal {signal} to pid {pid} (errno {Marshal.GetLastPInvokeError()})");
+        Assert.True(Signals.Send(pid, signal), $"could not send signal {signal} to pid {pid} (errno {Marshal.GetLastPInvokeError()})");
 }
