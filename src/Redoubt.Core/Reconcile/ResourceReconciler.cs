@@ -413,29 +413,25 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         }
     }
 
-    private async Task<bool> SentinelFailingOverAsync(ResourcePlan plan, string sentinel)
-    {
-        try
-        {
-            var flags = Observer.Pairs(await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, TimeSpan.FromMilliseconds(250), "SENTINEL", "MASTER", plan.MasterName).ConfigureAwait(false)).Text("flags") ?? "";
-            return flags.Contains("o_down", StringComparison.Ordinal) || flags.Contains("failover_in_progress", StringComparison.Ordinal);
-        }
-        catch (RedisAdminException)
-        {
-            return false;
-        }
-    }
+    private async Task<bool> SentinelFailingOverAsync(ResourcePlan plan, string sentinel) =>
+        await SentinelViewAsync(plan, sentinel).ConfigureAwait(false) is { } view
+        && (view.Flags.Contains("o_down", StringComparison.Ordinal) || view.Flags.Contains("failover_in_progress", StringComparison.Ordinal));
 
-    private async Task<bool> ObjectivelyDownAsync(ResourcePlan plan, string sentinel, string master)
+    private async Task<bool> ObjectivelyDownAsync(ResourcePlan plan, string sentinel, string master) =>
+        await SentinelViewAsync(plan, sentinel).ConfigureAwait(false) is { } view
+        && view.Master == master && view.Flags.Contains("o_down", StringComparison.Ordinal);
+
+    /// <summary>The master a Sentinel monitors under our name and its flags, or null when it does not answer in 250 ms.</summary>
+    private async Task<(string Master, string Flags)?> SentinelViewAsync(ResourcePlan plan, string sentinel)
     {
         try
         {
             var fields = Observer.Pairs(await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, TimeSpan.FromMilliseconds(250), "SENTINEL", "MASTER", plan.MasterName).ConfigureAwait(false));
-            return Endpoints.Format(fields.Text("ip") ?? "", (int)fields.Number("port")) == master && (fields.Text("flags") ?? "").Contains("o_down", StringComparison.Ordinal);
+            return (Endpoints.Format(fields.Text("ip") ?? "", (int)fields.Number("port")), fields.Text("flags") ?? "");
         }
         catch (RedisAdminException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -20,8 +20,6 @@ public sealed class RedisAdmin : IAsyncDisposable
         _timeout = timeout ?? TimeSpan.FromMilliseconds(1000);
     }
 
-    public TimeSpan Timeout => _timeout;
-
     /// <summary>Sets the password used by new connections; existing ones are dropped when it changes.</summary>
     public void UsePassword(string? password)
     {
@@ -104,19 +102,6 @@ public sealed class RedisAdmin : IAsyncDisposable
         }
 
         return connection;
-    }
-
-    /// <summary>Drops connections to addresses no longer in use, so a deleted resource leaves nothing behind.</summary>
-    public void Forget(IEnumerable<string> keep)
-    {
-        var wanted = keep.ToHashSet(StringComparer.Ordinal);
-        foreach (var key in _slots.Keys.Where(k => !wanted.Contains(k.Address)))
-        {
-            if (_slots.TryRemove(key, out var slot))
-            {
-                _ = slot.CloseAsync();
-            }
-        }
     }
 
     public async ValueTask DisposeAsync()
