@@ -13,6 +13,9 @@ public sealed partial class LocalControlPlane
     [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: {Change} (generation {Generation})")]
     private static partial void LogApplied(ILogger logger, string resource, string change, long generation);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: rolling restart requested ({Mark})")]
+    private static partial void LogRestartRequested(ILogger logger, string resource, string mark);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: deleted (data kept: {KeepData})")]
     private static partial void LogDeleted(ILogger logger, string resource, bool keepData);
 }

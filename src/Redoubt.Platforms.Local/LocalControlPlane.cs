@@ -198,6 +198,12 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
     {
         var folder = _platform.Folder(resource.Metadata.Namespace, resource.Metadata.Name);
         var stored = _controllers.TryGetValue(resource.Key, out var controller) ? controller.Resource : null;
+        if (stored is not null && ResourceAnnotations.RestartedAtOf(stored) is { } restartedAt && !resource.Metadata.Annotations.ContainsKey(ResourceAnnotations.RestartedAt))
+        {
+            // `redoubt restart` set it, not the file: applying the file again must not count as a new request or a change.
+            resource.Metadata.Annotations[ResourceAnnotations.RestartedAt] = restartedAt;
+        }
+
         if (stored is not null && JsonSerializer.Serialize(stored.Spec, ResourceSerializer.JsonOptions) == JsonSerializer.Serialize(resource.Spec, ResourceSerializer.JsonOptions)
             && Same(stored.Metadata.Labels, resource.Metadata.Labels) && Same(stored.Metadata.Annotations, resource.Metadata.Annotations))
         {
@@ -273,6 +279,33 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
         var result = await controller.Reconciler.SwitchoverAsync(controller.Resource, target, cancellationToken).ConfigureAwait(false);
         controller.Wake();
         return result;
+    }
+
+    public async Task<string?> RestartAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_controllers.TryGetValue($"{@namespace}/{name}", out var controller))
+            {
+                return null;
+            }
+
+            var stored = controller.Resource;
+            var mark = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            // Like `kubectl rollout restart`: an annotation, so the generation (the spec's version) stays as it is.
+            var restarted = ResourceSerializer.FromJson(ResourceSerializer.ToJson(stored));
+            restarted.Metadata.Annotations[ResourceAnnotations.RestartedAt] = mark;
+            restarted.Status = null;
+            AtomicFile.Write(_platform.Folder(@namespace, name).ResourceFile, ResourceSerializer.ToJson(restarted));
+            controller.Update(restarted);
+            LogRestartRequested(_logger, restarted.Key, mark);
+            return mark;
+        }
+        finally
+        {
+            _changes.Release();
+        }
     }
 
     public async Task<Credentials?> GetCredentialsAsync(string @namespace, string name, CancellationToken cancellationToken)

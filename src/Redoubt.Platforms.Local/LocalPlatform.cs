@@ -85,12 +85,17 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     {
         var folder = Folder(plan);
         var ports = PortAllocator.Load(folder);
+        var password = plan.Spec.AuthEnabled ? AtomicFile.ReadOrNull(folder.SecretFile)?.Trim() : null;
+        var uid = AtomicFile.ReadOrNull(folder.UidFile)?.Trim() ?? "";
         IReadOnlyList<NodeState> states = [.. plan.RedisNodes.Concat(plan.Sentinels).Select(node =>
         {
             var address = ports.GetValueOrDefault(node.Name);
             var process = Running(plan.Key, folder, node);
             var (host, port) = address is null ? ((string?)null, 0) : Endpoints.Parse(address);
-            return new NodeState(node.Kind, node.Name, node.Zone, process is null ? NodeLifecycle.Exited : NodeLifecycle.Running, host, port, process?.Pid, process?.Since);
+            var outdated = process is null || host is null
+                ? null
+                : RevisionOf(plan, node, Configure(plan, folder, node, host, port, password, uid)).WhyOutdated(NodeRevision.Read(folder.RevisionFile(node.Name)), BinaryOf(node));
+            return new NodeState(node.Kind, node.Name, node.Zone, process is null ? NodeLifecycle.Exited : NodeLifecycle.Running, host, port, process?.Pid, process?.Since, outdated);
         })];
         return Task.FromResult(states);
     }
@@ -125,9 +130,13 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         var address = _ports.AddressOf(folder, node.Name, host, basePort);
         var (_, port) = Endpoints.Parse(address);
         folder.EnsureNodeDirectories(node.Name);
+        var config = Configure(plan, folder, node, host, port, password, uid);
+        var binary = BinaryOf(node);
+        var revision = RevisionOf(plan, node, config);
         if (Running(plan.Key, folder, node) is { } running)
         {
-            return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Running, host, port, running.Pid, running.Since);
+            var outdated = revision.WhyOutdated(NodeRevision.Read(folder.RevisionFile(node.Name)), binary);
+            return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Running, host, port, running.Pid, running.Since, outdated);
         }
 
         if (_backoff.TryGetValue((plan.Key, node.Name), out var backoff) && backoff.NotBefore > _time.GetUtcNow())
@@ -140,21 +149,29 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
             throw new RedoubtException($"{address}, the address of {plan.Key} {node.Name}, is in use by another program; stop it, or delete the resource to move it to free ports");
         }
 
-        var config = folder.ConfigFile(node.Name);
-        AtomicFile.Write(config, Render(plan, folder, node, host, port, password, uid));
-        var binary = node.Kind == NodeKind.Redis ? _options.RedisServer : _options.RedisSentinel;
-        var started = NodeProcess.Start(binary, config, folder.OutputFile(node.Name), folder.PidFile(node.Name), node.Name, node.Kind, (p, detail) => OnExit(plan.Key, p, detail));
+        var configFile = folder.ConfigFile(node.Name);
+        AtomicFile.Write(configFile, config.Redis is { } redisConfig ? RedisConfigRenderer.RenderRedis(redisConfig) : RedisConfigRenderer.RenderSentinel(config.Sentinel!));
+        revision.Write(folder.RevisionFile(node.Name));
+        var started = NodeProcess.Start(binary, configFile, folder.OutputFile(node.Name), folder.PidFile(node.Name), node.Name, node.Kind, (p, detail) => OnExit(plan.Key, p, detail));
         _processes[(plan.Key, node.Name)] = started;
         LogStarted(_logger, plan.Key, node.Name, address, started.Pid);
         _events.Writer.TryWrite(new NodeEvent(plan.Key, node.Kind, node.Name, NodeEventKind.Started, _time.GetUtcNow()));
         return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Starting, host, port, started.Pid, started.Since);
     }
 
-    private static string Render(ResourcePlan plan, ResourceFolder folder, PlannedNode node, string host, int port, string? password, string uid)
+    private string BinaryOf(PlannedNode node) => node.Kind == NodeKind.Redis ? _options.RedisServer : _options.RedisSentinel;
+
+    private NodeRevision RevisionOf(ResourcePlan plan, PlannedNode node, (RedisNodeConfig? Redis, SentinelNodeConfig? Sentinel) config) => new(
+        config.Redis is { } redis ? Revisions.OfRedis(redis) : Revisions.OfSentinel(config.Sentinel!),
+        plan.RestartedAt ?? "",
+        NodeRevision.BinaryIdentity(BinaryOf(node)));
+
+    /// <summary>A node's configuration: exactly one of the two is set, by the node's kind.</summary>
+    private static (RedisNodeConfig? Redis, SentinelNodeConfig? Sentinel) Configure(ResourcePlan plan, ResourceFolder folder, PlannedNode node, string host, int port, string? password, string uid)
     {
         IReadOnlyList<string> bind = plan.Spec.External ? ["*", "-::*"] : [host];
         return node.Kind == NodeKind.Redis
-            ? RedisConfigRenderer.RenderRedis(new RedisNodeConfig
+            ? (new RedisNodeConfig
             {
                 Plan = plan,
                 Node = node,
@@ -166,8 +183,8 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
                 Password = password,
                 ParkHost = host,
                 ParkPort = port,
-            })
-            : RedisConfigRenderer.RenderSentinel(new SentinelNodeConfig
+            }, null)
+            : (null, new SentinelNodeConfig
             {
                 Plan = plan,
                 Node = node,

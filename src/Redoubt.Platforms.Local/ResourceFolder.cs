@@ -18,6 +18,7 @@ internal sealed class ResourceFolder(string home, string @namespace, string name
     public string LogFile(string node) => Path.Combine(Root, node, node.StartsWith("sentinel", StringComparison.Ordinal) ? "sentinel.log" : "redis.log");
     public string OutputFile(string node) => Path.Combine(Root, node, "output.log");
     public string PidFile(string node) => Path.Combine(Root, node, "pid");
+    public string RevisionFile(string node) => Path.Combine(Root, node, "revision");
 
     public void EnsureNodeDirectories(string node)
     {

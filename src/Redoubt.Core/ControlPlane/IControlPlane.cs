@@ -21,6 +21,12 @@ public interface IControlPlane
     /// <summary>Planned switchover to the most caught-up replica (or <paramref name="target"/>).</summary>
     Task<SwitchoverResult> FailoverAsync(string @namespace, string name, string? target, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Asks for a rolling restart of every node (<see cref="ResourceAnnotations.RestartedAt"/>): Sentinels, then
+    /// replicas, then the master after a switchover. Returns the request's mark, or null when the resource does not exist.
+    /// </summary>
+    Task<string?> RestartAsync(string @namespace, string name, CancellationToken cancellationToken);
+
     Task<Credentials?> GetCredentialsAsync(string @namespace, string name, CancellationToken cancellationToken);
 }
 

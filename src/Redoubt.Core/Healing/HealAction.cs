@@ -96,3 +96,13 @@ public sealed record RefreshSentinel(string Sentinel, string Address, string Rea
     public override bool Disruptive => false;
     public override string Describe() => $"send {Sentinel} its auth-pass and timers again";
 }
+
+/// <summary>
+/// Restart one node so that it runs what the platform would start now (a rolling restart). Only on a healthy
+/// resource, one node per pass: Sentinels first, then replicas; the master only after a switchover made it a replica.
+/// </summary>
+public sealed record RestartNode(string Node, Platform.NodeKind Kind, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => true;
+    public override string Describe() => $"restart {Node}";
+}

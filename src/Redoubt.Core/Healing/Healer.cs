@@ -144,7 +144,86 @@ public static class Healer
         actions.AddRange(attach.Count > 0 ? sentinelActions.Where(a => a is not MonitorMaster { Disruptive: false }) : sentinelActions);
         actions.AddRange(attach);
         actions.AddRange(ConfigActions(plan, observation));
-        return new HealDecision(master, actions, null);
+        string? waiting = null;
+        if (actions.Count == 0 && RollingRestart(plan, observation, master, sentinelMaster, out waiting) is { } restart)
+        {
+            actions.Add(restart);
+        }
+
+        return new HealDecision(master, actions, waiting);
+    }
+
+    /// <summary>
+    /// The next step of a rolling restart, once everything else is healed: every planned node answers, every replica
+    /// follows the master with its link up and its sync done, every Sentinel monitors the master and knows all its
+    /// peers and replicas. Then one node: an outdated Sentinel, else an outdated replica, else a switchover away
+    /// from an outdated master (it is restarted on a later pass as a replica). A resource with one Redis node has
+    /// nowhere to switch to: its master is restarted in place, which is a short outage.
+    /// </summary>
+    private static HealAction? RollingRestart(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation master, string? sentinelMaster, out string? waiting)
+    {
+        waiting = null;
+        var redis = observation.Nodes.Where(n => n.Outdated is not null).ToList();
+        var sentinels = observation.Sentinels.Where(s => s.Outdated is not null).ToList();
+        if (redis.Count == 0 && sentinels.Count == 0)
+        {
+            return null;
+        }
+
+        var outdated = redis.Count + sentinels.Count;
+        if (Unsettled(plan, observation, master, sentinelMaster) is { } reason)
+        {
+            waiting = $"{outdated} node(s) to restart; waiting until {reason}";
+            return null;
+        }
+
+        if (sentinels.OrderBy(s => Ordinal(s.Name)).FirstOrDefault() is { } sentinel)
+        {
+            return new RestartNode(sentinel.Name, NodeKind.Sentinel, $"{sentinel.Outdated}; {outdated} node(s) to restart, one at a time");
+        }
+
+        // Highest ordinal first: the lowest ordinals are the likeliest masters after a switchover.
+        if (redis.Where(n => n != master).OrderByDescending(n => Ordinal(n.Name)).FirstOrDefault() is { } replica)
+        {
+            return new RestartNode(replica.Name, NodeKind.Redis, $"{replica.Outdated}; {outdated} node(s) to restart, replicas first");
+        }
+
+        return observation.Nodes.Any(n => n != master && n.Outdated is null && n.IsReplica)
+            ? new SwitchMaster(master.Name, $"{master.Outdated}; the master is restarted last, as a replica")
+            : new RestartNode(master.Name, NodeKind.Redis, $"{master.Outdated}; it is the only Redis node, so writes stop until it is back");
+    }
+
+    /// <summary>Why a restart would be unsafe now, or null when the resource is whole.</summary>
+    private static string? Unsettled(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation master, string? sentinelMaster)
+    {
+        if (sentinelMaster != master.Address)
+        {
+            return "the Sentinels agree on the master";
+        }
+
+        foreach (var node in observation.Nodes.Where(n => n != master))
+        {
+            if (!node.IsReplica || node.MasterAddress != master.Address || !node.MasterLinkUp || node.SyncInProgress || node.Loading)
+            {
+                return $"{node.Name} is an in-sync replica of {master.Name}";
+            }
+        }
+
+        if (observation.Nodes.Count < plan.RedisNodes.Count)
+        {
+            return "every Redis node exists";
+        }
+
+        foreach (var sentinel in observation.Sentinels)
+        {
+            if (!sentinel.Reachable || sentinel.Master?.Address != master.Address
+                || sentinel.KnownSentinels.Count < plan.Sentinels.Count - 1 || sentinel.KnownReplicas.Count < plan.RedisNodes.Count - 1)
+            {
+                return $"{sentinel.Name} monitors {master.Name} and knows every peer and replica";
+            }
+        }
+
+        return observation.Sentinels.Count < plan.Sentinels.Count ? "every Sentinel exists" : null;
     }
 
     private static IEnumerable<HealAction> ReplicaActions(ClusterObservation observation, RedisNodeObservation master)

@@ -22,6 +22,7 @@ public static class Planner
             Sentinels = Spread(NodeKind.Sentinel, "sentinel", spec.Sentinel.Replicas, spec.Zones),
             RedisSettings = RedisSettingsFor(spec),
             SentinelSettings = SentinelSettingsFor(spec),
+            RestartedAt = ResourceAnnotations.RestartedAtOf(resource),
         };
     }
 

@@ -16,6 +16,9 @@ public sealed record ResourcePlan
     public required IReadOnlyList<PlannedNode> Sentinels { get; init; }
     public string MasterName { get; init; } = SpecDefaults.MasterName;
 
+    /// <summary>The resource's restart request (<see cref="ResourceAnnotations.RestartedAt"/>); a change restarts every node, one at a time.</summary>
+    public string? RestartedAt { get; init; }
+
     /// <summary>Redis settings that can be changed at run time with CONFIG SET, in a stable order.</summary>
     public required IReadOnlyList<Setting> RedisSettings { get; init; }
 

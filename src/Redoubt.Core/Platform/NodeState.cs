@@ -12,7 +12,8 @@ public sealed record NodeState(
     string? Host,
     int Port,
     int? Pid = null,
-    DateTimeOffset? Since = null)
+    DateTimeOffset? Since = null,
+    string? Outdated = null)
 {
     public string? Address => Host is null ? null : Endpoints.Format(Host, Port);
 }

@@ -3,7 +3,7 @@ using Redoubt.Model;
 namespace Redoubt.Core.Reconcile;
 
 /// <summary>The recent events of one resource, newest last, bounded so status stays small.</summary>
-public sealed class EventLog(TimeProvider time, int capacity = 30)
+public sealed class EventLog(TimeProvider time, int capacity = 50)
 {
     private readonly Lock _lock = new();
     private readonly LinkedList<StatusEvent> _events = new();

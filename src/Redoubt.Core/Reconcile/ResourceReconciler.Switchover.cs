@@ -48,7 +48,7 @@ public sealed partial class ResourceReconciler
         var master = masters[0];
         var inSync = observation.Nodes.Where(n => n != master && StatusBuilder.InSync(n, master) && plan.RedisNodes.Any(p => p.Name == n.Name)).ToList();
         var chosen = target is null
-            ? inSync.OrderByDescending(n => n.Offset).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault()
+            ? inSync.OrderBy(n => n.Outdated is not null).ThenByDescending(n => n.Offset).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault()
             : inSync.FirstOrDefault(n => n.Name == target);
         if (chosen is null)
         {

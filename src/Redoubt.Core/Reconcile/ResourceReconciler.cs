@@ -38,7 +38,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     private List<StatusCondition> _conditions = [];
     private string? _password;
     private int _watchingHang;
-    private string? _fenced;
+    private string? _expectedExit;
     private readonly CancellationTokenSource _lifetime = new();
 
     public ResourceReconciler(IRedisPlatform platform, ILogger logger, TimeProvider time)
@@ -155,7 +155,18 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                     }
 
                     break;
+                case RestartNode restart:
+                    if (restart.Node == CurrentMasterName())
+                    {
+                        // Restarting the only node: there is no replica to fail over to, so its exit is not a failover.
+                        Volatile.Write(ref _expectedExit, restart.Node);
+                    }
+
+                    await _platform.RestartNodeAsync(plan, restart.Node, cancellationToken).ConfigureAwait(false);
+                    Record("Normal", "Restarted", $"{action.Describe()}: {action.Reason}");
+                    break;
                 case SwitchMaster:
+                    Record("Normal", "Switchover", $"{action.Describe()}: {action.Reason}");
                     var result = await SwitchoverCoreAsync(resource, plan, null, cancellationToken).ConfigureAwait(false);
                     if (!result.Succeeded)
                     {
@@ -198,7 +209,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
             return;
         }
 
-        if (Interlocked.CompareExchange(ref _fenced, null, nodeEvent.NodeName) == nodeEvent.NodeName)
+        if (Interlocked.CompareExchange(ref _expectedExit, null, nodeEvent.NodeName) == nodeEvent.NodeName)
         {
             return;
         }
@@ -377,7 +388,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                 if (judged.Any(down => down) && await RoleOfAsync(hung.Address!).ConfigureAwait(false) is null)
                 {
                     // The Sentinels are failing over already; the exit this causes must not start a second failover.
-                    Volatile.Write(ref _fenced, hung.Name);
+                    Volatile.Write(ref _expectedExit, hung.Name);
                     await _platform.FenceNodeAsync(plan, hung.Name, hung.Pid, _lifetime.Token).ConfigureAwait(false);
                     Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it hangs and the Sentinels agree it is down");
                     return;
@@ -432,6 +443,14 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         catch (RedisAdminException)
         {
             return null;
+        }
+    }
+
+    private string? CurrentMasterName()
+    {
+        lock (_state)
+        {
+            return _master?.Name;
         }
     }
 

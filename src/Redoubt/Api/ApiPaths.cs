@@ -8,6 +8,7 @@ public static class ApiPaths
     public const string ResourceTemplate = "/v1/redis/{ns}/{name}";
     public const string FailoverTemplate = ResourceTemplate + "/failover";
     public const string CredentialsTemplate = ResourceTemplate + "/credentials";
+    public const string RestartTemplate = ResourceTemplate + "/restart";
 
     public static string Resource(string @namespace, string name) =>
         $"/v1/redis/{Uri.EscapeDataString(@namespace)}/{Uri.EscapeDataString(name)}";
@@ -17,6 +18,8 @@ public static class ApiPaths
 
     public static string Failover(string @namespace, string name, string? target) =>
         Resource(@namespace, name) + "/failover" + (target is null ? "" : "?to=" + Uri.EscapeDataString(target));
+
+    public static string Restart(string @namespace, string name) => Resource(@namespace, name) + "/restart";
 
     public static string Credentials(string @namespace, string name) => Resource(@namespace, name) + "/credentials";
 }

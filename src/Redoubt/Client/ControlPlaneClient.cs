@@ -79,6 +79,12 @@ public sealed class ControlPlaneClient : IControlPlane, IDisposable
         return await ReadAsync<SwitchoverResult>(response, cancellationToken);
     }
 
+    public async Task<string?> RestartAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, ApiPaths.Restart(@namespace, name), body: null, CallTimeout, cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : (await ReadAsync<RestartAccepted>(response, cancellationToken)).RestartedAt;
+    }
+
     public async Task<Credentials?> GetCredentialsAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Get, ApiPaths.Credentials(@namespace, name), body: null, CallTimeout, cancellationToken);

@@ -15,6 +15,7 @@ public static class RedoubtCommandLine
         DescribeCommand.Create(),
         DeleteCommand.Create(),
         FailoverCommand.Create(),
+        RestartCommand.Create(),
         CredentialsCommand.Create(),
         KubernetesCommandLine.CreateRender(),
         KubernetesCommandLine.CreateOperator(),

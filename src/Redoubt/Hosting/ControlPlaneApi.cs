@@ -48,6 +48,9 @@ public static class ControlPlaneApi
             return Json(await controlPlane.FailoverAsync(ns, name, string.IsNullOrEmpty(to) ? null : to, cancellationToken));
         });
 
+        app.MapPost(ApiPaths.RestartTemplate, async (string ns, string name, CancellationToken cancellationToken) =>
+            await controlPlane.RestartAsync(ns, name, cancellationToken) is { } mark ? Json(new RestartAccepted(mark)) : NotFound(ns, name));
+
         // The password is in this response by design (the caller asked for credentials); it is never logged.
         app.MapGet(ApiPaths.CredentialsTemplate, async (string ns, string name, CancellationToken cancellationToken) =>
             await controlPlane.GetCredentialsAsync(ns, name, cancellationToken) is { } credentials ? Json(credentials) : NotFound(ns, name));

@@ -25,6 +25,7 @@ internal static class Steps
         SwitchMaster s => $"switch from {s.FromNode}",
         FenceNode f => $"fence {f.Node} {f.Address}",
         RefreshSentinel r => $"refresh {r.Sentinel} {r.Address}",
+        RestartNode r => $"restart {r.Node} ({r.Kind})",
         _ => $"{action.GetType().Name}: {action.Describe()}",
     };
 }

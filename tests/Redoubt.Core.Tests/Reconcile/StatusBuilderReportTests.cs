@@ -125,6 +125,7 @@ public sealed class StatusBuilderReportTests
                 ("MasterAvailable", "True", "MasterElected", "redis-0 at 127.0.0.1:7000 accepts writes"),
                 ("ReplicasInSync", "True", "InSync", "2 of 2 replica(s) linked and in sync"),
                 ("SentinelsMonitoring", "True", "Monitoring", "3 of 3 Sentinel(s) monitor the master and know each other"),
+                ("UpToDate", "True", "UpToDate", "every node runs its current configuration"),
             ],
             conditions.Select(c => (c.Type, c.Status, c.Reason, c.Message)));
         Assert.All(conditions, c => Assert.Equal(ObservedClusters.T0, c.LastTransitionTime));
@@ -144,6 +145,7 @@ public sealed class StatusBuilderReportTests
                 ("MasterAvailable", "False", "NoMaster", "waiting for 1 more node(s) to report before choosing the one with the most data"),
                 ("ReplicasInSync", "False", "Syncing", "0 of 2 replica(s) linked and in sync"),
                 ("SentinelsMonitoring", "False", "NotMonitoring", "0 of 3 Sentinel(s) monitor the master and know each other"),
+                ("UpToDate", "True", "UpToDate", "every node runs its current configuration"),
             ],
             conditions.Select(c => (c.Type, c.Status, c.Reason, c.Message)));
     }
@@ -167,7 +169,7 @@ public sealed class StatusBuilderReportTests
 
         var conditions = StatusBuilder.Conditions(Plan, observation, decision, ready: false, [], ObservedClusters.T0);
 
-        Assert.Equal(["False", "True", "False", "False"], conditions.Select(c => c.Status));
+        Assert.Equal(["False", "True", "False", "False", "True"], conditions.Select(c => c.Status));
         Assert.Equal("converging", conditions[0].Message);
         Assert.Equal("1 of 2 replica(s) linked and in sync", conditions[2].Message);
         Assert.Equal("2 of 3 Sentinel(s) monitor the master and know each other", conditions[3].Message);
@@ -194,8 +196,25 @@ public sealed class StatusBuilderReportTests
                 ("MasterAvailable", "True", ObservedClusters.T0),
                 ("ReplicasInSync", "False", ObservedClusters.T0),
                 ("SentinelsMonitoring", "True", ObservedClusters.T0),
+                ("UpToDate", "True", ObservedClusters.T0),
             ],
             conditions.Select(c => (c.Type, c.Status, c.LastTransitionTime)));
         Assert.Equal("converging", conditions[0].Message);
+    }
+
+    [Fact]
+    public void OutdatedNodesAreNamedWithWhyUntilTheyAreRestarted()
+    {
+        var healthy = ObservedClusters.Healthy(Plan);
+        var observation = healthy.With(healthy.Nodes[2] with { Outdated = "redis-server changed on disk (an upgrade)" })
+            .With(healthy.Sentinels[0] with { Outdated = "a restart was requested (2030-01-01T12:00:00.000Z)" });
+        var decision = new HealDecision(observation.Nodes[0], [], null);
+
+        var upToDate = StatusBuilder.Conditions(Plan, observation, decision, ready: true, [], ObservedClusters.T0).Single(c => c.Type == "UpToDate");
+
+        Assert.Equal(("False", "RestartPending"), (upToDate.Status, upToDate.Reason));
+        Assert.Equal(
+            "2 node(s) to restart, one at a time: redis-2 (redis-server changed on disk (an upgrade)), sentinel-0 (a restart was requested (2030-01-01T12:00:00.000Z))",
+            upToDate.Message);
     }
 }

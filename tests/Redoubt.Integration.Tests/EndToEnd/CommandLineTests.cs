@@ -56,6 +56,18 @@ public sealed class CommandLineTests
         var adopted = await cli.WaitReadyAsync("shop");
         Assert.Equal(pids, adopted.GetProperty("status").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("pid").GetInt32()).Order().ToList());
 
+        // A rolling restart, followed to the end: every process is new, and applying the file again changes nothing.
+        var (restartExit, restartOut, restartErr) = await cli.RunAsync("restart", "shop", "--wait");
+        Assert.True(restartExit == 0, restartErr);
+        Assert.Contains("rolling restart requested", restartOut, StringComparison.Ordinal);
+        Assert.Contains("every node restarted; Ready after", restartOut, StringComparison.Ordinal);
+        var restarted = (await cli.WaitReadyAsync("shop")).GetProperty("status").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("pid").GetInt32()).ToList();
+        Assert.DoesNotContain(restarted, pids.Contains);
+        var (_, reapplied, _) = await cli.RunAsync("apply", "-f", file);
+        Assert.Contains("unchanged", reapplied, StringComparison.Ordinal);
+        Assert.Equal(1, (await cli.RunAsync("restart", "nosuch")).Exit);
+        pids = restarted;
+
         var (deleteExit, _, _) = await cli.RunAsync("delete", "shop");
         Assert.Equal(0, deleteExit);
         Assert.All(pids, pid => Assert.False(File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z", StringComparison.Ordinal), $"redis pid {pid} still runs after delete"));

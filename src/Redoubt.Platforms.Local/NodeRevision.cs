@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace Redoubt.Platforms.Local;
+
+/// <summary>
+/// What a node process was started from, kept next to its pid file: the restart-only part of its configuration
+/// (<see cref="Core.Planning.Revisions"/>), the resource's restart request, and the binary on disk. When what the
+/// platform would start now differs, the node is outdated and the healer restarts it in turn.
+/// </summary>
+internal sealed record NodeRevision(string Config, string RestartedAt, string Binary)
+{
+    public void Write(string path) =>
+        AtomicFile.Write(path, $"config {Config}\nrestartedAt {RestartedAt}\nbinary {Binary}\n", durable: false);
+
+    /// <summary>Null when the file is missing or unreadable: a node started before revisions were kept is not restarted for that.</summary>
+    public static NodeRevision? Read(string path)
+    {
+        if (AtomicFile.ReadOrNull(path) is not { } text)
+        {
+            return null;
+        }
+
+        var fields = text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', 2))
+            .Where(parts => parts.Length == 2)
+            .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
+        return fields.TryGetValue("config", out var config) && fields.TryGetValue("restartedAt", out var restartedAt) && fields.TryGetValue("binary", out var binary)
+            ? new NodeRevision(config, restartedAt, binary)
+            : null;
+    }
+
+    /// <summary>Why a process started from <paramref name="running"/> does not match this revision; null when it does.</summary>
+    public string? WhyOutdated(NodeRevision? running, string binaryName)
+    {
+        if (running is null)
+        {
+            return null;
+        }
+
+        // A request removed from the resource restarts nothing; a new one restarts every node.
+        if (RestartedAt.Length > 0 && running.RestartedAt != RestartedAt)
+        {
+            return $"a restart was requested ({RestartedAt})";
+        }
+
+        if (running.Binary != Binary)
+        {
+            return $"{binaryName} changed on disk (an upgrade)";
+        }
+
+        return running.Config != Config ? "its configuration changed in a way only a restart applies" : null;
+    }
+
+    /// <summary>The file a command runs (found on PATH, links followed), its size and modification time.</summary>
+    public static string BinaryIdentity(string command)
+    {
+        var path = Path.IsPathRooted(command)
+            ? command
+            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+                .Select(directory => Path.Combine(directory, command))
+                .FirstOrDefault(File.Exists);
+        if (path is null)
+        {
+            return "missing";
+        }
+
+        var file = new FileInfo(path);
+        var target = file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file;
+        return target.Exists
+            ? string.Create(CultureInfo.InvariantCulture, $"{target.FullName}:{target.Length}:{target.LastWriteTimeUtc.Ticks}")
+            : "missing";
+    }
+}

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Redoubt.Core;
+using Redoubt.Model;
+using Redoubt.Output;
+using Redoubt.Terminal;
+
+namespace Redoubt.Commands;
+
+/// <summary>
+/// <c>redoubt restart NAME</c>: a rolling restart, one node at a time, Sentinels, then replicas, then the master
+/// after a switchover; with <c>--wait</c>, follows it until every node runs its current configuration.
+/// </summary>
+public static class RestartCommand
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
+
+    public static Command Create()
+    {
+        var name = CommonOptions.Name();
+        var @namespace = CommonOptions.Namespace();
+        var wait = new Option<bool>("--wait") { Description = "Follow the restart until every node is restarted and the resource is Ready" };
+        var timeout = new Option<int>("--timeout") { Description = "With --wait: give up after this many seconds", HelpName = "SECONDS", DefaultValueFactory = _ => 600 };
+        var command = new Command("restart", "Rolling restart: every node restarts in turn, the master last after a switchover, writes keep going") { name, @namespace, wait, timeout };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var invocation = Invocation.From(parseResult);
+            var (resourceNamespace, resourceName) = (parseResult.GetRequiredValue(@namespace), parseResult.GetRequiredValue(name));
+            using var client = invocation.Connect();
+            var mark = await client.RestartAsync(resourceNamespace, resourceName, cancellationToken)
+                ?? throw NotFound.Resource(resourceNamespace, resourceName, invocation);
+            var label = $"redis {resourceNamespace}/{resourceName}";
+            ConsoleText.WriteLine($"{label}: rolling restart requested ({mark}): Sentinels first, then replicas, then the master after a switchover");
+            if (!parseResult.GetValue(wait))
+            {
+                ConsoleText.WriteLine($"follow it with `{invocation.Redoubt} describe {resourceName}` (condition UpToDate)");
+                return ExitCodes.Success;
+            }
+
+            var limit = TimeSpan.FromSeconds(Math.Max(1, parseResult.GetValue(timeout)));
+            var clock = Stopwatch.StartNew();
+            var started = false;
+            string? shown = null;
+            while (clock.Elapsed < limit)
+            {
+                var status = (await client.GetAsync(resourceNamespace, resourceName, cancellationToken))?.Status
+                    ?? throw new RedoubtException($"{label} was deleted during the restart");
+                var upToDate = status.Conditions.FirstOrDefault(c => c.Type == "UpToDate");
+                started |= upToDate?.Status == "False";
+                if (upToDate is not null && upToDate.Message != shown)
+                {
+                    shown = upToDate.Message;
+                    ConsoleText.WriteLine($"  {Durations.Milliseconds(clock.Elapsed.TotalMilliseconds),8}  {shown}");
+                }
+
+                if (started && upToDate?.Status == "True" && status.Phase == Phases.Ready)
+                {
+                    ConsoleText.WriteLine($"{label}: every node restarted; Ready after {Durations.Milliseconds(clock.Elapsed.TotalMilliseconds)}");
+                    return ExitCodes.Success;
+                }
+
+                if (!started && clock.Elapsed > StartLimit)
+                {
+                    throw new RedoubtException($"{label}: the control plane has not started the restart within {StartLimit.TotalSeconds:F0} s; see `{invocation.Redoubt} describe {resourceName}`");
+                }
+
+                await Task.Delay(Poll, cancellationToken);
+            }
+
+            throw new RedoubtException($"{label}: the restart did not finish within {limit.TotalSeconds:F0} s; it goes on, see `{invocation.Redoubt} describe {resourceName}`");
+        });
+        return command;
+    }
+}
