@@ -30,8 +30,12 @@ public static class ConfigFiles
     /// <summary>Every interface, IPv4 and (where the pod has it) IPv6: pods are reached by their pod IP.</summary>
     private static readonly string[] BindAll = ["*", "-::*"];
 
-    public static string RenderRedis(ResourcePlan plan, ObjectNames names, string zones) =>
-        RedisConfigRenderer.RenderRedis(new RedisNodeConfig
+    public static string RenderRedis(ResourcePlan plan, ObjectNames names, string zones) => RedisConfigRenderer.RenderRedis(RedisConfig(plan, names, zones));
+
+    public static string RenderSentinel(ResourcePlan plan, ObjectNames names, string zones) => RedisConfigRenderer.RenderSentinel(SentinelConfig(plan, names, zones));
+
+    public static RedisNodeConfig RedisConfig(ResourcePlan plan, ObjectNames names, string zones) =>
+        new()
         {
             Plan = plan,
             // One file serves every pod of the StatefulSet; which pod lands in which zone is the scheduler's choice.
@@ -44,10 +48,10 @@ public static class ConfigFiles
             ParkHost = null,
             ParkPort = null,
             Includes = plan.Spec.AuthEnabled ? [$"{AuthDirectory}/{RedisAuthKey}"] : [],
-        });
+        };
 
-    public static string RenderSentinel(ResourcePlan plan, ObjectNames names, string zones) =>
-        RedisConfigRenderer.RenderSentinel(new SentinelNodeConfig
+    public static SentinelNodeConfig SentinelConfig(ResourcePlan plan, ObjectNames names, string zones) =>
+        new()
         {
             Plan = plan,
             Node = new PlannedNode(NodeKind.Sentinel, names.SentinelDeployment, 0, zones),
@@ -60,7 +64,7 @@ public static class ConfigFiles
             Master = null,
             // None: the pods of a Deployment share this file, and Sentinels with one id ignore each other.
             MyId = null,
-        });
+        };
 
     /// <summary>The include file of every Redis pod: clients, replicas and the healer all use the one password.</summary>
     public static string RedisAuthSnippet(string password) => RedisConfigRenderer.RenderRedisAuth(password);

@@ -16,8 +16,10 @@ public static class ManifestGenerator
         var zones = ConfigFiles.ZonesOf(resource);
         var exporter = Annotations.Flag(resource.Metadata.Annotations, Annotations.Exporter) ?? options.ExporterByDefault;
 
-        var redisConf = ConfigFiles.RenderRedis(plan, names, zones);
-        var sentinelConf = ConfigFiles.RenderSentinel(plan, names, zones);
+        var redisConfig = ConfigFiles.RedisConfig(plan, names, zones);
+        var sentinelConfig = ConfigFiles.SentinelConfig(plan, names, zones);
+        var redisConf = RedisConfigRenderer.RenderRedis(redisConfig);
+        var sentinelConf = RedisConfigRenderer.RenderSentinel(sentinelConfig);
 
         var applied = new List<IKubernetesObject<V1ObjectMeta>>
         {
@@ -27,8 +29,9 @@ public static class ManifestGenerator
             RedisServices.Master(resource, names),
             RedisServices.Replicas(resource, names),
             RedisServices.Sentinel(resource, names),
-            RedisStatefulSet.Build(resource, plan, names, options, exporter, ConfigFiles.Hash(redisConf)),
-            SentinelDeployment.Build(resource, plan, names, options, ConfigFiles.Hash(sentinelConf)),
+            // Only what a restart applies: a new maxmemory or Sentinel timer is set at run time and restarts no pod.
+            RedisStatefulSet.Build(resource, plan, names, options, exporter, Revisions.OfRedis(redisConfig)),
+            SentinelDeployment.Build(resource, plan, names, options, Revisions.OfSentinel(sentinelConfig)),
             DisruptionBudgets.Redis(resource, plan, names),
             DisruptionBudgets.Sentinel(resource, plan, names),
         };

@@ -49,7 +49,7 @@ public static class RedisStatefulSet
             containers.Add(ExporterContainer(names, options, spec.AuthEnabled));
         }
 
-        return new V1StatefulSet
+        var statefulSet = new V1StatefulSet
         {
             ApiVersion = "apps/v1",
             Kind = "StatefulSet",
@@ -72,7 +72,7 @@ public static class RedisStatefulSet
                     Metadata = new V1ObjectMeta
                     {
                         Labels = Labels.ForComponent(names, Labels.ComponentRedis),
-                        Annotations = new Dictionary<string, string> { [Annotations.ConfigHash] = configHash },
+                        Annotations = Annotations.ForTemplate(plan, configHash),
                     },
                     Spec = new V1PodSpec
                     {
@@ -89,7 +89,13 @@ public static class RedisStatefulSet
                 VolumeClaimTemplates = spec.SizeBytes is null ? null : [ClaimTemplate(names, spec)],
             },
         };
+        var template = statefulSet.Spec.Template;
+        template.Metadata.Annotations[Annotations.TemplateHash] = ConfigFiles.Hash(k8s.KubernetesJson.Serialize(template));
+        return statefulSet;
     }
+
+    /// <summary>The template hash every pod of the StatefulSet should carry.</summary>
+    public static string TemplateHashOf(V1StatefulSet statefulSet) => statefulSet.Spec.Template.Metadata.Annotations[Annotations.TemplateHash];
 
     private static V1Container RedisContainer(ResourcePlan plan, ManifestOptions options, List<V1VolumeMount> mounts) => new()
     {

@@ -58,7 +58,7 @@ public static class SentinelDeployment
                     Metadata = new V1ObjectMeta
                     {
                         Labels = Labels.ForComponent(names, Labels.ComponentSentinel),
-                        Annotations = new Dictionary<string, string> { [Annotations.ConfigHash] = configHash },
+                        Annotations = Annotations.ForTemplate(plan, configHash),
                     },
                     Spec = new V1PodSpec
                     {

@@ -124,7 +124,8 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
             zones[pod.Metadata.Name] = await _zones.ZoneOfAsync(pod.Spec?.NodeName, cancellationToken);
         }
 
-        return PodStates.From(plan, names, pods, pod => zones.GetValueOrDefault(pod.Metadata.Name, ""));
+        var templateHash = RedisStatefulSet.TemplateHashOf(ManifestGenerator.Generate(_resources.Get(plan.Key), plan, _options).Applied.OfType<V1StatefulSet>().Single());
+        return PodStates.From(plan, names, pods, pod => zones.GetValueOrDefault(pod.Metadata.Name, ""), templateHash);
     }
 
     public async Task<string?> EnsurePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken)

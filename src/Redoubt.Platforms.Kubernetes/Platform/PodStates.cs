@@ -8,11 +8,13 @@ namespace Redoubt.Platforms.Kubernetes.Platform;
 
 /// <summary>
 /// A resource's pods as <see cref="NodeState"/>s: named after the pod, addressed by the pod IP (the healer talks to
-/// every node directly), one entry for every node the plan wants even before its pod exists. Pure.
+/// every node directly), one entry for every node the plan wants even before its pod exists. A Redis pod created
+/// from another template than <c>templateHash</c> is outdated: the StatefulSet updates on delete only, so the healer
+/// restarts it in turn. Sentinel pods are never reported outdated: their Deployment rolls them itself. Pure.
 /// </summary>
 public static class PodStates
 {
-    public static IReadOnlyList<NodeState> From(ResourcePlan plan, ObjectNames names, IEnumerable<V1Pod> pods, Func<V1Pod, string> zoneOf)
+    public static IReadOnlyList<NodeState> From(ResourcePlan plan, ObjectNames names, IEnumerable<V1Pod> pods, Func<V1Pod, string> zoneOf, string templateHash)
     {
         var byKind = pods.GroupBy(p => PodChanges.KindOf(p)).ToDictionary(g => g.Key ?? (NodeKind)(-1), g => g.ToList());
         var redisPods = byKind.GetValueOrDefault(NodeKind.Redis) ?? [];
@@ -25,7 +27,7 @@ public static class PodStates
             var pod = redisPods.FirstOrDefault(p => p.Metadata.Name == name);
             states.Add(pod is null
                 ? new NodeState(NodeKind.Redis, name, "", NodeLifecycle.Missing, null, Ports.Redis)
-                : From(pod, NodeKind.Redis, zoneOf(pod)));
+                : From(pod, NodeKind.Redis, zoneOf(pod)) with { Outdated = OutdatedRedisPod(pod, templateHash, plan.RestartedAt) });
         }
 
         // Pods past the wanted count (a scale-down in progress) still hold data and may still be the master.
@@ -41,6 +43,20 @@ public static class PodStates
         }
 
         return states;
+    }
+
+    /// <summary>Why a Redis pod no longer matches the StatefulSet's template, or null when it does.</summary>
+    public static string? OutdatedRedisPod(V1Pod pod, string templateHash, string? restartedAt)
+    {
+        var annotations = pod.Metadata.Annotations;
+        if (annotations.Get(Annotations.TemplateHash) == templateHash)
+        {
+            return null;
+        }
+
+        return restartedAt is not null && annotations.Get(Model.ResourceAnnotations.RestartedAt) != restartedAt
+            ? $"a restart was requested ({restartedAt})"
+            : "its pod was created from an older template (configuration, resources or image)";
     }
 
     public static NodeState From(V1Pod pod, NodeKind kind, string zone)
