@@ -13,6 +13,14 @@ public sealed class LocalOptions
     /// <summary>The loopback network whose .0.N addresses stand for the zones (127.10.0.1 for the first zone, and so on).</summary>
     public string ZoneNetwork { get; init; } = "127.10";
 
+    /// <summary>
+    /// Optional: one network namespace per zone, in zone order. The nodes of a zone start inside its namespace, which
+    /// must already hold the zone's address (<see cref="ZoneNetwork"/>.0.N) and a route to the others and to the
+    /// control plane; taking a zone's link down then partitions it for real. Null (the default): every node runs in
+    /// the control plane's own namespace on a loopback address. Used to test partitions.
+    /// </summary>
+    public IReadOnlyList<string>? ZoneNamespaces { get; init; }
+
     public string RedisServer { get; init; } = "redis-server";
 
     public string RedisSentinel { get; init; } = "redis-sentinel";

@@ -13,7 +13,7 @@ public sealed partial class LocalPlatform
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource} {Node}: process {Pid} exited ({Detail})")]
     private static partial void LogExited(ILogger logger, string resource, string node, int pid, string detail);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource} {Node}: fenced (killed process {Pid}, a hung deposed master)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource} {Node}: fenced (killed process {Pid}, a deposed master that does not answer)")]
     private static partial void LogFenced(ILogger logger, string resource, string node, int pid);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Resource} {Node}: removed (no longer in the spec)")]

@@ -46,6 +46,20 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         return $"{_options.ZoneNetwork}.0.{index + 1}";
     }
 
+    /// <summary>The network namespace a zone's nodes run in, or null for the control plane's own.</summary>
+    private string? ZoneNamespace(ResourcePlan plan, string zone)
+    {
+        if (_options.ZoneNamespaces is not { } namespaces)
+        {
+            return null;
+        }
+
+        var index = plan.Spec.Zones.ToList().IndexOf(zone);
+        return index < namespaces.Count
+            ? namespaces[index]
+            : throw new RedoubtException($"zone {zone} of {plan.Key} has no network namespace: {namespaces.Count} are configured for {plan.Spec.Zones.Count} zones");
+    }
+
     public Task<string?> EnsurePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken)
     {
         if (!plan.Spec.AuthEnabled)
@@ -127,7 +141,9 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     {
         var host = ZoneAddress(plan, node.Zone);
         var basePort = node.Kind == NodeKind.Redis ? _options.PortBase : _options.SentinelPortBase;
-        var address = _ports.AddressOf(folder, node.Name, host, basePort);
+        var netns = ZoneNamespace(plan, node.Zone);
+        // In a namespace of its own the address is not on this side: there is nothing to check from here.
+        var address = _ports.AddressOf(folder, node.Name, host, basePort, checkBind: netns is null);
         var (_, port) = Endpoints.Parse(address);
         folder.EnsureNodeDirectories(node.Name);
         var config = Configure(plan, folder, node, host, port, password, uid);
@@ -144,7 +160,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
             return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Exited, host, port);
         }
 
-        if (!PortAllocator.CanBind(host, port))
+        if (netns is null && !PortAllocator.CanBind(host, port))
         {
             throw new RedoubtException($"{address}, the address of {plan.Key} {node.Name}, is in use by another program; stop it, or delete the resource to move it to free ports");
         }
@@ -152,7 +168,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         var configFile = folder.ConfigFile(node.Name);
         AtomicFile.Write(configFile, config.Redis is { } redisConfig ? RedisConfigRenderer.RenderRedis(redisConfig) : RedisConfigRenderer.RenderSentinel(config.Sentinel!));
         revision.Write(folder.RevisionFile(node.Name));
-        var started = NodeProcess.Start(binary, configFile, folder.OutputFile(node.Name), folder.PidFile(node.Name), node.Name, node.Kind, (p, detail) => OnExit(plan.Key, p, detail));
+        var started = NodeProcess.Start(binary, configFile, folder.OutputFile(node.Name), folder.PidFile(node.Name), netns, node.Name, node.Kind, (p, detail) => OnExit(plan.Key, p, detail));
         _processes[(plan.Key, node.Name)] = started;
         LogStarted(_logger, plan.Key, node.Name, address, started.Pid);
         _events.Writer.TryWrite(new NodeEvent(plan.Key, node.Kind, node.Name, NodeEventKind.Started, _time.GetUtcNow()));

@@ -39,14 +39,24 @@ internal sealed class NodeProcess : IDisposable
     public DateTimeOffset Since { get; }
     public bool HasExited => Volatile.Read(ref _exitReported) == 1 || !Signals.IsAlive(Pid);
 
-    public static NodeProcess Start(string binary, string configFile, string outputFile, string pidFile, string node, NodeKind kind, Action<NodeProcess, string> onExit)
+    public static NodeProcess Start(string binary, string configFile, string outputFile, string pidFile, string? netns, string node, NodeKind kind, Action<NodeProcess, string> onExit)
     {
-        // sh only redirects and execs: the PID we get is redis itself, in a session of its own.
-        var info = new ProcessStartInfo("setsid")
+        // sh only redirects and execs: the PID we get is redis itself, in a session of its own. `ip netns exec`
+        // enters the namespace and execs too, so the PID stays the same.
+        var info = new ProcessStartInfo(netns is null ? "setsid" : "ip") { UseShellExecute = false };
+        if (netns is not null)
         {
-            UseShellExecute = false,
-            ArgumentList = { "sh", "-c", "exec \"$0\" \"$1\" </dev/null >>\"$2\" 2>&1", binary, configFile, outputFile },
-        };
+            foreach (var argument in (string[])["netns", "exec", netns, "setsid"])
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
+        foreach (var argument in (string[])["sh", "-c", "exec \"$0\" \"$1\" </dev/null >>\"$2\" 2>&1", binary, configFile, outputFile])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         var child = Process.Start(info) ?? throw new InvalidOperationException($"could not start {binary}");
         var startTime = Signals.ProcStat(child.Id)?.StartTime ?? 0;
         var process = new NodeProcess(node, kind, child.Id, startTime, adopted: false, child, onExit);

@@ -20,7 +20,7 @@ internal sealed class PortAllocator(string home)
             : [];
 
     /// <summary>The node's address, allocating a free port on <paramref name="host"/> from <paramref name="basePort"/> up when it has none.</summary>
-    public string AddressOf(ResourceFolder folder, string node, string host, int basePort)
+    public string AddressOf(ResourceFolder folder, string node, string host, int basePort, bool checkBind = true)
     {
         lock (Gate)
         {
@@ -34,7 +34,7 @@ internal sealed class PortAllocator(string home)
             for (var port = basePort; port < basePort + 2000 && port <= 65535; port++)
             {
                 var candidate = Endpoints.Format(host, port);
-                if (!taken.Contains(candidate) && CanBind(host, port))
+                if (!taken.Contains(candidate) && (!checkBind || CanBind(host, port)))
                 {
                     ports[node] = candidate;
                     Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);

@@ -127,7 +127,7 @@ public static class Healer
 
         return [.. observation.Nodes
             .Where(n => n.Address == deposed && !n.Reachable && n.Lifecycle == NodeLifecycle.Running && (context.DeposedPid is null || n.Pid == context.DeposedPid))
-            .Select(n => (HealAction)new FenceNode(n.Name, deposed, n.Pid, $"deposed master {n.Name} hangs; the Sentinels follow {master.Name}"))];
+            .Select(n => (HealAction)new FenceNode(n.Name, deposed, n.Pid, $"deposed master {n.Name} runs but does not answer (hung or cut off); the Sentinels follow {master.Name}"))];
     }
 
     private static HealDecision WithMaster(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation master, string? sentinelMaster, List<HealAction> actions)

@@ -390,7 +390,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                     // The Sentinels are failing over already; the exit this causes must not start a second failover.
                     Volatile.Write(ref _expectedExit, hung.Name);
                     await _platform.FenceNodeAsync(plan, hung.Name, hung.Pid, _lifetime.Token).ConfigureAwait(false);
-                    Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it hangs and the Sentinels agree it is down");
+                    Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it runs but does not answer (hung or cut off) and the Sentinels agree it is down");
                     return;
                 }
 
@@ -405,7 +405,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                     if (await RoleOfAsync(hung.Address!).ConfigureAwait(false) is null)
                     {
                         await _platform.FenceNodeAsync(plan, hung.Name, hung.Pid, _lifetime.Token).ConfigureAwait(false);
-                        Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it hangs and {NodeNameOf(candidate!)} is master now");
+                        Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it runs but does not answer (hung or cut off) and {NodeNameOf(candidate!)} is master now");
                     }
 
                     return;

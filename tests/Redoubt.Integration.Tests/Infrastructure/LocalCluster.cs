@@ -17,8 +17,11 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ITestOutputHelper _output;
 
-    private LocalCluster(ITestOutputHelper output, string home, string network, int portBase)
+    private readonly ZoneNetworks? _zones;
+
+    private LocalCluster(ITestOutputHelper output, string home, string network, int portBase, ZoneNetworks? zones = null)
     {
+        _zones = zones;
         _output = output;
         Home = home;
         Network = network;
@@ -31,17 +34,18 @@ internal sealed class LocalCluster : IAsyncDisposable
     public int PortBase { get; }
     public LocalControlPlane ControlPlane { get; private set; } = null!;
 
-    public static async Task<LocalCluster> StartAsync(ITestOutputHelper output)
+    /// <summary>A control plane whose zones are loopback addresses, or, with <paramref name="zones"/>, network namespaces (disposed with the cluster).</summary>
+    public static async Task<LocalCluster> StartAsync(ITestOutputHelper output, ZoneNetworks? zones = null)
     {
         RedisInstallation.Require();
         var n = Interlocked.Increment(ref _instances) + (Environment.ProcessId % 50) * 3;
         var home = Path.Combine(Path.GetTempPath(), "redoubt-tests", Guid.NewGuid().ToString("N")[..12]);
-        var cluster = new LocalCluster(output, home, $"127.{20 + n % 200}", 16000 + n % 40 * 100);
+        var cluster = new LocalCluster(output, home, zones?.Network ?? $"127.{20 + n % 200}", 16000 + n % 40 * 100, zones);
         await cluster.StartControlPlaneAsync();
         return cluster;
     }
 
-    public LocalOptions Options => new() { Home = Home, PortBase = PortBase, SentinelPortBase = PortBase + 10000, ZoneNetwork = Network };
+    public LocalOptions Options => new() { Home = Home, PortBase = PortBase, SentinelPortBase = PortBase + 10000, ZoneNetwork = Network, ZoneNamespaces = _zones?.Namespaces };
 
     public async Task StartControlPlaneAsync()
     {
@@ -106,6 +110,11 @@ internal sealed class LocalCluster : IAsyncDisposable
         finally
         {
             _loggers.Dispose();
+            if (_zones is not null)
+            {
+                await _zones.DisposeAsync();
+            }
+
             try
             {
                 Directory.Delete(Home, recursive: true);
