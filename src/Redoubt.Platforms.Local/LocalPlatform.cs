@@ -125,16 +125,17 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         await EnsureAsync(plan, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken)
+    public Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken)
     {
-        if (Running(plan.Key, Folder(plan), plan.RedisNodes.First(n => n.Name == nodeName)) is { } process && (pid is null || pid == process.Pid))
+        if (Running(plan.Key, Folder(plan), plan.RedisNodes.First(n => n.Name == nodeName)) is not { } process || (pid is not null && pid != process.Pid))
         {
-            // SIGKILL works on a stopped process too: it dies without running another command.
-            Signals.Send(process.Pid, Signals.SigKill);
-            LogFenced(_logger, plan.Key, nodeName, process.Pid);
+            return Task.FromResult(false);
         }
 
-        return Task.CompletedTask;
+        // SIGKILL works on a stopped process too: it dies without running another command.
+        Signals.Send(process.Pid, Signals.SigKill);
+        LogFenced(_logger, plan.Key, nodeName, process.Pid);
+        return Task.FromResult(true);
     }
 
     private NodeState EnsureNode(ResourcePlan plan, ResourceFolder folder, PlannedNode node, string? password, string uid)

@@ -46,6 +46,13 @@ public sealed record SetSentinelOption(string Sentinel, string Address, string K
     public override string Describe() => $"set {Key} {Value} on {Sentinel}";
 }
 
+/// <summary>SENTINEL DEBUG: the Sentinel's process-wide timers, lost at every restart.</summary>
+public sealed record SetSentinelTimers(string Sentinel, string Address, IReadOnlyList<Planning.Setting> Timers, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => false;
+    public override string Describe() => $"set {string.Join(", ", Timers.Select(t => $"{t.Key} {t.Value}"))} on {Sentinel}";
+}
+
 /// <summary>SENTINEL REMOVE of a master name that is not ours: Sentinels of different resources must never mix.</summary>
 public sealed record RemoveForeignMaster(string Sentinel, string Address, string MasterName, string Reason) : HealAction(Reason)
 {

@@ -26,6 +26,9 @@ public sealed class HealExecutor(RedisAdmin admin)
             case SetSentinelOption o:
                 await admin.ExecuteAsync(o.Address, NodeKind.Sentinel, "SENTINEL", "SET", plan.MasterName, o.Key, o.Value).ConfigureAwait(false);
                 break;
+            case SetSentinelTimers t:
+                await admin.ExecuteAsync(t.Address, NodeKind.Sentinel, "SENTINEL", ["DEBUG", .. t.Timers.SelectMany(s => new object[] { s.Key, s.Value })]).ConfigureAwait(false);
+                break;
             case RemoveForeignMaster f:
                 await admin.ExecuteAsync(f.Address, NodeKind.Sentinel, "SENTINEL", "REMOVE", f.MasterName).ConfigureAwait(false);
                 break;

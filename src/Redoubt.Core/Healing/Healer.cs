@@ -261,6 +261,15 @@ public static class Healer
             yield return new MonitorMaster(targets, master.Address!, why);
         }
 
+        foreach (var sentinel in reachable.Where(s => s.Timers.Count > 0))
+        {
+            var wrong = plan.SentinelTimers.Where(t => sentinel.Timers.TryGetValue(t.Key, out var current) && current != t.Value).ToList();
+            if (wrong.Count > 0)
+            {
+                yield return new SetSentinelTimers(sentinel.Name, sentinel.Address!, wrong, $"{string.Join(", ", wrong.Select(t => $"{t.Key} is {sentinel.Timers[t.Key]}"))} ms; Redoubt wants {string.Join(", ", wrong.Select(t => t.Value))}");
+            }
+        }
+
         var reset = false;
         foreach (var sentinel in reachable.Where(s => s.Master is not null && s.Master.Address == master.Address))
         {

@@ -65,6 +65,7 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
 
         try
         {
+            var timers = TimersAsync(address);
             var masters = (await admin.ExecuteAsync(address, NodeKind.Sentinel, "SENTINEL", "MASTERS").ConfigureAwait(false)).Array;
             MonitoredMaster? ours = null;
             var foreign = new List<string>();
@@ -100,11 +101,24 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
                 replicas = Addresses(await replicasTask.ConfigureAwait(false));
             }
 
-            return observation with { Reachable = true, Master = ours, ForeignMasters = foreign, KnownSentinels = sentinels, KnownReplicas = replicas };
+            return observation with { Reachable = true, Master = ours, ForeignMasters = foreign, KnownSentinels = sentinels, KnownReplicas = replicas, Timers = await timers.ConfigureAwait(false) };
         }
         catch (RedisAdminException e)
         {
             return observation with { Error = e.Message };
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> TimersAsync(string address)
+    {
+        try
+        {
+            return Pairs(await admin.ExecuteAsync(address, NodeKind.Sentinel, "SENTINEL", "DEBUG").ConfigureAwait(false));
+        }
+        catch (RedisReplyException)
+        {
+            // A Sentinel before 7.0: its timers cannot be read or set.
+            return new Dictionary<string, string>();
         }
     }
 

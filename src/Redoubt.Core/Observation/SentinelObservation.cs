@@ -21,6 +21,8 @@ public sealed record SentinelObservation
     public IReadOnlyList<string> ForeignMasters { get; init; } = [];
     public IReadOnlyList<string> KnownSentinels { get; init; } = [];
     public IReadOnlyList<string> KnownReplicas { get; init; } = [];
+    /// <summary>SENTINEL DEBUG's timers (milliseconds by name); empty where the Sentinel has no such command (before 7.0).</summary>
+    public IReadOnlyDictionary<string, string> Timers { get; init; } = new Dictionary<string, string>();
 }
 
 public sealed record MonitoredMaster

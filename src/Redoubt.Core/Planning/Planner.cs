@@ -9,6 +9,16 @@ public static class Planner
 {
     public const int SentinelParallelSyncs = 1;
 
+    /// <summary>
+    /// A Sentinel counts down-after from the first PING the master left unanswered, and PINGs once a second: a master
+    /// that hangs just after a reply is judged down up to a second late. Pinging every 100 ms (and asking the other
+    /// Sentinels as often while it thinks the master is down) makes a hang's failover start about down-after after
+    /// the hang, not down-after plus up to two seconds. The threshold itself, down-after, is unchanged. INFO every
+    /// second instead of every ten: a replica attached after a failover is known to the Sentinels (and the resource
+    /// Ready again) within a second, not ten.
+    /// </summary>
+    public static readonly IReadOnlyList<Setting> SentinelTimers = [new("PING-PERIOD", "100"), new("ASK-PERIOD", "100"), new("INFO-PERIOD", "1000")];
+
     public static ResourcePlan Plan(RedisResource resource)
     {
         var spec = SpecDefaults.Resolve(resource.Spec);

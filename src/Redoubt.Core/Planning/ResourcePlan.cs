@@ -25,6 +25,9 @@ public sealed record ResourcePlan
     /// <summary>Per-master Sentinel settings (SENTINEL SET), auth-pass excluded.</summary>
     public required IReadOnlyList<Setting> SentinelSettings { get; init; }
 
+    /// <summary>Process-wide Sentinel timers (SENTINEL DEBUG, Redis 7.0 and later); not kept in its config file, so set after every start.</summary>
+    public IReadOnlyList<Setting> SentinelTimers { get; init; } = Planner.SentinelTimers;
+
     public string Key => $"{Namespace}/{Name}";
 }
 

@@ -27,5 +27,6 @@ public interface IRedisPlatform
     /// starts it again, parked, like any node that exited.
     /// </summary>
     /// <param name="pid">When known, only that process is fenced: a node already restarted is left alone.</param>
-    Task FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken);
+    /// <returns>False when there was nothing to fence: the process had already gone or been replaced.</returns>
+    Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken);
 }

@@ -16,12 +16,16 @@ namespace Redoubt.Core.Reconcile;
 public sealed partial class ResourceReconciler : IAsyncDisposable
 {
     private static readonly TimeSpan FastRequeue = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MasterPingPeriod = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MasterPingTimeout = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan SteadyRequeue = TimeSpan.FromSeconds(2);
 
     private readonly IRedisPlatform _platform;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly RedisAdmin _admin;
+    // The master watch's own connection: a pass busy with the master never delays its PINGs, nor they the pass.
+    private readonly RedisAdmin _watchAdmin = new();
     private readonly Observer _observer;
     private readonly HealExecutor _executor;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -39,6 +43,8 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     private string? _password;
     private int _watchingHang;
     private string? _expectedExit;
+    private ResourcePlan? _plan;
+    private int _watchingMaster;
     private readonly CancellationTokenSource _lifetime = new();
 
     public ResourceReconciler(IRedisPlatform platform, ILogger logger, TimeProvider time)
@@ -100,6 +106,17 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     {
         _password = await _platform.EnsurePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
         _admin.UsePassword(_password);
+        _watchAdmin.UsePassword(_password);
+        lock (_state)
+        {
+            _plan = plan;
+        }
+
+        if (Interlocked.Exchange(ref _watchingMaster, 1) == 0)
+        {
+            _ = WatchMasterAsync();
+        }
+
         var nodes = await _platform.EnsureAsync(KeepingCurrentMaster(plan), cancellationToken).ConfigureAwait(false);
         var observation = await _observer.ObserveAsync(plan, nodes, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
@@ -118,10 +135,12 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
             NoteMaster(decision.Master, observation, now);
         }
 
+        // Only the process that was master is hung: a restarted one on the same address (parked, or still starting) is not.
         if (decision.Master is null && Healer.SentinelMajority(plan, observation) is { } named
-            && observation.Nodes.FirstOrDefault(n => n.Address == named) is { Reachable: false, Lifecycle: NodeLifecycle.Running } hung)
+            && observation.Nodes.FirstOrDefault(n => n.Address == named) is { Reachable: false, Lifecycle: NodeLifecycle.Running } silent
+            && LastMaster() is { } last && last.Address == named && (last.Pid is null || last.Pid == silent.Pid))
         {
-            _ = WatchHungMasterAsync(plan, hung);
+            _ = WatchHungMasterAsync(plan, last);
         }
 
         var actions = decision.ActionsForThisPass();
@@ -147,8 +166,11 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                     await FailOverAsync(plan, failover.FromNode, failover.FromAddress, _time.GetUtcNow(), failover.Reason, cancellationToken).ConfigureAwait(false);
                     break;
                 case FenceNode fence:
-                    await _platform.FenceNodeAsync(plan, fence.Node, fence.Pid, cancellationToken).ConfigureAwait(false);
-                    Record("Warning", "Fenced", $"{action.Describe()}: {action.Reason}");
+                    if (await _platform.FenceNodeAsync(plan, fence.Node, fence.Pid, cancellationToken).ConfigureAwait(false))
+                    {
+                        Record("Warning", "Fenced", $"{action.Describe()}: {action.Reason}");
+                    }
+
                     lock (_state)
                     {
                         _deposed = null;
@@ -365,6 +387,59 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     }
 
     /// <summary>
+    /// PINGs the master ten times a second on a connection of its own. Two PINGs in a row that time out (a hang or a
+    /// partition; an exited process is refused at once and takes the fast path) start the hang watch at once,
+    /// not at the next reconcile pass: with Sentinel's fast timers the failover can be over before that pass, and a
+    /// hung master must be fenced before it can wake up as a second master.
+    /// </summary>
+    private async Task WatchMasterAsync()
+    {
+        var silent = 0;
+        try
+        {
+            while (!_lifetime.IsCancellationRequested)
+            {
+                await Task.Delay(MasterPingPeriod, _time, _lifetime.Token).ConfigureAwait(false);
+                RedisNodeObservation? master;
+                ResourcePlan? plan;
+                lock (_state)
+                {
+                    (master, plan) = (_master, _plan);
+                }
+
+                if (master?.Address is not { } address || plan is null || Volatile.Read(ref _watchingHang) == 1)
+                {
+                    silent = 0;
+                    continue;
+                }
+
+                try
+                {
+                    await _watchAdmin.ExecuteAsync(address, NodeKind.Redis, MasterPingTimeout, "PING").ConfigureAwait(false);
+                    silent = 0;
+                }
+                catch (NodeUnreachableException e) when (e.InnerException is OperationCanceledException)
+                {
+                    if (++silent >= 2)
+                    {
+                        silent = 0;
+                        _ = WatchHungMasterAsync(plan, master);
+                    }
+                }
+                catch (RedisAdminException)
+                {
+                    // Refused or answered with an error: not a hang.
+                    silent = 0;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
+    /// <summary>
     /// The master's process runs but does not answer: Sentinel will fail over after down-after. The moment another
     /// node is master, the hung one is fenced, before it can wake up and acknowledge the writes queued in its
     /// sockets. A reconcile pass is too slow for this (it spends a timeout on the hung node), hence a watch of its own.
@@ -389,8 +464,16 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                 {
                     // The Sentinels are failing over already; the exit this causes must not start a second failover.
                     Volatile.Write(ref _expectedExit, hung.Name);
-                    await _platform.FenceNodeAsync(plan, hung.Name, hung.Pid, _lifetime.Token).ConfigureAwait(false);
-                    Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it runs but does not answer (hung or cut off) and the Sentinels agree it is down");
+                    if (await _platform.FenceNodeAsync(plan, hung.Name, hung.Pid, _lifetime.Token).ConfigureAwait(false))
+                    {
+                        Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it runs but does not answer (hung or cut off) and the Sentinels agree it is down");
+                    }
+                    else
+                    {
+                        // Already gone or replaced: no exit of ours is coming, so a later exit of that node is news.
+                        Interlocked.CompareExchange(ref _expectedExit, null, hung.Name);
+                    }
+
                     return;
                 }
 
@@ -402,9 +485,9 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                         continue;
                     }
 
-                    if (await RoleOfAsync(hung.Address!).ConfigureAwait(false) is null)
+                    if (await RoleOfAsync(hung.Address!).ConfigureAwait(false) is null
+                        && await _platform.FenceNodeAsync(plan, hung.Name, hung.Pid, _lifetime.Token).ConfigureAwait(false))
                     {
-                        await _platform.FenceNodeAsync(plan, hung.Name, hung.Pid, _lifetime.Token).ConfigureAwait(false);
                         Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it runs but does not answer (hung or cut off) and {NodeNameOf(candidate!)} is master now");
                     }
 
@@ -446,11 +529,13 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         }
     }
 
-    private string? CurrentMasterName()
+    private string? CurrentMasterName() => LastMaster()?.Name;
+
+    private RedisNodeObservation? LastMaster()
     {
         lock (_state)
         {
-            return _master?.Name;
+            return _master;
         }
     }
 
@@ -588,6 +673,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     {
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _admin.DisposeAsync().ConfigureAwait(false);
+        await _watchAdmin.DisposeAsync().ConfigureAwait(false);
         _lifetime.Dispose();
         _gate.Dispose();
     }

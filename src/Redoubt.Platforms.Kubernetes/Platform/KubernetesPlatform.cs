@@ -145,10 +145,11 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         await _applier.DeleteAsync("Pod", plan.Namespace, pod, cancellationToken);
     }
 
-    public async Task FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken)
+    public async Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken)
     {
         // The pod is deleted like a restart; the hung container stops receiving traffic as soon as its endpoints go.
         await RestartNodeAsync(plan, nodeName, cancellationToken);
+        return true;
     }
 
     /// <summary>Nodes are known by pod name; a plan's node name ("redis-2") maps to the StatefulSet's pod of that ordinal.</summary>

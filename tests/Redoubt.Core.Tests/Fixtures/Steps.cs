@@ -26,6 +26,7 @@ internal static class Steps
         FenceNode f => $"fence {f.Node} {f.Address}",
         RefreshSentinel r => $"refresh {r.Sentinel} {r.Address}",
         RestartNode r => $"restart {r.Node} ({r.Kind})",
+        SetSentinelTimers t => $"sentinel debug {t.Sentinel} {t.Address} {string.Join(" ", t.Timers.Select(x => $"{x.Key}={x.Value}"))}",
         _ => $"{action.GetType().Name}: {action.Describe()}",
     };
 }

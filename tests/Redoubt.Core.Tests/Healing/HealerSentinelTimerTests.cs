@@ -1,0 +1,55 @@
+using Redoubt.Core.Healing;
+using Redoubt.Core.Planning;
+using Redoubt.Core.Tests.Fixtures;
+
+namespace Redoubt.Core.Tests.Healing;
+
+/// <summary>Sentinel's process-wide timers are lost at every restart; the healer sets them again where they can be set.</summary>
+public sealed class HealerSentinelTimerTests
+{
+    private static readonly ResourcePlan Plan = TestPlans.Of(replicas: 3);
+
+    private static readonly Dictionary<string, string> Defaults = new(StringComparer.Ordinal)
+    {
+        ["INFO-PERIOD"] = "10000",
+        ["PING-PERIOD"] = "1000",
+        ["ASK-PERIOD"] = "1000",
+        ["PUBLISH-PERIOD"] = "2000",
+    };
+
+    [Fact]
+    public void ASentinelWithItsDefaultTimersGetsThePlansOnesAndNothingElse()
+    {
+        var healthy = ObservedClusters.Healthy(Plan);
+        var observation = healthy.With(healthy.Sentinels[1] with { Timers = Defaults });
+
+        var decision = Healer.Decide(Plan, observation, HealContexts.At());
+
+        Assert.Equal(["sentinel debug sentinel-1 127.0.0.1:26001 PING-PERIOD=100 ASK-PERIOD=100 INFO-PERIOD=1000"], Steps.Of(decision.Actions));
+        Assert.Equal("PING-PERIOD is 1000, ASK-PERIOD is 1000, INFO-PERIOD is 10000 ms; Redoubt wants 100, 100, 1000", decision.Actions[0].Reason);
+        Assert.False(decision.Actions[0].Disruptive);
+    }
+
+    [Fact]
+    public void OnlyTheTimersThatDifferAreSet()
+    {
+        var healthy = ObservedClusters.Healthy(Plan);
+        var timers = new Dictionary<string, string>(Defaults, StringComparer.Ordinal) { ["PING-PERIOD"] = "100", ["INFO-PERIOD"] = "1000" };
+
+        var decision = Healer.Decide(Plan, healthy.With(healthy.Sentinels[0] with { Timers = timers }), HealContexts.At());
+
+        Assert.Equal(["sentinel debug sentinel-0 127.0.0.1:26000 ASK-PERIOD=100"], Steps.Of(decision.Actions));
+    }
+
+    [Fact]
+    public void TimersAlreadySetOrNotSupportedNeedNothing()
+    {
+        var healthy = ObservedClusters.Healthy(Plan);
+        var set = new Dictionary<string, string>(Defaults, StringComparer.Ordinal) { ["PING-PERIOD"] = "100", ["ASK-PERIOD"] = "100", ["INFO-PERIOD"] = "1000" };
+
+        // Sentinels before 7.0 answer SENTINEL DEBUG with an error: the observer reports no timers at all.
+        var decision = Healer.Decide(Plan, healthy.With(healthy.Sentinels[0] with { Timers = set }), HealContexts.At());
+
+        Assert.Empty(decision.Actions);
+    }
+}
