@@ -10,14 +10,15 @@ public static class Planner
     public const int SentinelParallelSyncs = 1;
 
     /// <summary>
-    /// A Sentinel counts down-after from the first PING the master left unanswered, and PINGs once a second: a master
-    /// that hangs just after a reply is judged down up to a second late. Pinging every 100 ms (and asking the other
-    /// Sentinels as often while it thinks the master is down) makes a hang's failover start about down-after after
-    /// the hang, not down-after plus up to two seconds. The threshold itself, down-after, is unchanged. INFO every
-    /// second instead of every ten: a replica attached after a failover is known to the Sentinels (and the resource
-    /// Ready again) within a second, not ten.
+    /// Sentinel's process-wide timers. It counts down-after from the first PING the master left unanswered and PINGs
+    /// once a second, so a master that hangs just after a reply is judged down up to a second late: PINGs every
+    /// 250 ms, and asking the other Sentinels every 100 ms while it thinks the master is down, start a hang's failover
+    /// about down-after after the hang. Not faster: while the master is down, a replica whose last INFO is older than
+    /// five PING periods cannot be promoted, and Sentinel sends INFO every second then, so five periods must exceed a
+    /// second. INFO every second rather than every ten also means a replica attached after a failover is known to the
+    /// Sentinels (and the resource Ready again) within a second. The threshold itself, down-after, is unchanged.
     /// </summary>
-    public static readonly IReadOnlyList<Setting> SentinelTimers = [new("PING-PERIOD", "100"), new("ASK-PERIOD", "100"), new("INFO-PERIOD", "1000")];
+    public static readonly IReadOnlyList<Setting> SentinelTimers = [new("PING-PERIOD", "250"), new("ASK-PERIOD", "100"), new("INFO-PERIOD", "1000")];
 
     public static ResourcePlan Plan(RedisResource resource)
     {
