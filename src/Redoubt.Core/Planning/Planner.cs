@@ -10,15 +10,14 @@ public static class Planner
     public const int SentinelParallelSyncs = 1;
 
     /// <summary>
-    /// Sentinel's process-wide timers. It counts down-after from the first PING the master left unanswered and PINGs
-    /// once a second, so a master that hangs just after a reply is judged down up to a second late: PINGs every
-    /// 250 ms, and asking the other Sentinels every 100 ms while it thinks the master is down, start a hang's failover
-    /// about down-after after the hang. Not faster: while the master is down, a replica whose last INFO is older than
-    /// five PING periods cannot be promoted, and Sentinel sends INFO every second then, so five periods must exceed a
-    /// second. INFO every second rather than every ten also means a replica attached after a failover is known to the
-    /// Sentinels (and the resource Ready again) within a second. The threshold itself, down-after, is unchanged.
+    /// Sentinel's process-wide timers. While a Sentinel thinks the master is down it asks the others every 100 ms
+    /// instead of every second, so the Sentinels agree (o_down) within a tenth of a second of the first of them. INFO
+    /// every second instead of every ten: a replica attached after a failover is known to the Sentinels (and the
+    /// resource Ready again) within a second. The PING period stays at Sentinel's one second: while the master is
+    /// down, Sentinel only promotes a replica that answered a PING and an INFO within five PING periods, and with
+    /// shorter periods a loaded machine aborted failovers. down-after itself is unchanged.
     /// </summary>
-    public static readonly IReadOnlyList<Setting> SentinelTimers = [new("PING-PERIOD", "250"), new("ASK-PERIOD", "100"), new("INFO-PERIOD", "1000")];
+    public static readonly IReadOnlyList<Setting> SentinelTimers = [new("PING-PERIOD", "1000"), new("ASK-PERIOD", "100"), new("INFO-PERIOD", "1000")];
 
     public static ResourcePlan Plan(RedisResource resource)
     {

@@ -25,6 +25,7 @@ public sealed partial class ResourceReconciler
             var plan = Planner.Plan(resource);
             _password = await _platform.EnsurePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
             _admin.UsePassword(_password);
+            _fastAdmin.UsePassword(_password);
             return await SwitchoverCoreAsync(resource, plan, target, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -24,8 +24,9 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly RedisAdmin _admin;
-    // The master watch's own connection: a pass busy with the master never delays its PINGs, nor they the pass.
-    private readonly RedisAdmin _watchAdmin = new();
+    // Connections of the time-critical paths (master watch, hang watch, fast failover): a pass that spends a timeout
+    // on a silent node, on its own connections, never delays them.
+    private readonly RedisAdmin _fastAdmin = new();
     private readonly Observer _observer;
     private readonly HealExecutor _executor;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -36,6 +37,8 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     private int? _deposedPid;
     private ClusterObservation? _lastObservation;
     private DateTimeOffset? _noMasterSince;
+    // When the master watch sent the first PING the master left unanswered: where a hang's failover record starts.
+    private DateTimeOffset? _masterSilentSince;
     private bool _everReady;
     private int _failoversInFlight;
     private FailoverRecord? _lastFailover;
@@ -44,6 +47,8 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     private int _watchingHang;
     private string? _expectedExit;
     private ResourcePlan? _plan;
+    // The hung master a hang watch saw replaced: until a pass learns the new master, nothing watches it again.
+    private (string? Address, int? Pid) _hangOver;
     private int _watchingMaster;
     private readonly CancellationTokenSource _lifetime = new();
 
@@ -106,7 +111,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     {
         _password = await _platform.EnsurePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
         _admin.UsePassword(_password);
-        _watchAdmin.UsePassword(_password);
+        _fastAdmin.UsePassword(_password);
         lock (_state)
         {
             _plan = plan;
@@ -115,6 +120,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         if (Interlocked.Exchange(ref _watchingMaster, 1) == 0)
         {
             _ = WatchMasterAsync();
+            _ = KeepFastConnectionsAsync();
         }
 
         var nodes = await _platform.EnsureAsync(KeepingCurrentMaster(plan), cancellationToken).ConfigureAwait(false);
@@ -138,7 +144,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         // Only the process that was master is hung: a restarted one on the same address (parked, or still starting) is not.
         if (decision.Master is null && Healer.SentinelMajority(plan, observation) is { } named
             && observation.Nodes.FirstOrDefault(n => n.Address == named) is { Reachable: false, Lifecycle: NodeLifecycle.Running } silent
-            && LastMaster() is { } last && last.Address == named && (last.Pid is null || last.Pid == silent.Pid))
+            && LastMaster() is { } last && last.Address == named && (last.Pid is null || last.Pid == silent.Pid) && !HangOver(last))
         {
             _ = WatchHungMasterAsync(plan, last);
         }
@@ -259,10 +265,10 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                 return;
             }
 
-            // Sentinels already failing over (the master hung past down-after before it died) must be left to finish.
-            if ((await Task.WhenAll(sentinels.Select(s => SentinelFailingOverAsync(plan, s))).ConfigureAwait(false)).Any(busy => busy))
+            var views = await Task.WhenAll(sentinels.Select(s => SentinelViewAsync(plan, s))).ConfigureAwait(false);
+            if (FastFailoverCheck.WhyNot(fromAddress, views) is { } whyNot)
             {
-                Record("Normal", "FailoverUnderway", "the Sentinels are already failing over; leaving it to them");
+                Record("Normal", "FailoverNotNeeded", whyNot);
                 return;
             }
 
@@ -270,15 +276,15 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
             // leader waits for the promotion, elect a leader of their own in the same epoch and promote a second master.
             // The leader is the last one listed: clients ask the first ones first, and those learn the new master
             // from Redoubt as soon as it accepts writes, before the leader has confirmed the promotion.
-            var leader = sentinels[^1];
-            var others = sentinels.SkipLast(1).ToList();
+            var leader = sentinels.Where((_, i) => views[i] is not null).Last();
+            var others = sentinels.Where(s => s != leader).ToList();
             if (!await AskSentinelToFailOverAsync(plan, leader).ConfigureAwait(false))
             {
                 Record("Warning", "FailoverNotStarted", $"Sentinel {leader} did not accept SENTINEL FAILOVER; Sentinel fails over after down-after-milliseconds");
                 return;
             }
 
-            await Task.WhenAll(others.Select(o => TryAsync(() => _admin.ExecuteAsync(o, NodeKind.Sentinel, "SENTINEL", "REMOVE", plan.MasterName)))).ConfigureAwait(false);
+            await Task.WhenAll(others.Select(o => TryAsync(() => _fastAdmin.ExecuteAsync(o, NodeKind.Sentinel, "SENTINEL", "REMOVE", plan.MasterName)))).ConfigureAwait(false);
 
             // A forced failover that Sentinel aborts and restarts can take two failover timeouts.
             var limit = TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000);
@@ -313,7 +319,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     {
         try
         {
-            await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, "SENTINEL", "FAILOVER", plan.MasterName).ConfigureAwait(false);
+            await _fastAdmin.ExecuteAsync(sentinel, NodeKind.Sentinel, "SENTINEL", "FAILOVER", plan.MasterName).ConfigureAwait(false);
             return true;
         }
         catch (RedisReplyException e) when (e.Message.StartsWith("INPROG", StringComparison.Ordinal))
@@ -347,9 +353,10 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         while (_time.GetUtcNow() < deadline)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var roles = replicas.Select(async r => await RoleOfAsync(r).ConfigureAwait(false) == "master" ? r : null).ToList();
+            var roles = replicas.Select(RoleOfAsync).ToList();
             var named = MasterNamedByAsync(plan, leader);
-            var promoted = (await Task.WhenAll(roles).ConfigureAwait(false)).FirstOrDefault(r => r is not null);
+            var answered = await Task.WhenAll(roles).ConfigureAwait(false);
+            var promoted = replicas.Where((_, i) => answered[i] == "master").FirstOrDefault();
             var fromLeader = await named.ConfigureAwait(false);
             if (promoted is not null)
             {
@@ -361,7 +368,9 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                 return fromLeader;
             }
 
-            if (askAgain && _time.GetUtcNow() - asked > TimeSpan.FromSeconds(1))
+            // Only when every replica answered as a replica: one that did not answer may have been promoted already (a
+            // failover Sentinel then aborted, slow to see it), and asking again would promote a second master.
+            if (askAgain && _time.GetUtcNow() - asked > TimeSpan.FromSeconds(1) && answered.All(role => role is not null))
             {
                 asked = _time.GetUtcNow();
                 await AskSentinelToFailOverAsync(plan, leader).ConfigureAwait(false);
@@ -377,7 +386,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     {
         try
         {
-            var reply = await _admin.ExecuteAsync(address, NodeKind.Redis, TimeSpan.FromMilliseconds(250), "ROLE").ConfigureAwait(false);
+            var reply = await _fastAdmin.ExecuteAsync(address, NodeKind.Redis, TimeSpan.FromMilliseconds(250), "ROLE").ConfigureAwait(false);
             return reply.Array.Count > 0 ? reply.Array[0].Text : null;
         }
         catch (RedisAdminException)
@@ -395,6 +404,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     private async Task WatchMasterAsync()
     {
         var silent = 0;
+        DateTimeOffset? firstSilent = null;
         try
         {
             while (!_lifetime.IsCancellationRequested)
@@ -407,22 +417,41 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                     (master, plan) = (_master, _plan);
                 }
 
-                if (master?.Address is not { } address || plan is null || Volatile.Read(ref _watchingHang) == 1)
+                if (master?.Address is not { } address || plan is null || Volatile.Read(ref _watchingHang) == 1 || HangOver(master))
                 {
                     silent = 0;
                     continue;
                 }
 
+                var sent = _time.GetUtcNow();
                 try
                 {
-                    await _watchAdmin.ExecuteAsync(address, NodeKind.Redis, MasterPingTimeout, "PING").ConfigureAwait(false);
-                    silent = 0;
+                    await _fastAdmin.ExecuteAsync(address, NodeKind.Redis, MasterPingTimeout, "PING").ConfigureAwait(false);
+                    if (silent > 0 || firstSilent is not null)
+                    {
+                        // A stall that ended: no failover is coming from it.
+                        (silent, firstSilent) = (0, null);
+                        lock (_state)
+                        {
+                            _masterSilentSince = null;
+                        }
+                    }
                 }
                 catch (NodeUnreachableException e) when (e.InnerException is OperationCanceledException)
                 {
+                    firstSilent = silent == 0 ? sent : firstSilent;
                     if (++silent >= 2)
                     {
                         silent = 0;
+                        lock (_state)
+                        {
+                            // The master it watched is still the master: the silence is where its failover starts.
+                            if (_master?.Address == address)
+                            {
+                                _masterSilentSince ??= firstSilent;
+                            }
+                        }
+
                         _ = WatchHungMasterAsync(plan, master);
                     }
                 }
@@ -431,6 +460,40 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                     // Refused or answered with an error: not a hang.
                     silent = 0;
                 }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
+    /// <summary>
+    /// PINGs every node and Sentinel once a second on the fast connections, so that the fast failover and the hang
+    /// watch find them open: opening one (connect and AUTH) on a loaded machine can take longer than their 250 ms
+    /// requests allow, and a cold connection cost one benchmark-like test run five seconds of failover.
+    /// </summary>
+    private async Task KeepFastConnectionsAsync()
+    {
+        try
+        {
+            while (!_lifetime.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, _lifetime.Token).ConfigureAwait(false);
+                ClusterObservation? observation;
+                lock (_state)
+                {
+                    observation = _lastObservation;
+                }
+
+                if (observation is null)
+                {
+                    continue;
+                }
+
+                var targets = observation.Nodes.Where(n => n.Reachable).Select(n => (n.Address!, NodeKind.Redis))
+                    .Concat(observation.Sentinels.Where(s => s.Reachable).Select(s => (s.Address!, NodeKind.Sentinel)));
+                await Task.WhenAll(targets.Select(t => TryAsync(() => _fastAdmin.ExecuteAsync(t.Item1, t.Item2, "PING")))).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -453,42 +516,56 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
 
         try
         {
+            DateTimeOffset since;
+            lock (_state)
+            {
+                since = _masterSilentSince ?? _noMasterSince ?? _time.GetUtcNow();
+            }
+
             var deadline = _time.GetUtcNow() + TimeSpan.FromMilliseconds(plan.Spec.Sentinel.DownAfterMilliseconds + 2L * plan.Spec.Sentinel.FailoverTimeout + 5000);
             var sentinels = SentinelAddresses();
+            var fenced = false;
             while (_time.GetUtcNow() < deadline && !_lifetime.IsCancellationRequested)
             {
                 // Once the Sentinels agree it is down (o_down), it will be deposed whatever happens next: kill it now,
-                // before it can resume, and the platform's exit event takes the fast path.
-                var judged = await Task.WhenAll(sentinels.Select(s => ObjectivelyDownAsync(plan, s, hung.Address!))).ConfigureAwait(false);
-                if (judged.Any(down => down) && await RoleOfAsync(hung.Address!).ConfigureAwait(false) is null)
+                // before it can resume. Then watch on, for the failover's record.
+                if (!fenced)
                 {
-                    // The Sentinels are failing over already; the exit this causes must not start a second failover.
-                    Volatile.Write(ref _expectedExit, hung.Name);
-                    if (await _platform.FenceNodeAsync(plan, hung.Name, hung.Pid, _lifetime.Token).ConfigureAwait(false))
+                    var judged = await Task.WhenAll(sentinels.Select(s => ObjectivelyDownAsync(plan, s, hung.Address!))).ConfigureAwait(false);
+                    if (judged.Any(down => down) && await RoleOfAsync(hung.Address!).ConfigureAwait(false) is null)
                     {
-                        Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it runs but does not answer (hung or cut off) and the Sentinels agree it is down");
+                        fenced = true;
+                        await FenceHungAsync(plan, hung, "the Sentinels agree it is down").ConfigureAwait(false);
+                        continue;
                     }
-                    else
-                    {
-                        // Already gone or replaced: no exit of ours is coming, so a later exit of that node is news.
-                        Interlocked.CompareExchange(ref _expectedExit, null, hung.Name);
-                    }
-
-                    return;
                 }
 
                 var named = await Task.WhenAll(sentinels.Select(s => MasterNamedByAsync(plan, s))).ConfigureAwait(false);
-                foreach (var candidate in named.Where(a => a is not null && a != hung.Address).Distinct())
+                foreach (var candidate in named.OfType<string>().Where(a => a != hung.Address).Distinct())
                 {
-                    if (await RoleOfAsync(candidate!).ConfigureAwait(false) != "master")
+                    if (await RoleOfAsync(candidate).ConfigureAwait(false) != "master")
                     {
                         continue;
                     }
 
-                    if (await RoleOfAsync(hung.Address!).ConfigureAwait(false) is null
-                        && await _platform.FenceNodeAsync(plan, hung.Name, hung.Pid, _lifetime.Token).ConfigureAwait(false))
+                    if (!fenced && await RoleOfAsync(hung.Address!).ConfigureAwait(false) is null)
                     {
-                        Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it runs but does not answer (hung or cut off) and {NodeNameOf(candidate!)} is master now");
+                        await FenceHungAsync(plan, hung, $"{NodeNameOf(candidate)} is master now").ConfigureAwait(false);
+                    }
+
+                    // Recorded here, when the new master answers as one; a pass would notice later, slowed by the silent node.
+                    var promoted = NodeNameOf(candidate);
+                    bool recorded;
+                    lock (_state)
+                    {
+                        _hangOver = (hung.Address, hung.Pid);
+                        // A pass may have seen it first and recorded it from the same start.
+                        recorded = _lastFailover is { } last && last.To == promoted && last.Time >= since;
+                    }
+
+                    if (!recorded)
+                    {
+                        RecordFailover(since, _time.GetUtcNow() - since, hung.Name, promoted, "Sentinel failed over: the master did not answer (hung or cut off)");
                     }
 
                     return;
@@ -507,21 +584,32 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         }
     }
 
-    private async Task<bool> SentinelFailingOverAsync(ResourcePlan plan, string sentinel) =>
-        await SentinelViewAsync(plan, sentinel).ConfigureAwait(false) is { } view
-        && (view.Flags.Contains("o_down", StringComparison.Ordinal) || view.Flags.Contains("failover_in_progress", StringComparison.Ordinal));
+    /// <summary>Kills the process that hung as master; the exit it causes is expected, never a reason for the fast path.</summary>
+    private async Task FenceHungAsync(ResourcePlan plan, RedisNodeObservation hung, string why)
+    {
+        Volatile.Write(ref _expectedExit, hung.Name);
+        if (await _platform.FenceNodeAsync(plan, hung.Name, hung.Pid, _lifetime.Token).ConfigureAwait(false))
+        {
+            Record("Warning", "Fenced", $"fence {hung.Name} ({hung.Address}): it runs but does not answer (hung or cut off) and {why}");
+        }
+        else
+        {
+            // Already gone or replaced: no exit of ours is coming, so a later exit of that node is news.
+            Interlocked.CompareExchange(ref _expectedExit, null, hung.Name);
+        }
+    }
 
     private async Task<bool> ObjectivelyDownAsync(ResourcePlan plan, string sentinel, string master) =>
         await SentinelViewAsync(plan, sentinel).ConfigureAwait(false) is { } view
         && view.Master == master && view.Flags.Contains("o_down", StringComparison.Ordinal);
 
     /// <summary>The master a Sentinel monitors under our name and its flags, or null when it does not answer in 250 ms.</summary>
-    private async Task<(string Master, string Flags)?> SentinelViewAsync(ResourcePlan plan, string sentinel)
+    private async Task<SentinelView?> SentinelViewAsync(ResourcePlan plan, string sentinel)
     {
         try
         {
-            var fields = Observer.Pairs(await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, TimeSpan.FromMilliseconds(250), "SENTINEL", "MASTER", plan.MasterName).ConfigureAwait(false));
-            return (Endpoints.Format(fields.Text("ip") ?? "", (int)fields.Number("port")), fields.Text("flags") ?? "");
+            var fields = Observer.Pairs(await _fastAdmin.ExecuteAsync(sentinel, NodeKind.Sentinel, TimeSpan.FromMilliseconds(250), "SENTINEL", "MASTER", plan.MasterName).ConfigureAwait(false));
+            return new SentinelView(Endpoints.Format(fields.Text("ip") ?? "", (int)fields.Number("port")), fields.Text("flags") ?? "");
         }
         catch (RedisAdminException)
         {
@@ -530,6 +618,14 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     }
 
     private string? CurrentMasterName() => LastMaster()?.Name;
+
+    private bool HangOver(RedisNodeObservation master)
+    {
+        lock (_state)
+        {
+            return _hangOver == (master.Address, master.Pid);
+        }
+    }
 
     private RedisNodeObservation? LastMaster()
     {
@@ -551,7 +647,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     {
         try
         {
-            var reply = (await _admin.ExecuteAsync(sentinel, NodeKind.Sentinel, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", plan.MasterName).ConfigureAwait(false)).Array;
+            var reply = (await _fastAdmin.ExecuteAsync(sentinel, NodeKind.Sentinel, TimeSpan.FromMilliseconds(250), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", plan.MasterName).ConfigureAwait(false)).Array;
             return reply is [{ Text: { } host }, { Text: { } port }] ? Endpoints.Format(host, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)) : null;
         }
         catch (RedisAdminException)
@@ -579,8 +675,9 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
 
         if (_master is { } previous && previous.Address != master.Address && (_lastFailover is null || _lastFailover.To != master.Name || _lastFailover.Time < (_noMasterSince ?? now) - TimeSpan.FromSeconds(30)))
         {
-            // A failover Redoubt did not drive (Sentinel's slow path, a hang or a partition): record what we can see.
-            var since = _noMasterSince ?? now;
+            // A failover Redoubt did not drive (Sentinel's slow path, a hang or a partition): it started when the
+            // master stopped answering the master watch, or else when a pass first found no master.
+            var since = new[] { _masterSilentSince, _noMasterSince, now }.OfType<DateTimeOffset>().Min();
             RecordFailover(since, now - since, previous.Name, master.Name, "Sentinel failed over (master unreachable)");
         }
 
@@ -592,6 +689,12 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         else if (observation.Nodes.Any(n => n.Address == _deposed && n.IsReplica))
         {
             _deposed = null;
+        }
+
+        if (_master is { } changed && changed.Address != master.Address)
+        {
+            _masterSilentSince = null;
+            _hangOver = default;
         }
 
         _noMasterSince = null;
@@ -630,7 +733,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
             || decision?.Actions.Any(a => a is RequestFailover) == true;
         var status = new RedisStatus
         {
-            Phase = observation is null ? Phases.Pending : StatusBuilder.Phase(ready, master, failingOver, _everReady),
+            Phase = observation is null ? Phases.Pending : StatusBuilder.Phase(ready, failingOver, _everReady),
             ObservedGeneration = resource.Metadata.Generation,
             Master = master?.Address,
             MasterName = plan.MasterName,
@@ -673,7 +776,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     {
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _admin.DisposeAsync().ConfigureAwait(false);
-        await _watchAdmin.DisposeAsync().ConfigureAwait(false);
+        await _fastAdmin.DisposeAsync().ConfigureAwait(false);
         _lifetime.Dispose();
         _gate.Dispose();
     }

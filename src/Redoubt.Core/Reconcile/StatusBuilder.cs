@@ -30,7 +30,7 @@ public static class StatusBuilder
         // A Sentinel with the wrong auth-pass gets no valid PING reply: its last good reply grows old.
         && !m.PingRepliesStale(plan.Spec.Sentinel.DownAfterMilliseconds);
 
-    public static string Phase(bool ready, RedisNodeObservation? master, bool failingOver, bool everReady) =>
+    public static string Phase(bool ready, bool failingOver, bool everReady) =>
         ready ? Phases.Ready
         : failingOver ? Phases.FailingOver
         : everReady ? Phases.Degraded

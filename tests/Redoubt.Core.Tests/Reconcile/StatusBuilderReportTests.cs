@@ -23,8 +23,7 @@ public sealed class StatusBuilderReportTests
     [InlineData(false, false, false, Phases.Provisioning)]
     public void ThePhaseSaysReadyThenFailingOverThenDegradedOnceItWasReady(bool ready, bool failingOver, bool everReady, string phase)
     {
-        Assert.Equal(phase, StatusBuilder.Phase(ready, Master(0), failingOver, everReady));
-        Assert.Equal(phase, StatusBuilder.Phase(ready, null, failingOver, everReady));
+        Assert.Equal(phase, StatusBuilder.Phase(ready, failingOver, everReady));
     }
 
     [Fact]

@@ -117,7 +117,15 @@ internal sealed class LocalCluster : IAsyncDisposable
 
             try
             {
-                Directory.Delete(Home, recursive: true);
+                // REDOUBT_TEST_KEEP=1 keeps every node's config and log for a look after the run.
+                if (Environment.GetEnvironmentVariable("REDOUBT_TEST_KEEP") != "1")
+                {
+                    Directory.Delete(Home, recursive: true);
+                }
+                else
+                {
+                    _output.WriteLine($"kept {Home}");
+                }
             }
             catch (IOException)
             {

@@ -1,0 +1,37 @@
+namespace Redoubt.Core.Healing;
+
+/// <summary>One Sentinel's answer to SENTINEL MASTER: the master it names and its flags for it.</summary>
+public sealed record SentinelView(string Master, string Flags)
+{
+    public bool FailingOver => Flags.Contains("o_down", StringComparison.Ordinal) || Flags.Contains("failover_in_progress", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// Whether the fast path may ask for a failover now that the platform saw a node's process exit. SENTINEL FAILOVER
+/// fails over whatever master the Sentinel names, so it is only asked when the Sentinels still name the node that
+/// exited: an exit seen late (the master was hung, fenced, and the Sentinels have already moved on) must never fail
+/// over the new master. Pure.
+/// </summary>
+public static class FastFailoverCheck
+{
+    /// <summary>Null when the failover may go ahead (ask the last Sentinel in <paramref name="views"/> that names the node); otherwise why not.</summary>
+    public static string? WhyNot(string exited, IReadOnlyList<SentinelView?> views)
+    {
+        var answering = views.OfType<SentinelView>().ToList();
+        if (answering.Count == 0)
+        {
+            return "no Sentinel answers; Sentinel fails over after down-after-milliseconds once one does";
+        }
+
+        // Already judged down (it hung before it died) or being failed over: a second failover would compete.
+        if (answering.Any(v => v.FailingOver))
+        {
+            return "the Sentinels are already failing over; leaving it to them";
+        }
+
+        var elsewhere = answering.Where(v => v.Master != exited).Select(v => v.Master).Distinct().ToList();
+        return elsewhere.Count > 0
+            ? $"the Sentinels already name {string.Join(", ", elsewhere)} as master; nothing to fail over"
+            : null;
+    }
+}

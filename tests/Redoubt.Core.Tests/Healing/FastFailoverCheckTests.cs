@@ -1,0 +1,28 @@
+using Redoubt.Core.Healing;
+
+namespace Redoubt.Core.Tests.Healing;
+
+/// <summary>SENTINEL FAILOVER fails over whatever master the Sentinel names: the fast path only asks when that is the node that exited.</summary>
+public sealed class FastFailoverCheckTests
+{
+    private const string Exited = "127.0.0.1:7000";
+    private const string Other = "127.0.0.1:7001";
+
+    public static TheoryData<string, SentinelView?[], string?> Cases => new()
+    {
+        { "every Sentinel names the exited master", [new(Exited, "master"), new(Exited, "master"), new(Exited, "master")], null },
+        { "one Sentinel is down, the others name it", [null, new(Exited, "master"), new(Exited, "master")], null },
+        { "it hung first: judged down already", [new(Exited, "master,s_down,o_down"), new(Exited, "master,s_down"), new(Exited, "master")], "the Sentinels are already failing over; leaving it to them" },
+        { "a failover runs", [new(Exited, "master,failover_in_progress"), new(Exited, "master"), new(Exited, "master")], "the Sentinels are already failing over; leaving it to them" },
+        { "the Sentinels moved on before the exit was seen", [new(Other, "master"), new(Other, "master"), new(Other, "master")], $"the Sentinels already name {Other} as master; nothing to fail over" },
+        { "one Sentinel moved on", [new(Exited, "master"), new(Other, "master"), new(Exited, "master")], $"the Sentinels already name {Other} as master; nothing to fail over" },
+        { "no Sentinel answers", [null, null, null], "no Sentinel answers; Sentinel fails over after down-after-milliseconds once one does" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void TheFastPathAsksOnlyWhenTheSentinelsStillNameTheExitedNode(string situation, SentinelView?[] views, string? whyNot)
+    {
+        Assert.True(whyNot == FastFailoverCheck.WhyNot(Exited, views), $"{situation}: got \"{FastFailoverCheck.WhyNot(Exited, views)}\"");
+    }
+}
