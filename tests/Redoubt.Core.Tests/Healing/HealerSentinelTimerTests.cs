@@ -25,8 +25,8 @@ public sealed class HealerSentinelTimerTests
 
         var decision = Healer.Decide(Plan, observation, HealContexts.At());
 
-        Assert.Equal(["sentinel debug sentinel-1 127.0.0.1:26001 ASK-PERIOD=100 INFO-PERIOD=1000"], Steps.Of(decision.Actions));
-        Assert.Equal("ASK-PERIOD is 1000, INFO-PERIOD is 10000 ms; Redoubt wants 100, 1000", decision.Actions[0].Reason);
+        Assert.Equal(["sentinel debug sentinel-1 127.0.0.1:26001 PING-PERIOD=500 ASK-PERIOD=100 INFO-PERIOD=1000"], Steps.Of(decision.Actions));
+        Assert.Equal("PING-PERIOD is 1000, ASK-PERIOD is 1000, INFO-PERIOD is 10000 ms; Redoubt wants 500, 100, 1000", decision.Actions[0].Reason);
         Assert.False(decision.Actions[0].Disruptive);
     }
 
@@ -38,14 +38,14 @@ public sealed class HealerSentinelTimerTests
 
         var decision = Healer.Decide(Plan, healthy.With(healthy.Sentinels[0] with { Timers = timers }), HealContexts.At());
 
-        Assert.Equal(["sentinel debug sentinel-0 127.0.0.1:26000 PING-PERIOD=1000 ASK-PERIOD=100"], Steps.Of(decision.Actions));
+        Assert.Equal(["sentinel debug sentinel-0 127.0.0.1:26000 PING-PERIOD=500 ASK-PERIOD=100"], Steps.Of(decision.Actions));
     }
 
     [Fact]
     public void TimersAlreadySetOrNotSupportedNeedNothing()
     {
         var healthy = ObservedClusters.Healthy(Plan);
-        var set = new Dictionary<string, string>(Defaults, StringComparer.Ordinal) { ["ASK-PERIOD"] = "100", ["INFO-PERIOD"] = "1000" };
+        var set = new Dictionary<string, string>(Defaults, StringComparer.Ordinal) { ["PING-PERIOD"] = "500", ["ASK-PERIOD"] = "100", ["INFO-PERIOD"] = "1000" };
 
         // Sentinels before 7.0 answer SENTINEL DEBUG with an error: the observer reports no timers at all.
         var decision = Healer.Decide(Plan, healthy.With(healthy.Sentinels[0] with { Timers = set }), HealContexts.At());
