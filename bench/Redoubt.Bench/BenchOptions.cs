@@ -14,7 +14,7 @@ internal sealed class BenchOptions
 
     public TimeSpan Saturation { get; private init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Parts to run: a (Redoubt faults), b (baseline faults), c (switchover), d (C# client), e (false failovers).</summary>
+    /// <summary>Parts to run: a (Redoubt faults), b (baseline faults), c (switchover, rolling restart), d (C# client), e (false failovers).</summary>
     public string Parts { get; private init; } = "abcde";
 
     public bool Keep { get; private init; }
@@ -27,7 +27,7 @@ internal sealed class BenchOptions
         usage: dotnet run -c Release --project bench/Redoubt.Bench -- COMMAND [options]
 
         commands:
-          failover   kill -9 and SIGSTOP of the master on Redoubt and on plain Redis + Sentinel, planned switchover,
+          failover   kill -9 and SIGSTOP of the master on Redoubt and on plain Redis + Sentinel, planned switchover and rolling restart,
                      a StackExchange.Redis client with and without Redoubt.Client, and false failovers under load
           ready      time from apply to Ready for a new resource
 
@@ -36,7 +36,7 @@ internal sealed class BenchOptions
           --kills N            kill -9 events per setup (default 5)
           --runs N             runs of the switchover and of each client variant (default 3)
           --saturation SEC     seconds of saturating load (default 60)
-          --only PARTS         any of a (Redoubt faults) b (baseline faults) c (switchover) d (client) e (false failovers)
+          --only PARTS         any of a (Redoubt faults) b (baseline faults) c (switchover, rolling restart) d (client) e (false failovers)
           --keep               keep the temporary home (configs, node logs) after the run
         """;
 

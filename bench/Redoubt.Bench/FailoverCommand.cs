@@ -108,6 +108,7 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
                     }, cancellationToken).ConfigureAwait(false);
                 }
 
+                await scenarios.ActAsync(Summary.RollingRestart, 1, scenarios.RawWriter, async () => await cluster.RollingRestartAsync(TimeSpan.FromMinutes(3), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                 break;
             case 'd':
                 await RunClientsAsync(cluster, scenarios, markStart, failover, cancellationToken).ConfigureAwait(false);

@@ -70,6 +70,32 @@ internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int re
         throw new TimeoutException($"Redoubt did not reach phase Ready within {limit.TotalSeconds:F0} s (phase {status.Phase}: {string.Join("; ", status.Conditions.Select(c => $"{c.Type}={c.Status} {c.Message}"))})");
     }
 
+    /// <summary>
+    /// Asks for a rolling restart and waits until every node has been restarted and the resource is Ready again;
+    /// returns how long that took.
+    /// </summary>
+    public async Task<double> RollingRestartAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        _ = await ControlPlane.RestartAsync(Namespace, ResourceName, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("the bench resource is gone");
+        var started = false;
+        while (clock.Elapsed < limit)
+        {
+            var status = await StatusAsync(cancellationToken).ConfigureAwait(false);
+            var upToDate = status.Conditions.FirstOrDefault(c => c.Type == "UpToDate")?.Status;
+            started |= upToDate == "False";
+            if (started && upToDate == "True" && status.Phase == Phases.Ready)
+            {
+                return clock.Elapsed.TotalMilliseconds;
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"the rolling restart did not finish within {limit.TotalSeconds:F0} s");
+    }
+
     protected override async Task<string?> NotReadyBecauseAsync(CancellationToken cancellationToken)
     {
         var status = await StatusAsync(cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,7 @@ internal sealed class Summary
     public const string Kill = "kill -9";
     public const string Freeze = "SIGSTOP";
     public const string Switchover = "switchover";
+    public const string RollingRestart = "rolling restart";
     public const string ClientDefault = "SE.Redis defaults, kill -9";
     public const string ClientSettings = "tuned settings, kill -9";
     public const string ClientTuned = "Redoubt.Client, kill -9";
@@ -26,7 +27,7 @@ internal sealed class Summary
             _events.Add(result);
         }
 
-        var server = result.ServerMs is { } ms ? $"{(result.Event == Switchover ? "pause" : "record"),6} {ms,5:F0} ms" : new string(' ', 15);
+        var server = result.ServerMs is { } ms ? $"{(result.Event switch { Switchover => "pause", RollingRestart => "took", _ => "record" }),6} {ms,5:F0} ms" : new string(' ', 15);
         Console.WriteLine($"  {result.Setup,-8} {result.Event,-27} #{result.Run}  gap {result.GapMs,6:F0} ms  lost {result.Lost} of {result.Acknowledged,-7} {server}  {result.Note}");
     }
 
@@ -89,6 +90,14 @@ internal sealed class Summary
             output.WriteLine();
             output.WriteLine($"  planned switchover on Redoubt ({switchovers.Count} runs): write pause {Stats.Median(switchovers.Select(s => s.ServerMs ?? double.NaN)):F0} ms median (control plane), "
                 + $"writer gap {Stats.Median(switchovers.Select(s => s.GapMs)):F0} ms median / {Stats.Max(switchovers.Select(s => s.GapMs)):F0} ms max, lost {switchovers.Sum(s => s.Lost)} of {switchovers.Sum(s => s.Acknowledged)}");
+        }
+
+        var restarts = Of(Redoubt, RollingRestart);
+        if (restarts.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine($"  rolling restart on Redoubt (3 Sentinels, then 2 replicas, then the master after a switchover; {restarts.Count} run(s)): took {Stats.Median(restarts.Select(s => s.ServerMs ?? double.NaN)):F0} ms median, "
+                + $"longest write gap {Stats.Median(restarts.Select(s => s.GapMs)):F0} ms median / {Stats.Max(restarts.Select(s => s.GapMs)):F0} ms max, lost {restarts.Sum(s => s.Lost)} of {restarts.Sum(s => s.Acknowledged)}");
         }
 
         var plain = Of(Redoubt, ClientDefault);

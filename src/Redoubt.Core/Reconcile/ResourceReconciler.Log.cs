@@ -13,6 +13,12 @@ public sealed partial class ResourceReconciler
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}: {Message}")]
     private static partial void LogWarningEvent(ILogger logger, string reason, string message);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Master {Master} does not answer ({Why}); watching the Sentinels to fence it once they agree it is down")]
+    private static partial void LogHangWatch(ILogger logger, string master, string why);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The {Loop} failed and goes on")]
+    private static partial void LogLoopFailed(ILogger logger, string loop, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sentinel {Sentinel} did not accept the failover: {Error}")]
     private static partial void LogSentinelRefused(ILogger logger, string sentinel, string error);
 }

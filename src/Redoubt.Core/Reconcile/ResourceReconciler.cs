@@ -146,7 +146,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
             && observation.Nodes.FirstOrDefault(n => n.Address == named) is { Reachable: false, Lifecycle: NodeLifecycle.Running } silent
             && LastMaster() is { } last && last.Address == named && (last.Pid is null || last.Pid == silent.Pid) && !HangOver(last))
         {
-            _ = WatchHungMasterAsync(plan, last);
+            _ = WatchHungMasterAsync(plan, last, "a pass found it silent");
         }
 
         var actions = decision.ActionsForThisPass();
@@ -452,12 +452,18 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
                             }
                         }
 
-                        _ = WatchHungMasterAsync(plan, master);
+                        _ = WatchHungMasterAsync(plan, master, "two PINGs in a row timed out");
                     }
                 }
                 catch (RedisAdminException)
                 {
                     // Refused or answered with an error: not a hang.
+                    silent = 0;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // This watch must outlive anything unexpected: a dead watch would leave hangs unfenced.
+                    LogLoopFailed(_logger, "master watch", e);
                     silent = 0;
                 }
             }
@@ -493,7 +499,16 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
 
                 var targets = observation.Nodes.Where(n => n.Reachable).Select(n => (n.Address!, NodeKind.Redis))
                     .Concat(observation.Sentinels.Where(s => s.Reachable).Select(s => (s.Address!, NodeKind.Sentinel)));
-                await Task.WhenAll(targets.Select(t => TryAsync(() => _fastAdmin.ExecuteAsync(t.Item1, t.Item2, "PING")))).ConfigureAwait(false);
+                // The master is the master watch's: a PING of ours on a hung master would hold its connection for a second.
+                var master = LastMaster()?.Address;
+                try
+                {
+                    await Task.WhenAll(targets.Where(t => t.Item1 != master).Select(t => TryAsync(() => _fastAdmin.ExecuteAsync(t.Item1, t.Item2, TimeSpan.FromMilliseconds(500), "PING")))).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogLoopFailed(_logger, "connection keeper", e);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -507,13 +522,14 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     /// node is master, the hung one is fenced, before it can wake up and acknowledge the writes queued in its
     /// sockets. A reconcile pass is too slow for this (it spends a timeout on the hung node), hence a watch of its own.
     /// </summary>
-    private async Task WatchHungMasterAsync(ResourcePlan plan, RedisNodeObservation hung)
+    private async Task WatchHungMasterAsync(ResourcePlan plan, RedisNodeObservation hung, string why)
     {
         if (Interlocked.Exchange(ref _watchingHang, 1) == 1)
         {
             return;
         }
 
+        LogHangWatch(_logger, $"{hung.Name} ({hung.Address})", why);
         try
         {
             DateTimeOffset since;
@@ -577,6 +593,10 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // Shutting down.
+        }
+        catch (Exception e)
+        {
+            LogLoopFailed(_logger, "hang watch", e);
         }
         finally
         {
