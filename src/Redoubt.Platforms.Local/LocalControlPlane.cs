@@ -188,6 +188,14 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
         }
 
         var plan = Planner.Plan(resource);
+        if (_controllers.TryGetValue(resource.Key, out var existing) && Planner.Plan(existing.Resource).Spec.AuthEnabled is var before && before != plan.Spec.AuthEnabled)
+        {
+            // Mid-change, nodes with a password and nodes without cannot replicate from each other, and the Sentinels
+            // and the control plane would hold the wrong credentials for half of them.
+            var now = before ? "true" : "false";
+            yield return new ValidationError(fileName, "spec.authEnabled", $"cannot change on a running resource; allowed here: {now} (its current value). To change it, delete the resource (`redoubt delete {resource.Metadata.Name}`) and apply it again");
+        }
+
         if (plan.Spec.Zones.Count > 200)
         {
             yield return new ValidationError(fileName, "spec.zones", "at most 200 zones have loopback addresses here");

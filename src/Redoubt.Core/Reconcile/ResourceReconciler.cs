@@ -477,7 +477,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
     /// <summary>
     /// PINGs every node and Sentinel once a second on the fast connections, so that the fast failover and the hang
     /// watch find them open: opening one (connect and AUTH) on a loaded machine can take longer than their 250 ms
-    /// requests allow, and a cold connection cost one benchmark-like test run five seconds of failover.
+    /// requests allow, and each timeout drops the connection, so a cold one may never open in time.
     /// </summary>
     private async Task KeepFastConnectionsAsync()
     {

@@ -111,5 +111,21 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(Path.Combine(cluster.Home, "resources", "default", "conv")));
     }
 
+    [Fact]
+    public async Task TurningAuthOffOnARunningResourceIsRefusedAndChangesNothing()
+    {
+        await using var cluster = await LocalCluster.StartAsync(output);
+        await cluster.ApplyAsync(Spec(""));
+
+        var result = await cluster.ControlPlane.ApplyAsync(Spec("  authEnabled: false"), "local.yaml", CancellationToken.None);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("local.yaml", "spec.authEnabled"), (error.File, error.Path));
+        Assert.Contains("allowed here: true", error.Message, StringComparison.Ordinal);
+        var stored = (await cluster.ControlPlane.GetAsync("default", "conv", CancellationToken.None))!;
+        Assert.Equal(1, stored.Metadata.Generation);
+        Assert.Null(stored.Spec.AuthEnabled);
+    }
+
     private static bool Alive(int pid) => File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('Z');
 }
