@@ -78,9 +78,11 @@ public static class StatusBuilder
         var replicasWanted = plan.RedisNodes.Count - 1;
         var inSync = master is null ? 0 : observation.Nodes.Count(n => n != master && InSync(n, master));
         var monitoring = master is null ? 0 : observation.Sentinels.Count(s => Monitoring(plan, s, master));
-        var outdated = observation.Nodes.Where(n => n.Outdated is not null).Select(n => $"{n.Name} ({n.Outdated})")
-            .Concat(observation.Sentinels.Where(s => s.Outdated is not null).Select(s => $"{s.Name} ({s.Outdated})"))
+        var outdated = observation.Nodes.Where(n => n.Outdated is not null).Select(n => (n.Name, Why: n.Outdated!))
+            .Concat(observation.Sentinels.Where(s => s.Outdated is not null).Select(s => (s.Name, Why: s.Outdated!)))
             .ToList();
+        // One reason usually covers every node (a restart request, an upgrade): name it once.
+        var pending = string.Join("; ", outdated.GroupBy(o => o.Why, StringComparer.Ordinal).Select(g => $"{g.Key}: {string.Join(", ", g.Select(o => o.Name))}"));
         return
         [
             Condition(previous, now, "Ready", ready, ready ? "AllHealthy" : "NotReady", ready ? "master, replicas and Sentinels are healthy" : decision.Waiting ?? "converging"),
@@ -89,7 +91,7 @@ public static class StatusBuilder
             Condition(previous, now, "SentinelsMonitoring", monitoring == plan.Sentinels.Count, monitoring == plan.Sentinels.Count ? "Monitoring" : "NotMonitoring", $"{monitoring} of {plan.Sentinels.Count} Sentinel(s) monitor the master and know each other"),
             Condition(previous, now, "UpToDate", outdated.Count == 0, outdated.Count == 0 ? "UpToDate" : "RestartPending", outdated.Count == 0
                 ? "every node runs its current configuration"
-                : $"{outdated.Count} node(s) to restart, one at a time: {string.Join(", ", outdated)}"),
+                : $"{outdated.Count} node(s) to restart, one at a time; {pending}"),
         ];
     }
 

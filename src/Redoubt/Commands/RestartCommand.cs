@@ -48,7 +48,8 @@ public static class RestartCommand
                     ?? throw new RedoubtException($"{label} was deleted during the restart");
                 var upToDate = status.Conditions.FirstOrDefault(c => c.Type == "UpToDate");
                 started |= upToDate?.Status == "False";
-                if (upToDate is not null && upToDate.Message != shown)
+                // Until the control plane has seen the request, the condition still describes the time before it.
+                if (started && upToDate is not null && upToDate.Message != shown)
                 {
                     shown = upToDate.Message;
                     ConsoleText.WriteLine($"  {Durations.Milliseconds(clock.Elapsed.TotalMilliseconds),8}  {shown}");

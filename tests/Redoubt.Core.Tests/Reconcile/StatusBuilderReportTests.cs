@@ -206,6 +206,7 @@ public sealed class StatusBuilderReportTests
     {
         var healthy = ObservedClusters.Healthy(Plan);
         var observation = healthy.With(healthy.Nodes[2] with { Outdated = "redis-server changed on disk (an upgrade)" })
+            .With(healthy.Nodes[1] with { Outdated = "redis-server changed on disk (an upgrade)" })
             .With(healthy.Sentinels[0] with { Outdated = "a restart was requested (2030-01-01T12:00:00.000Z)" });
         var decision = new HealDecision(observation.Nodes[0], [], null);
 
@@ -213,7 +214,7 @@ public sealed class StatusBuilderReportTests
 
         Assert.Equal(("False", "RestartPending"), (upToDate.Status, upToDate.Reason));
         Assert.Equal(
-            "2 node(s) to restart, one at a time: redis-2 (redis-server changed on disk (an upgrade)), sentinel-0 (a restart was requested (2030-01-01T12:00:00.000Z))",
+            "3 node(s) to restart, one at a time; redis-server changed on disk (an upgrade): redis-1, redis-2; a restart was requested (2030-01-01T12:00:00.000Z): sentinel-0",
             upToDate.Message);
     }
 }
