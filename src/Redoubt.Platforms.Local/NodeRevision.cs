@@ -9,6 +9,8 @@ namespace Redoubt.Platforms.Local;
 /// </summary>
 internal sealed record NodeRevision(string Config, string RestartedAt, string Binary)
 {
+    public const string Missing = "missing";
+
     public void Write(string path) =>
         AtomicFile.Write(path, $"config {Config}\nrestartedAt {RestartedAt}\nbinary {Binary}\n", durable: false);
 
@@ -43,7 +45,8 @@ internal sealed record NodeRevision(string Config, string RestartedAt, string Bi
             return $"a restart was requested ({RestartedAt})";
         }
 
-        if (running.Binary != Binary)
+        // A binary that cannot be read now (removed, or replaced this instant) is no reason to stop a running node.
+        if (running.Binary != Binary && Binary != Missing)
         {
             return $"{binaryName} changed on disk (an upgrade)";
         }
@@ -59,15 +62,23 @@ internal sealed record NodeRevision(string Config, string RestartedAt, string Bi
             : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
                 .Select(directory => Path.Combine(directory, command))
                 .FirstOrDefault(File.Exists);
-        if (path is null)
+        if (path is null || !File.Exists(path))
         {
-            return "missing";
+            return Missing;
         }
 
-        var file = new FileInfo(path);
-        var target = file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file;
-        return target.Exists
-            ? string.Create(CultureInfo.InvariantCulture, $"{target.FullName}:{target.Length}:{target.LastWriteTimeUtc.Ticks}")
-            : "missing";
+        try
+        {
+            var file = new FileInfo(path);
+            var target = file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file;
+            return target.Exists
+                ? string.Create(CultureInfo.InvariantCulture, $"{target.FullName}:{target.Length}:{target.LastWriteTimeUtc.Ticks}")
+                : Missing;
+        }
+        catch (IOException)
+        {
+            // Replaced between the check and the read (an upgrade in progress): the next pass reads it again.
+            return Missing;
+        }
     }
 }
