@@ -23,7 +23,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [Fact]
     public async Task MasterKilledThreeTimesInARow()
     {
-        await using var run = await Run.StartAsync(output);
+        await using var run = await ClusterUnderWrites.StartAsync(output, Name, ThreeNodes);
         for (var round = 1; round <= 3; round++)
         {
             var before = (await run.Cluster.WaitReadyAsync(Name)).Status!;
@@ -42,7 +42,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     public async Task AllNodesKilledAtOnceComeBackWithEveryAcknowledgedWrite()
     {
         // Persistence is what makes this survivable: AOF with fsync every second, plus the replicas' copies.
-        await using var run = await Run.StartAsync(output, ThreeNodes + "\n  persistenceMode: both");
+        await using var run = await ClusterUnderWrites.StartAsync(output, Name, ThreeNodes + "\n  persistenceMode: both");
         var before = (await run.Cluster.WaitReadyAsync(Name)).Status!;
         await run.Writer.StopAsync();
         // Acknowledged writes reach disk within a second (appendfsync everysec); give them that before the crash.
@@ -59,7 +59,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [Fact]
     public async Task FrozenMasterIsReplacedBySentinelAndRejoinsAsReplica()
     {
-        await using var run = await Run.StartAsync(output);
+        await using var run = await ClusterUnderWrites.StartAsync(output, Name, ThreeNodes);
         var before = (await run.Cluster.WaitReadyAsync(Name)).Status!;
         var master = before.Nodes.Single(n => n.Role == "master");
         var fault = run.Writer.NowTicks;
@@ -84,7 +84,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [Fact]
     public async Task SplitBrainMadeByHandIsHealedInFavourOfTheSentinels()
     {
-        await using var run = await Run.StartAsync(output);
+        await using var run = await ClusterUnderWrites.StartAsync(output, Name, ThreeNodes);
         var before = (await run.Cluster.WaitReadyAsync(Name)).Status!;
         var replica = before.Nodes.First(n => n.Role == "replica");
         var keep = new List<ConnectionMultiplexer>();
@@ -116,7 +116,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [Fact]
     public async Task MasterRestartedWithAnEmptyDataFolderNeverWipesTheOthers()
     {
-        await using var run = await Run.StartAsync(output, ThreeNodes + "\n  persistenceMode: both");
+        await using var run = await ClusterUnderWrites.StartAsync(output, Name, ThreeNodes + "\n  persistenceMode: both");
         var before = (await run.Cluster.WaitReadyAsync(Name)).Status!;
         var master = before.Nodes.Single(n => n.Role == "master");
         var data = Path.Combine(run.Cluster.Home, "resources", "default", Name, master.Name, "data");
@@ -141,7 +141,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [Fact]
     public async Task ControlPlaneCrashLeavesRedisServingAndTheNextOneAdoptsWithoutRestarting()
     {
-        await using var run = await Run.StartAsync(output);
+        await using var run = await ClusterUnderWrites.StartAsync(output, Name, ThreeNodes);
         var before = (await run.Cluster.WaitReadyAsync(Name)).Status!;
         // What survives a crash is what survives this: the control plane goes away without touching its nodes.
         await run.Cluster.ControlPlane.StopAsync(stopNodes: false, CancellationToken.None);
@@ -165,7 +165,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [Fact]
     public async Task RollingRestartRestartsEveryNodeOnceTheMasterLastWithNoAcknowledgedWriteLost()
     {
-        await using var run = await Run.StartAsync(output);
+        await using var run = await ClusterUnderWrites.StartAsync(output, Name, ThreeNodes);
         var before = (await run.Cluster.WaitReadyAsync(Name)).Status!;
         var pids = before.Nodes.Concat<object>(before.SentinelNodes).Count();
 
@@ -192,46 +192,5 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.DoesNotContain(after.Events, e => e.Reason is "FastFailover" or "Fenced" or "ActionFailed");
         Assert.Equal(mark, (await run.Cluster.ControlPlane.GetAsync("default", Name, CancellationToken.None))!.Metadata.Annotations[ResourceAnnotations.RestartedAt]);
         await run.FinishAsync();
-    }
-
-    /// <summary>A cluster of three nodes with a writer already running through the Sentinels.</summary>
-    private sealed class Run : IAsyncDisposable
-    {
-        private Run(LocalCluster cluster, ConnectionMultiplexer client, SequenceWriter writer)
-        {
-            Cluster = cluster;
-            Client = client;
-            Writer = writer;
-        }
-
-        public LocalCluster Cluster { get; }
-        public ConnectionMultiplexer Client { get; }
-        public SequenceWriter Writer { get; }
-
-        public static async Task<Run> StartAsync(ITestOutputHelper output, string yaml = ThreeNodes)
-        {
-            var cluster = await LocalCluster.StartAsync(output);
-            await cluster.ApplyAsync(yaml);
-            await cluster.WaitReadyAsync(Name);
-            var client = await cluster.ConnectAsync(Name);
-            var writer = new SequenceWriter(client);
-            writer.Start();
-            await writer.WaitForMoreAsync(300, TimeSpan.FromSeconds(10));
-            return new Run(cluster, client, writer);
-        }
-
-        public async Task FinishAsync()
-        {
-            await Writer.StopAsync();
-            var status = (await Cluster.WaitReadyAsync(Name)).Status!;
-            await SelfHealingTests.AssertOneMasterAndNothingLostAsync(Cluster, Name, status, Writer);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Writer.DisposeAsync();
-            await Client.DisposeAsync();
-            await Cluster.DisposeAsync();
-        }
     }
 }

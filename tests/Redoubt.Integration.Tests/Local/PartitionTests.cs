@@ -26,7 +26,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
     [Fact]
     public async Task TheMastersZoneCutOffFailsOverToTheMajorityAndTheOldMasterReturnsAsAReplica()
     {
-        await using var run = await Run.StartAsync(output);
+        await using var run = await ClusterUnderWrites.StartAsync(output, Name, ThreeNodes, zoneNamespaces: true);
         var before = (await run.Cluster.WaitReadyAsync(Name)).Status!;
         var master = before.Nodes.Single(n => n.Role == "master");
         var fault = run.Writer.NowTicks;
@@ -46,7 +46,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
     [Fact]
     public async Task AReplicasZoneCutOffChangesNothingAndTheReplicaCatchesUpAfterwards()
     {
-        await using var run = await Run.StartAsync(output);
+        await using var run = await ClusterUnderWrites.StartAsync(output, Name, ThreeNodes, zoneNamespaces: true);
         var before = (await run.Cluster.WaitReadyAsync(Name)).Status!;
         var replica = before.Nodes.First(n => n.Role == "replica");
         await run.Zones.PartitionAsync(ZoneIndex(replica.Zone));
@@ -61,69 +61,5 @@ public sealed class PartitionTests(ITestOutputHelper output)
         Assert.Equal(before.Master, healed.Master);
         Assert.DoesNotContain(healed.Events, e => e.Reason is "FailedOver" or "FastFailover" or "Fenced");
         await run.FinishAsync();
-    }
-
-    /// <summary>Three nodes in three namespaced zones with a writer already running through the Sentinels.</summary>
-    private sealed class Run : IAsyncDisposable
-    {
-        private Run(ZoneNetworks zones, LocalCluster cluster, StackExchange.Redis.ConnectionMultiplexer client, SequenceWriter writer)
-        {
-            Zones = zones;
-            Cluster = cluster;
-            Client = client;
-            Writer = writer;
-        }
-
-        public ZoneNetworks Zones { get; }
-        public LocalCluster Cluster { get; }
-        public StackExchange.Redis.ConnectionMultiplexer Client { get; }
-        public SequenceWriter Writer { get; }
-
-        public static async Task<Run> StartAsync(ITestOutputHelper output)
-        {
-            var zones = await ZoneNetworks.CreateAsync();
-            LocalCluster cluster;
-            try
-            {
-                cluster = await LocalCluster.StartAsync(output, zones);
-            }
-            catch
-            {
-                await zones.DisposeAsync();
-                throw;
-            }
-
-            try
-            {
-                await cluster.ApplyAsync(ThreeNodes);
-                await cluster.WaitReadyAsync(Name);
-                var client = await cluster.ConnectAsync(Name);
-                var writer = new SequenceWriter(client);
-                writer.Start();
-                await writer.WaitForMoreAsync(300, TimeSpan.FromSeconds(10));
-                return new Run(zones, cluster, client, writer);
-            }
-            catch
-            {
-                // Namespaces and processes outlive a failed test otherwise.
-                await cluster.DisposeAsync();
-                throw;
-            }
-        }
-
-        public async Task FinishAsync()
-        {
-            await Writer.StopAsync();
-            var status = (await Cluster.WaitReadyAsync(Name)).Status!;
-            await SelfHealingTests.AssertOneMasterAndNothingLostAsync(Cluster, Name, status, Writer);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Writer.DisposeAsync();
-            await Client.DisposeAsync();
-            // The cluster disposes the zones after stopping its nodes.
-            await Cluster.DisposeAsync();
-        }
     }
 }
