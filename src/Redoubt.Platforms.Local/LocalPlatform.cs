@@ -108,7 +108,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
             var (host, port) = address is null ? ((string?)null, 0) : Endpoints.Parse(address);
             var outdated = process is null || host is null
                 ? null
-                : RevisionOf(plan, node, Configure(plan, folder, node, host, port, password, uid)).WhyOutdated(NodeRevision.Read(folder.RevisionFile(node.Name)), BinaryOf(node));
+                : Outdated(folder, node, RevisionOf(plan, node, Configure(plan, folder, node, host, port, password, uid)));
             return new NodeState(node.Kind, node.Name, node.Zone, process is null ? NodeLifecycle.Exited : NodeLifecycle.Running, host, port, process?.Pid, process?.Since, outdated);
         })];
         return Task.FromResult(states);
@@ -148,12 +148,10 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         var (_, port) = Endpoints.Parse(address);
         folder.EnsureNodeDirectories(node.Name);
         var config = Configure(plan, folder, node, host, port, password, uid);
-        var binary = BinaryOf(node);
         var revision = RevisionOf(plan, node, config);
         if (Running(plan.Key, folder, node) is { } running)
         {
-            var outdated = revision.WhyOutdated(NodeRevision.Read(folder.RevisionFile(node.Name)), binary);
-            return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Running, host, port, running.Pid, running.Since, outdated);
+            return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Running, host, port, running.Pid, running.Since, Outdated(folder, node, revision));
         }
 
         if (_backoff.TryGetValue((plan.Key, node.Name), out var backoff) && backoff.NotBefore > _time.GetUtcNow())
@@ -169,7 +167,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         var configFile = folder.ConfigFile(node.Name);
         AtomicFile.Write(configFile, config.Redis is { } redisConfig ? RedisConfigRenderer.RenderRedis(redisConfig) : RedisConfigRenderer.RenderSentinel(config.Sentinel!));
         revision.Write(folder.RevisionFile(node.Name));
-        var started = NodeProcess.Start(binary, configFile, folder.OutputFile(node.Name), folder.PidFile(node.Name), netns, node.Name, node.Kind, (p, detail) => OnExit(plan.Key, p, detail));
+        var started = NodeProcess.Start(BinaryOf(node), configFile, folder.OutputFile(node.Name), folder.PidFile(node.Name), netns, node.Name, node.Kind, (p, detail) => OnExit(plan.Key, p, detail));
         _processes[(plan.Key, node.Name)] = started;
         LogStarted(_logger, plan.Key, node.Name, address, started.Pid);
         _events.Writer.TryWrite(new NodeEvent(plan.Key, node.Kind, node.Name, NodeEventKind.Started, _time.GetUtcNow()));
@@ -177,6 +175,10 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     }
 
     private string BinaryOf(PlannedNode node) => node.Kind == NodeKind.Redis ? _options.RedisServer : _options.RedisSentinel;
+
+    /// <summary>Why the node's running process, started from the revision in its folder, is not what <paramref name="wanted"/> would start.</summary>
+    private string? Outdated(ResourceFolder folder, PlannedNode node, NodeRevision wanted) =>
+        wanted.WhyOutdated(NodeRevision.Read(folder.RevisionFile(node.Name)), BinaryOf(node));
 
     private NodeRevision RevisionOf(ResourcePlan plan, PlannedNode node, (RedisNodeConfig? Redis, SentinelNodeConfig? Sentinel) config) => new(
         config.Redis is { } redis ? Revisions.OfRedis(redis) : Revisions.OfSentinel(config.Sentinel!),

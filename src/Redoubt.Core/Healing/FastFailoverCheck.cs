@@ -3,7 +3,9 @@ namespace Redoubt.Core.Healing;
 /// <summary>One Sentinel's answer to SENTINEL MASTER: the master it names and its flags for it.</summary>
 public sealed record SentinelView(string Master, string Flags)
 {
-    public bool FailingOver => Flags.Contains("o_down", StringComparison.Ordinal) || Flags.Contains("failover_in_progress", StringComparison.Ordinal);
+    public bool ObjectivelyDown => Flags.Contains("o_down", StringComparison.Ordinal);
+
+    public bool FailingOver => ObjectivelyDown || Flags.Contains("failover_in_progress", StringComparison.Ordinal);
 }
 
 /// <summary>

@@ -23,9 +23,7 @@ public sealed partial class ResourceReconciler
         try
         {
             var plan = Planner.Plan(resource);
-            _password = await _platform.EnsurePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
-            _admin.UsePassword(_password);
-            _fastAdmin.UsePassword(_password);
+            await UsePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
             return await SwitchoverCoreAsync(resource, plan, target, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -109,9 +109,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
 
     private async Task<ReconcileOutcome> PassAsync(RedisResource resource, ResourcePlan plan, CancellationToken cancellationToken)
     {
-        _password = await _platform.EnsurePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
-        _admin.UsePassword(_password);
-        _fastAdmin.UsePassword(_password);
+        await UsePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
         lock (_state)
         {
             _plan = plan;
@@ -159,6 +157,14 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
         _everReady |= ready;
         var status = BuildStatus(resource, plan, observation, decision, ready);
         return Publish(status, actions.Count > 0 || !ready ? FastRequeue : SteadyRequeue);
+    }
+
+    /// <summary>The resource's password, for both sets of connections.</summary>
+    private async Task UsePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken)
+    {
+        _password = await _platform.EnsurePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
+        _admin.UsePassword(_password);
+        _fastAdmin.UsePassword(_password);
     }
 
     private async Task ActAsync(RedisResource resource, ResourcePlan plan, HealAction action, CancellationToken cancellationToken)
@@ -621,7 +627,7 @@ public sealed partial class ResourceReconciler : IAsyncDisposable
 
     private async Task<bool> ObjectivelyDownAsync(ResourcePlan plan, string sentinel, string master) =>
         await SentinelViewAsync(plan, sentinel).ConfigureAwait(false) is { } view
-        && view.Master == master && view.Flags.Contains("o_down", StringComparison.Ordinal);
+        && view.Master == master && view.ObjectivelyDown;
 
     /// <summary>The master a Sentinel monitors under our name and its flags, or null when it does not answer in 250 ms.</summary>
     private async Task<SentinelView?> SentinelViewAsync(ResourcePlan plan, string sentinel)
