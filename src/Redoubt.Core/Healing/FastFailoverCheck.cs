@@ -1,11 +1,17 @@
 namespace Redoubt.Core.Healing;
 
-/// <summary>One Sentinel's answer to SENTINEL MASTER: the master it names and its flags for it.</summary>
-public sealed record SentinelView(string Master, string Flags)
+/// <summary>One Sentinel's answer to SENTINEL MASTER: the master it names, its flags and where its own failover stands.</summary>
+public sealed record SentinelView(string Master, string Flags, string FailoverState = "none")
 {
     public bool ObjectivelyDown => Flags.Contains("o_down", StringComparison.Ordinal);
 
     public bool FailingOver => ObjectivelyDown || Flags.Contains("failover_in_progress", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Past its election (selecting, promoting, or reconfiguring replicas): the Sentinel that leads the failover. One
+    /// still waiting to start has not won a vote and promotes nothing.
+    /// </summary>
+    public bool LeadsFailover => Flags.Contains("failover_in_progress", StringComparison.Ordinal) && FailoverState is not ("none" or "wait_start");
 }
 
 /// <summary>
@@ -16,7 +22,7 @@ public sealed record SentinelView(string Master, string Flags)
 /// </summary>
 public static class FastFailoverCheck
 {
-    /// <summary>Null when the failover may go ahead (ask the last Sentinel in <paramref name="views"/> that names the node); otherwise why not.</summary>
+    /// <summary>Null when the failover may go ahead; otherwise why not.</summary>
     public static string? WhyNot(string exited, IReadOnlyList<SentinelView?> views)
     {
         var answering = views.OfType<SentinelView>().ToList();

@@ -4,13 +4,23 @@ using Redoubt.Core.Redis;
 
 namespace Redoubt.Core.Healing;
 
-/// <summary>Carries out heal actions against Redis and Sentinel. Each action is independent: one failing does not stop the rest.</summary>
-public sealed class HealExecutor(RedisAdmin admin)
+/// <summary>
+/// Carries out every single-step action, against Redis and Sentinel or through the platform (fencing, restarts). Each
+/// action is independent: one failing does not stop the rest. The compound ones (a failover, a switchover) are parts of
+/// the reconciler of their own that run their steps through here.
+/// </summary>
+public sealed class HealExecutor(RedisAdmin admin, IRedisPlatform platform)
 {
-    public async Task ExecuteAsync(ResourcePlan plan, HealAction action, string? password)
+    /// <summary>Carries out the action; false when it found nothing to do (a node to fence had already gone).</summary>
+    public async Task<bool> ExecuteAsync(ResourcePlan plan, HealAction action, string? password, CancellationToken cancellationToken = default)
     {
         switch (action)
         {
+            case FenceNode f:
+                return await platform.FenceNodeAsync(plan, f.Node, f.Pid, cancellationToken).ConfigureAwait(false);
+            case RestartNode r:
+                await platform.RestartNodeAsync(plan, r.Node, cancellationToken).ConfigureAwait(false);
+                break;
             case PromoteNode p:
                 await admin.ExecuteAsync(p.Address, NodeKind.Redis, "REPLICAOF", "NO", "ONE").ConfigureAwait(false);
                 break;
@@ -44,6 +54,8 @@ public sealed class HealExecutor(RedisAdmin admin)
             default:
                 throw new InvalidOperationException($"the executor has no way to {action.Describe()}");
         }
+
+        return true;
     }
 
     public Task ReplicaOfAsync(string address, string masterAddress)

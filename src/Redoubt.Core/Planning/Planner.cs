@@ -19,7 +19,13 @@ public static class Planner
     /// attached after a failover is known to the Sentinels (and the resource Ready again) within a second.
     /// down-after itself is unchanged.
     /// </summary>
-    public static readonly IReadOnlyList<Setting> SentinelTimers = [new("PING-PERIOD", "500"), new("ASK-PERIOD", "100"), new("INFO-PERIOD", "1000")];
+    public static readonly IReadOnlyList<Setting> SentinelTimers = [new("PING-PERIOD", "500"), new("ASK-PERIOD", "100"), new("INFO-PERIOD", "1000"), new(PublishPeriod, "2000")];
+
+    /// <summary>
+    /// Sentinel's hello period, at its default. It is planned so that the healer puts it back should a failover's
+    /// hand-over, which holds a leader's hellos back for a moment, be cut short (see SentinelHandOver).
+    /// </summary>
+    public const string PublishPeriod = "PUBLISH-PERIOD";
 
     public static ResourcePlan Plan(RedisResource resource)
     {

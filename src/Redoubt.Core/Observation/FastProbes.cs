@@ -1,0 +1,87 @@
+using System.Globalization;
+using Redoubt.Core.Healing;
+using Redoubt.Core.Platform;
+using Redoubt.Core.Redis;
+
+namespace Redoubt.Core.Observation;
+
+/// <summary>
+/// The short questions the time-critical paths ask (the master watch, the hang watch, the fast failover), each bounded
+/// by a quarter of a second and answered with null when a node is silent or refuses: on their own connections, so
+/// that a pass spending a timeout on a silent node never delays them.
+/// </summary>
+public sealed class FastProbes(RedisAdmin admin)
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(250);
+
+    public RedisAdmin Admin => admin;
+
+    /// <summary>"master" or "slave" as ROLE says, or null.</summary>
+    public async Task<string?> RoleOfAsync(string address)
+    {
+        try
+        {
+            var reply = await admin.ExecuteAsync(address, NodeKind.Redis, Timeout, "ROLE").ConfigureAwait(false);
+            return reply.Array.Count > 0 ? reply.Array[0].Text : null;
+        }
+        catch (RedisAdminException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The master a Sentinel monitors under our name, with its flags and failover state.</summary>
+    public async Task<SentinelView?> ViewAsync(string sentinel, string masterName)
+    {
+        try
+        {
+            var fields = Observer.Pairs(await admin.ExecuteAsync(sentinel, NodeKind.Sentinel, Timeout, "SENTINEL", "MASTER", masterName).ConfigureAwait(false));
+            return new SentinelView(Endpoints.Format(fields.Text("ip") ?? "", (int)fields.Number("port")), fields.Text("flags") ?? "", fields.Text("failover-state") ?? "none");
+        }
+        catch (RedisAdminException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What SENTINEL GET-MASTER-ADDR-BY-NAME answers: what clients are told.</summary>
+    public async Task<string?> MasterNamedByAsync(string sentinel, string masterName)
+    {
+        try
+        {
+            var reply = (await admin.ExecuteAsync(sentinel, NodeKind.Sentinel, Timeout, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName).ConfigureAwait(false)).Array;
+            return reply is [{ Text: { } host }, { Text: { } port }] ? Endpoints.Format(host, int.Parse(port, CultureInfo.InvariantCulture)) : null;
+        }
+        catch (RedisAdminException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The replicas a Sentinel knows, with what its choice of replica to promote is made from.</summary>
+    public async Task<IReadOnlyList<KnownReplica>?> ReplicasKnownByAsync(string sentinel, string masterName)
+    {
+        try
+        {
+            var reply = await admin.ExecuteAsync(sentinel, NodeKind.Sentinel, Timeout, "SENTINEL", "REPLICAS", masterName).ConfigureAwait(false);
+            return [.. reply.Array.Select(Observer.Pairs).Select(f => new KnownReplica(
+                Endpoints.Format(f.Text("ip") ?? "", (int)f.Number("port")),
+                f.Text("runid") ?? "",
+                (int)f.Number("slave-priority"),
+                f.Number("slave-repl-offset"),
+                f.Number("info-refresh"),
+                (f.Text("flags") ?? "").Split(',').Any(flag => flag is "s_down" or "o_down" or "disconnected")))];
+        }
+        catch (RedisAdminException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The first of <paramref name="addresses"/> that answers ROLE as master, or null.</summary>
+    public async Task<string?> FirstMasterAsync(IReadOnlyList<string> addresses)
+    {
+        var roles = await Task.WhenAll(addresses.Select(RoleOfAsync)).ConfigureAwait(false);
+        return addresses.Where((_, i) => roles[i] == "master").FirstOrDefault();
+    }
+}

@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Logging;
+using Redoubt.Core.Healing;
+using Redoubt.Core.Observation;
+using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
+using Redoubt.Core.Redis;
+
+namespace Redoubt.Core.Reconcile;
+
+/// <summary>
+/// The fast path: the platform saw the master's process exit (or the healer found it restarted parked), so there is
+/// nothing to wait for. Sentinel is asked to fail over at once (it keeps the epochs and configs consistent) instead of
+/// after down-after; the promotion is seen on the replicas themselves, and the Sentinels are handed over to it.
+/// </summary>
+public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes, SentinelHandOver handOver, Journal journal, ILogger logger, TimeProvider time)
+{
+    public async Task RunAsync(ResourcePlan plan, string fromNode, string fromAddress, DateTimeOffset since, string why, string? password, CancellationToken cancellationToken)
+    {
+        using var failover = knowledge.BeginFailover();
+        if (failover is null)
+        {
+            return;
+        }
+
+        journal.Warning("FastFailover", $"{why}: asking Sentinel to fail over now");
+        var sentinels = knowledge.SentinelAddresses();
+        if (sentinels.Count == 0)
+        {
+            journal.Warning("FailoverNotStarted", "no Sentinel is reachable; Sentinel will fail over after down-after-milliseconds once one is");
+            return;
+        }
+
+        var viewing = Task.WhenAll(sentinels.Select(s => probes.ViewAsync(s, plan.MasterName)));
+        var knowing = Task.WhenAll(sentinels.Select(s => probes.ReplicasKnownByAsync(s, plan.MasterName)));
+        var views = await viewing.ConfigureAwait(false);
+        var known = await knowing.ConfigureAwait(false);
+        if (FastFailoverCheck.WhyNot(fromAddress, views) is { } whyNot)
+        {
+            journal.Normal("FailoverNotNeeded", whyNot);
+            return;
+        }
+
+        // One Sentinel leads; the others stand aside (SENTINEL REMOVE) until the promotion. Otherwise they reach
+        // down-after while the leader waits for the promotion, elect a leader of their own and promote a second master.
+        var leader = sentinels[LeaderChoice.Choose([.. known.Select((k, i) => views[i] is null ? null : k ?? [])])!.Value];
+        var others = sentinels.Where(s => s != leader).ToList();
+        if (!await AskToFailOverAsync(plan, leader).ConfigureAwait(false))
+        {
+            await handOver.ReleaseAsync(plan, [leader]).ConfigureAwait(false);
+            journal.Warning("FailoverNotStarted", $"Sentinel {leader} did not accept SENTINEL FAILOVER; Sentinel fails over after down-after-milliseconds");
+            return;
+        }
+
+        await Task.WhenAll(others.Select(o => TryAsync(() => probes.Admin.ExecuteAsync(o, NodeKind.Sentinel, FastProbes.Timeout, "SENTINEL", "REMOVE", plan.MasterName)))).ConfigureAwait(false);
+
+        // A forced failover that Sentinel aborts and restarts can take two failover timeouts.
+        var limit = TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000);
+        if (await WaitForPromotionAsync(plan, leader, fromAddress, limit, askAgain: true, cancellationToken).ConfigureAwait(false) is not { } promoted)
+        {
+            // Pointed at a dead master the others would know neither replicas nor peers, and could only start a
+            // failover of their own against the leader's: the healer points them at whichever master emerges.
+            await handOver.ReleaseAsync(plan, [leader]).ConfigureAwait(false);
+            journal.Warning("FailoverSlow", $"no replica became master within {limit.TotalMilliseconds:F0} ms of SENTINEL FAILOVER");
+            return;
+        }
+
+        journal.Failover(since, time.GetUtcNow() - since, fromNode, knowledge.NodeNameOf(promoted), why);
+        await handOver.CompleteAsync(plan, leader, others, othersStoodAside: true, promoted, password, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// SENTINEL FAILOVER, with the leader's hellos held back in the same write (see <see cref="SentinelHandOver"/>).
+    /// A failover that is already running (INPROG) counts as accepted.
+    /// </summary>
+    public async Task<bool> AskToFailOverAsync(ResourcePlan plan, string sentinel)
+    {
+        var supportsTimers = knowledge.Observation?.Sentinels.FirstOrDefault(s => s.Address == sentinel)?.Timers.Count > 0;
+        List<object[]> commands = supportsTimers ? [SentinelHandOver.HoldCommand] : [];
+        commands.Add(["SENTINEL", "FAILOVER", plan.MasterName]);
+        try
+        {
+            await probes.Admin.PipelineAsync(sentinel, NodeKind.Sentinel, commands, FastProbes.Timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (RedisReplyException e) when (e.Message.StartsWith("INPROG", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        catch (RedisAdminException e)
+        {
+            ReconcilerLog.SentinelRefused(logger, sentinel, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The address of the node that became master after SENTINEL FAILOVER: the first replica that reports the role
+    /// itself (writes can go there from that moment), or the master the leader names, whichever comes first.
+    /// Sentinel only notices a promotion on its next INFO to the replica, up to a second later.
+    /// </summary>
+    public async Task<string?> WaitForPromotionAsync(ResourcePlan plan, string leader, string fromAddress, TimeSpan limit, bool askAgain, CancellationToken cancellationToken)
+    {
+        // A forced failover that finds no good replica (a Sentinel that has only just connected to them) is aborted,
+        // not retried: asking again each second restarts it. A failover already running answers INPROG.
+        var asked = time.GetUtcNow();
+        var replicas = knowledge.NodeAddressesExcept(fromAddress);
+        var deadline = time.GetUtcNow() + limit;
+        while (time.GetUtcNow() < deadline)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var roles = Task.WhenAll(replicas.Select(probes.RoleOfAsync));
+            var named = probes.MasterNamedByAsync(leader, plan.MasterName);
+            var answered = await roles.ConfigureAwait(false);
+            var fromLeader = await named.ConfigureAwait(false);
+            if (replicas.Where((_, i) => answered[i] == "master").FirstOrDefault() is { } promoted)
+            {
+                return promoted;
+            }
+
+            if (fromLeader is not null && fromLeader != fromAddress)
+            {
+                return fromLeader;
+            }
+
+            // Only when every replica answered as a replica: one that did not answer may have been promoted already (a
+            // failover Sentinel then aborted, slow to see it), and asking again would promote a second master.
+            if (askAgain && time.GetUtcNow() - asked > TimeSpan.FromSeconds(1) && answered.All(role => role is not null))
+            {
+                asked = time.GetUtcNow();
+                await AskToFailOverAsync(plan, leader).ConfigureAwait(false);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(5), time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    private static async Task TryAsync(Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (RedisAdminException)
+        {
+            // It keeps watching the old master; the healer corrects it on the next pass.
+        }
+    }
+}

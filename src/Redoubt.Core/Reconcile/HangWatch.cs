@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging;
+using Redoubt.Core.Healing;
+using Redoubt.Core.Observation;
+using Redoubt.Core.Planning;
+
+namespace Redoubt.Core.Reconcile;
+
+/// <summary>
+/// The master's process runs but does not answer: Sentinel fails over after down-after. The moment the Sentinels agree
+/// it is down, or another node is master, the hung one is fenced, before it can wake up and acknowledge the writes
+/// queued in its sockets. The moment a replica is promoted, the Sentinels that did not lead are handed over to it,
+/// instead of learning it from the leader up to a second later. A reconcile pass is too slow for either (it spends a
+/// timeout on the hung node), hence a watch of its own.
+/// </summary>
+public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fencing fencing, SentinelHandOver handOver, Journal journal, ILogger logger, TimeProvider time)
+{
+    private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(20);
+
+    public async Task RunAsync(ResourcePlan plan, RedisNodeObservation hung, string why, string? password, CancellationToken cancellationToken)
+    {
+        ReconcilerLog.HangWatch(logger, $"{hung.Name} ({hung.Address})", why);
+        var address = hung.Address!;
+        var since = knowledge.History.FailoverStart(time.GetUtcNow());
+        var deadline = time.GetUtcNow() + TimeSpan.FromMilliseconds(plan.Spec.Sentinel.DownAfterMilliseconds + 2L * plan.Spec.Sentinel.FailoverTimeout + 5000);
+        var sentinels = knowledge.SentinelAddresses();
+        var replicas = knowledge.NodeAddressesExcept(address);
+        var fenced = false;
+        while (time.GetUtcNow() < deadline)
+        {
+            var viewing = Task.WhenAll(sentinels.Select(s => probes.ViewAsync(s, plan.MasterName)));
+            var promoted = await probes.FirstMasterAsync(replicas).ConfigureAwait(false);
+            var views = await viewing.ConfigureAwait(false);
+            // The hung node is asked only once there is a reason to fence: each question costs it a timeout.
+            if (!fenced && (promoted is not null || views.Any(v => v?.Master == address && v.ObjectivelyDown)))
+            {
+                var answers = await probes.RoleOfAsync(address).ConfigureAwait(false) is not null;
+                if (MasterWatchRules.WhyFence(address, answers, views, promoted) is { } reason)
+                {
+                    fenced = true;
+                    await fencing.FenceAsync(plan, new FenceNode(hung.Name, address, hung.Pid, $"it runs but does not answer (hung or cut off) and {reason}"), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            if (promoted is not null)
+            {
+                Promoted(hung, promoted, since);
+                await HandOverAsync(plan, sentinels, views, promoted, password, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            await Task.Delay(Period, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Recorded here, when the new master answers as one; a pass would notice later, slowed by the silent node.</summary>
+    private void Promoted(RedisNodeObservation hung, string promoted, DateTimeOffset since)
+    {
+        var name = knowledge.NodeNameOf(promoted);
+        // A pass may have seen it first and recorded it from the same start.
+        var recorded = knowledge.Update(h => (h.HangEnded(hung), h.Recorded(name, since)));
+        if (!recorded)
+        {
+            journal.Failover(since, time.GetUtcNow() - since, hung.Name, name, "Sentinel failed over: the master did not answer (hung or cut off)");
+        }
+    }
+
+    /// <summary>
+    /// The Sentinel leading the failover confirms the promotion at its next INFO to the replica, up to a second from
+    /// now; the others would learn it from its hello after that. Redoubt points them at the new master now.
+    /// </summary>
+    private async Task HandOverAsync(ResourcePlan plan, List<string> sentinels, SentinelView?[] views, string promoted, string? password, CancellationToken cancellationToken)
+    {
+        var leaders = sentinels.Where((_, i) => views[i]?.LeadsFailover == true).ToList();
+        if (leaders.Count != 1)
+        {
+            // No failover Redoubt can see, or two: Sentinel's own gossip settles it.
+            return;
+        }
+
+        var leader = leaders[0];
+        using var failover = knowledge.BeginOverlappingFailover();
+        await handOver.HoldAsync([leader]).ConfigureAwait(false);
+        var named = await Task.WhenAll(sentinels.Select(s => probes.MasterNamedByAsync(s, plan.MasterName))).ConfigureAwait(false);
+        if (named[sentinels.IndexOf(leader)] == promoted)
+        {
+            // The leader confirmed already, and its hello carrying the new epoch is on its way to the others.
+            await handOver.ReleaseAsync(plan, [leader]).ConfigureAwait(false);
+            return;
+        }
+
+        var others = sentinels.Where((s, i) => s != leader && views[i] is not null && named[i] != promoted).ToList();
+        await handOver.CompleteAsync(plan, leader, others, othersStoodAside: false, promoted, password, cancellationToken).ConfigureAwait(false);
+    }
+}

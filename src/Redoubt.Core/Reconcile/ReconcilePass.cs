@@ -1,0 +1,209 @@
+using Microsoft.Extensions.Logging;
+using Redoubt.Core.ControlPlane;
+using Redoubt.Core.Healing;
+using Redoubt.Core.Observation;
+using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
+using Redoubt.Core.Redis;
+using Redoubt.Model;
+
+namespace Redoubt.Core.Reconcile;
+
+/// <summary>
+/// One pass: ensure the plan's nodes, observe them, let the healer decide, act (at most one disruptive step), report.
+/// Level-based: every pass reads the world fresh; what it remembers lives in the master history.
+/// </summary>
+public sealed class ReconcilePass(
+    IRedisPlatform platform,
+    ResourceKnowledge knowledge,
+    Observer observer,
+    HealExecutor executor,
+    FastFailover fastFailover,
+    Switchover switchover,
+    Journal journal,
+    ILogger logger,
+    TimeProvider time)
+{
+    private static readonly TimeSpan FastRequeue = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan SteadyRequeue = TimeSpan.FromSeconds(2);
+
+    private List<StatusCondition> _conditions = [];
+
+    public RedisStatus? LastStatus { get; private set; }
+
+    public void Restore(RedisStatus status) => _conditions = status.Conditions;
+
+    /// <summary>
+    /// Runs a pass. <paramref name="hungMaster"/> is called when the pass finds the master the Sentinels name silent:
+    /// the hang watch takes it from there.
+    /// </summary>
+    public async Task<ReconcileOutcome> RunAsync(RedisResource resource, ResourcePlan plan, string? password, Action<RedisNodeObservation> hungMaster, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var nodes = await platform.EnsureAsync(KeepingCurrentMaster(plan), cancellationToken).ConfigureAwait(false);
+            var observation = await observer.ObserveAsync(plan, nodes, cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            var decision = knowledge.Update(history =>
+            {
+                var decided = Healer.Decide(plan, observation, new HealContext
+                {
+                    Now = now,
+                    NoMasterSince = history.NoMasterSince,
+                    LastKnownMaster = history.Master?.Address,
+                    DeposedMaster = history.DeposedAddress,
+                    DeposedPid = history.DeposedPid,
+                    FailoverInFlight = knowledge.FailoverInFlight,
+                });
+                var (next, unrecorded) = history.Observe(decided.Master, observation, now);
+                return (next, (decided, unrecorded));
+            });
+            knowledge.Observation = observation;
+            if (decision.unrecorded is { } failover)
+            {
+                journal.Announce(failover);
+            }
+
+            // Only the process that was master is hung: a restarted one on the same address (parked, or still starting) is not.
+            var history = knowledge.History;
+            if (decision.decided.Master is null && Healer.SentinelMajority(plan, observation) is { } named
+                && observation.Nodes.FirstOrDefault(n => n.Address == named) is { Reachable: false, Lifecycle: NodeLifecycle.Running } silent
+                && history.Master is { } last && last.Address == named && (last.Pid is null || last.Pid == silent.Pid) && !history.IsHangOver(last))
+            {
+                hungMaster(last);
+            }
+
+            var actions = decision.decided.ActionsForThisPass();
+            foreach (var action in actions)
+            {
+                await ActAsync(resource, plan, observation, action, password, cancellationToken).ConfigureAwait(false);
+            }
+
+            var ready = actions.Count == 0 && StatusBuilder.IsReady(plan, observation, decision.decided.Master);
+            knowledge.Update(h => ready && !h.EverReady ? h with { EverReady = true } : h);
+            var status = BuildStatus(resource, plan, observation, decision.decided, ready);
+            return Publish(status, actions.Count > 0 || !ready ? FastRequeue : SteadyRequeue);
+        }
+        catch (RedoubtException e)
+        {
+            return Failed(resource, plan, e);
+        }
+    }
+
+    /// <summary>The platform failed (it could not create a node, store a secret): the status says so, and the pass is retried.</summary>
+    public ReconcileOutcome Failed(RedisResource resource, ResourcePlan plan, RedoubtException e)
+    {
+        journal.Warning("PlatformError", e.Message);
+        var status = BuildStatus(resource, plan, null, null, ready: false);
+        status.Phase = Phases.Failed;
+        return Publish(status, TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>A planned switchover on a fresh observation (which keeps a master a scale-down removes).</summary>
+    public async Task<SwitchoverResult> SwitchoverAsync(ResourcePlan plan, string? target, string? password, CancellationToken cancellationToken)
+    {
+        var watched = KeepingCurrentMaster(plan);
+        var nodes = await platform.CheckAsync(watched, cancellationToken).ConfigureAwait(false);
+        var observation = await observer.ObserveAsync(watched, nodes, cancellationToken).ConfigureAwait(false);
+        return await switchover.RunAsync(watched, observation, target, password, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ActAsync(RedisResource resource, ResourcePlan plan, ClusterObservation observation, HealAction action, string? password, CancellationToken cancellationToken)
+    {
+        ReconcilerLog.Action(logger, action.Describe(), action.Reason);
+        try
+        {
+            switch (action)
+            {
+                case RequestFailover failover:
+                    await fastFailover.RunAsync(plan, failover.FromNode, failover.FromAddress, time.GetUtcNow(), failover.Reason, password, cancellationToken).ConfigureAwait(false);
+                    break;
+                case FenceNode fence:
+                    // A deposed master: its exit is no master's, so it is never mistaken for a reason to fail over.
+                    if (await executor.ExecuteAsync(plan, fence, password, cancellationToken).ConfigureAwait(false))
+                    {
+                        journal.Warning("Fenced", $"{action.Describe()}: {action.Reason}");
+                    }
+
+                    knowledge.Update(h => h.Fenced());
+                    break;
+                case RestartNode restart:
+                    if (restart.Node == knowledge.History.Master?.Name)
+                    {
+                        // Restarting the only node: there is no replica to fail over to, so its exit is not a failover.
+                        knowledge.ExpectExit(restart.Node);
+                    }
+
+                    await executor.ExecuteAsync(plan, restart, password, cancellationToken).ConfigureAwait(false);
+                    journal.Normal("Restarted", $"{action.Describe()}: {action.Reason}");
+                    break;
+                case SwitchMaster:
+                    journal.Normal("Switchover", $"{action.Describe()}: {action.Reason}");
+                    var result = await switchover.RunAsync(plan, observation, null, password, cancellationToken).ConfigureAwait(false);
+                    if (!result.Succeeded)
+                    {
+                        journal.Warning("SwitchoverFailed", result.Message);
+                    }
+
+                    break;
+                default:
+                    await executor.ExecuteAsync(plan, action, password, cancellationToken).ConfigureAwait(false);
+                    journal.Normal(action.GetType().Name, $"{action.Describe()}: {action.Reason}");
+                    break;
+            }
+        }
+        catch (RedisAdminException e)
+        {
+            // One failed action must not stop the others; the next pass sees the world again and retries.
+            journal.Warning("ActionFailed", $"could not {action.Describe()}: {e.Message}");
+        }
+    }
+
+    private ResourcePlan KeepingCurrentMaster(ResourcePlan plan)
+    {
+        var master = knowledge.History.Master;
+        if (master is null || plan.RedisNodes.Any(n => n.Name == master.Name))
+        {
+            return plan;
+        }
+
+        // Scale-down: the master leaves only after a switchover, so it stays in what the platform ensures until then.
+        var ordinal = int.TryParse(master.Name.AsSpan(master.Name.LastIndexOf('-') + 1), out var o) ? o : plan.RedisNodes.Count;
+        return plan with { RedisNodes = [.. plan.RedisNodes, new PlannedNode(NodeKind.Redis, master.Name, ordinal, master.Zone)] };
+    }
+
+    private RedisStatus BuildStatus(RedisResource resource, ResourcePlan plan, ClusterObservation? observation, HealDecision? decision, bool ready)
+    {
+        var now = time.GetUtcNow();
+        var history = knowledge.History;
+        var master = decision?.Master;
+        var failingOver = knowledge.FailoverInFlight || decision?.Waiting?.Contains("failover", StringComparison.Ordinal) == true
+            || decision?.Actions.Any(a => a is RequestFailover) == true;
+        var status = new RedisStatus
+        {
+            Phase = observation is null ? Phases.Pending : StatusBuilder.Phase(ready, failingOver, history.EverReady),
+            ObservedGeneration = resource.Metadata.Generation,
+            Master = master?.Address,
+            MasterName = plan.MasterName,
+            Sentinels = observation?.Sentinels.Where(s => s.Address is not null).Select(s => s.Address!).ToList() ?? LastStatus?.Sentinels ?? [],
+            RedisVersion = observation?.Nodes.FirstOrDefault(n => n.Version is not null)?.Version ?? LastStatus?.RedisVersion,
+            Nodes = observation is null ? [] : StatusBuilder.Nodes(observation, master),
+            SentinelNodes = observation is null ? [] : StatusBuilder.Sentinels(plan, observation, master),
+            LastFailover = history.LastFailover,
+        };
+        if (observation is not null && decision is not null)
+        {
+            _conditions = StatusBuilder.Conditions(plan, observation, decision, ready, _conditions, now);
+        }
+
+        status.Conditions = _conditions;
+        status.Events = journal.Events.Snapshot();
+        return status;
+    }
+
+    private ReconcileOutcome Publish(RedisStatus status, TimeSpan requeue)
+    {
+        LastStatus = status;
+        return new ReconcileOutcome(status, requeue);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Redoubt.Core.ControlPlane;
+using Redoubt.Core.Healing;
+using Redoubt.Core.Observation;
+using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
+using Redoubt.Core.Redis;
+
+namespace Redoubt.Core.Reconcile;
+
+/// <summary>
+/// Planned switchover without losing an acknowledged write: pause writes on the master, wait until the chosen replica
+/// has applied everything, let Sentinel fail over to it, hand the other Sentinels over, demote the old master, resume.
+/// </summary>
+public sealed class Switchover(
+    ResourceKnowledge knowledge, RedisAdmin admin, HealExecutor executor, FastFailover fastFailover, SentinelHandOver handOver, Journal journal, TimeProvider time)
+{
+    private const string FavouredPriority = "1";
+    private const string NormalPriority = "100";
+
+    /// <summary>
+    /// <paramref name="observation"/> must include a master that a scale-down removes: it is the one to switch away from.
+    /// </summary>
+    public async Task<SwitchoverResult> RunAsync(ResourcePlan plan, ClusterObservation observation, string? target, string? password, CancellationToken cancellationToken)
+    {
+        var masters = observation.Nodes.Where(n => n.IsMaster).ToList();
+        if (masters.Count != 1)
+        {
+            return Refuse($"a switchover needs exactly one master; there are {masters.Count}");
+        }
+
+        var master = masters[0];
+        var inSync = observation.Nodes.Where(n => n != master && StatusBuilder.InSync(n, master) && plan.RedisNodes.Any(p => p.Name == n.Name)).ToList();
+        var chosen = target is null
+            ? inSync.OrderBy(n => n.Outdated is not null).ThenByDescending(n => n.Offset).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault()
+            : inSync.FirstOrDefault(n => n.Name == target);
+        if (chosen is null)
+        {
+            return Refuse(target is null
+                ? "no replica is linked and in sync with the master; nothing to switch to"
+                : $"{target} is not a replica in sync with the master; in sync: {(inSync.Count == 0 ? "none" : string.Join(", ", inSync.Select(n => n.Name)))}");
+        }
+
+        var sentinels = observation.Sentinels.Where(s => s.Reachable && s.Master?.Address == master.Address).Select(s => s.Address!).ToList();
+        if (sentinels.Count == 0)
+        {
+            return Refuse("no Sentinel monitors the master; a switchover goes through Sentinel");
+        }
+
+        using var failover = knowledge.BeginOverlappingFailover();
+        return await SwitchAsync(plan, master, chosen, inSync, sentinels, named: target is not null, password, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SwitchoverResult> SwitchAsync(ResourcePlan plan, RedisNodeObservation master, RedisNodeObservation chosen, List<RedisNodeObservation> replicas, List<string> sentinels, bool named, string? password, CancellationToken cancellationToken)
+    {
+        var from = master.Address!;
+        var to = chosen.Address!;
+        var leader = sentinels[0];
+        var others = sentinels.Skip(1).ToList();
+        var started = time.GetUtcNow();
+        // Sentinel picks the replica with the lowest priority among equally caught-up ones, as its last INFO of each
+        // replica says: when a target was named, wait until the Sentinel has seen it, before writes are paused.
+        await Task.WhenAll(replicas.Select(r => admin.ExecuteAsync(r.Address!, NodeKind.Redis, "CONFIG", "SET", "replica-priority", r == chosen ? FavouredPriority : NormalPriority))).ConfigureAwait(false);
+        if (named && !await WaitAsync(async () => await SentinelSeesPriorityAsync(plan, leader, to).ConfigureAwait(false), TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false))
+        {
+            await TryAsync(() => admin.ExecuteAsync(to, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
+            return Refuse($"Sentinel did not see {chosen.Name} as the preferred replica within 15 s; nothing changed");
+        }
+
+        // The pause lifts itself if the control plane dies half-way.
+        var pauseMs = plan.Spec.Sentinel.FailoverTimeout + 2000;
+        await admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "PAUSE", pauseMs, "WRITE").ConfigureAwait(false);
+        var paused = Stopwatch.StartNew();
+        var unpaused = false;
+        var asked = false;
+        try
+        {
+            var masterInfo = InfoParser.Parse((await admin.ExecuteAsync(from, NodeKind.Redis, "INFO", "replication").ConfigureAwait(false)).Text ?? "");
+            var goal = masterInfo.Number("master_repl_offset");
+            if (!await WaitAsync(async () => InfoParser.Parse((await admin.ExecuteAsync(to, NodeKind.Redis, "INFO", "replication").ConfigureAwait(false)).Text ?? "").Number("slave_repl_offset") >= goal, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false))
+            {
+                return Refuse($"{chosen.Name} did not catch up with the master within 2 s; writes resumed on {master.Name}");
+            }
+
+            asked = await fastFailover.AskToFailOverAsync(plan, leader).ConfigureAwait(false);
+            if (!asked)
+            {
+                return Refuse($"Sentinel {leader} did not accept SENTINEL FAILOVER; writes resumed on {master.Name}");
+            }
+
+            // The promoted replica reports itself master as soon as Sentinel promotes it; the Sentinels confirm up to
+            // a second later. It already holds every write, so writes may resume once the old master is demoted.
+            var promoted = await fastFailover.WaitForPromotionAsync(plan, leader, from, TimeSpan.FromMilliseconds(plan.Spec.Sentinel.FailoverTimeout), askAgain: false, cancellationToken).ConfigureAwait(false);
+            if (promoted is null)
+            {
+                return Refuse($"Sentinel did not promote a replica within {plan.Spec.Sentinel.FailoverTimeout} ms; writes resumed on {master.Name}");
+            }
+
+            // Clients that ask any Sentinel find the new master from now on, not up to a second later from the leader.
+            await handOver.PointOthersAsync(plan, others, othersStoodAside: false, promoted, password, cancellationToken).ConfigureAwait(false);
+            // Demote before resuming: an old master that accepts writes after the switch would lose them.
+            await executor.ReplicaOfAsync(from, promoted).ConfigureAwait(false);
+            await admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "UNPAUSE").ConfigureAwait(false);
+            unpaused = true;
+            var pause = paused.Elapsed;
+            var toName = knowledge.NodeNameOf(promoted);
+            journal.Failover(started, time.GetUtcNow() - started, master.Name, toName, "planned switchover");
+            await handOver.AwaitLeaderAsync(plan, leader, others, promoted, cancellationToken).ConfigureAwait(false);
+            return new SwitchoverResult(true, master.Name, toName, Math.Round(pause.TotalMilliseconds, 1), $"{toName} is master; writes paused {pause.TotalMilliseconds:F0} ms");
+        }
+        finally
+        {
+            if (!unpaused)
+            {
+                await TryAsync(() => admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "UNPAUSE")).ConfigureAwait(false);
+                if (asked)
+                {
+                    await handOver.ReleaseAsync(plan, sentinels).ConfigureAwait(false);
+                }
+            }
+
+            await TryAsync(() => admin.ExecuteAsync(chosen.Address!, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> SentinelSeesPriorityAsync(ResourcePlan plan, string sentinel, string replica)
+    {
+        var known = await admin.ExecuteAsync(sentinel, NodeKind.Sentinel, "SENTINEL", "REPLICAS", plan.MasterName).ConfigureAwait(false);
+        return known.Array.Select(Observer.Pairs).Any(f => Endpoints.Format(f.Text("ip") ?? "", (int)f.Number("port")) == replica && f.Text("slave-priority") == FavouredPriority);
+    }
+
+    private SwitchoverResult Refuse(string message)
+    {
+        journal.Warning("SwitchoverRefused", message);
+        return new SwitchoverResult(false, null, null, 0, message);
+    }
+
+    private async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + limit;
+        while (true)
+        {
+            try
+            {
+                if (await condition().ConfigureAwait(false))
+                {
+                    return true;
+                }
+            }
+            catch (RedisAdminException)
+            {
+                // Not there yet; the deadline decides.
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(2), time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task TryAsync(Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (RedisAdminException)
+        {
+            // Best effort clean-up; the next pass corrects whatever is left.
+        }
+    }
+}
