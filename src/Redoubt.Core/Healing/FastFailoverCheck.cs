@@ -5,6 +5,8 @@ public sealed record SentinelView(string Master, string Flags, string FailoverSt
 {
     public bool ObjectivelyDown => Flags.Contains("o_down", StringComparison.Ordinal);
 
+    public bool SubjectivelyDown => Flags.Contains("s_down", StringComparison.Ordinal);
+
     public bool FailingOver => ObjectivelyDown || Flags.Contains("failover_in_progress", StringComparison.Ordinal);
 
     /// <summary>

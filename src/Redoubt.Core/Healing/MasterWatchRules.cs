@@ -50,4 +50,23 @@ public static class MasterWatchRules
             ? "the Sentinels agree it is down"
             : null;
     }
+
+    /// <summary>
+    /// Why a master that does not answer may be failed over now rather than by Sentinel's own election, or null. A quorum
+    /// of Sentinels judging it down on their own (s_down, after down-after) is the verdict Sentinel itself would act on
+    /// one timer tick later; but then every Sentinel that agrees starts a candidacy within the same few milliseconds,
+    /// votes for itself, and a split vote costs two failover timeouts before the next try. Asked before any of them has
+    /// started (no o_down, no failover in progress), one Sentinel fails over alone while the others stand aside.
+    /// </summary>
+    public static string? WhyForce(string silentMaster, IReadOnlyList<SentinelView?> views, int quorum)
+    {
+        var answering = views.OfType<SentinelView>().ToList();
+        if (answering.Any(v => v.FailingOver) || answering.Any(v => v.Master != silentMaster))
+        {
+            return null;
+        }
+
+        var judges = answering.Count(v => v.SubjectivelyDown);
+        return judges >= quorum ? $"{judges} Sentinels judge it down (quorum {quorum})" : null;
+    }
 }

@@ -14,12 +14,13 @@ namespace Redoubt.Core.Reconcile;
 /// </summary>
 public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes, SentinelHandOver handOver, Journal journal, ILogger logger, TimeProvider time)
 {
-    public async Task RunAsync(ResourcePlan plan, string fromNode, string fromAddress, DateTimeOffset since, string why, string? password, CancellationToken cancellationToken)
+    /// <summary>True when a replica was promoted and the Sentinels handed over to it; false when it left the failover to Sentinel.</summary>
+    public async Task<bool> RunAsync(ResourcePlan plan, string fromNode, string fromAddress, DateTimeOffset since, string why, string? password, CancellationToken cancellationToken)
     {
         using var failover = knowledge.BeginFailover();
         if (failover is null)
         {
-            return;
+            return false;
         }
 
         journal.Warning("FastFailover", $"{why}: asking Sentinel to fail over now");
@@ -27,7 +28,7 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         if (sentinels.Count == 0)
         {
             journal.Warning("FailoverNotStarted", "no Sentinel is reachable; Sentinel will fail over after down-after-milliseconds once one is");
-            return;
+            return false;
         }
 
         var viewing = Task.WhenAll(sentinels.Select(s => probes.ViewAsync(s, plan.MasterName)));
@@ -37,18 +38,24 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         if (FastFailoverCheck.WhyNot(fromAddress, views) is { } whyNot)
         {
             journal.Normal("FailoverNotNeeded", whyNot);
-            return;
+            return false;
         }
 
         // One Sentinel leads; the others stand aside (SENTINEL REMOVE) until the promotion. Otherwise they reach
         // down-after while the leader waits for the promotion, elect a leader of their own and promote a second master.
         var leader = sentinels[LeaderChoice.Choose([.. known.Select((k, i) => views[i] is null ? null : k ?? [])])!.Value];
         var others = sentinels.Where(s => s != leader).ToList();
-        if (!await AskToFailOverAsync(plan, leader).ConfigureAwait(false))
+        switch (await AskToFailOverAsync(plan, leader).ConfigureAwait(false))
         {
-            await handOver.ReleaseAsync(plan, [leader]).ConfigureAwait(false);
-            journal.Warning("FailoverNotStarted", $"Sentinel {leader} did not accept SENTINEL FAILOVER; Sentinel fails over after down-after-milliseconds");
-            return;
+            case FailoverAnswer.Refused:
+                await handOver.ReleaseAsync(plan, [leader]).ConfigureAwait(false);
+                journal.Warning("FailoverNotStarted", $"Sentinel {leader} did not accept SENTINEL FAILOVER; Sentinel fails over after down-after-milliseconds");
+                return false;
+            case FailoverAnswer.InProgress:
+                // It started a failover of its own since it was asked: an election runs, and the others must vote in it.
+                await handOver.ReleaseAsync(plan, [leader]).ConfigureAwait(false);
+                journal.Normal("FailoverNotNeeded", $"Sentinel {leader} is failing over already; leaving it to the Sentinels");
+                return false;
         }
 
         await Task.WhenAll(others.Select(o => TryAsync(() => probes.Admin.ExecuteAsync(o, NodeKind.Sentinel, FastProbes.Timeout, "SENTINEL", "REMOVE", plan.MasterName)))).ConfigureAwait(false);
@@ -61,18 +68,18 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
             // failover of their own against the leader's: the healer points them at whichever master emerges.
             await handOver.ReleaseAsync(plan, [leader]).ConfigureAwait(false);
             journal.Warning("FailoverSlow", $"no replica became master within {limit.TotalMilliseconds:F0} ms of SENTINEL FAILOVER");
-            return;
+            return false;
         }
 
         journal.Failover(since, time.GetUtcNow() - since, fromNode, knowledge.NodeNameOf(promoted), why);
         await handOver.CompleteAsync(plan, leader, others, othersStoodAside: true, promoted, password, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>
     /// SENTINEL FAILOVER, with the leader's hellos held back in the same write (see <see cref="SentinelHandOver"/>).
-    /// A failover that is already running (INPROG) counts as accepted.
     /// </summary>
-    public async Task<bool> AskToFailOverAsync(ResourcePlan plan, string sentinel)
+    public async Task<FailoverAnswer> AskToFailOverAsync(ResourcePlan plan, string sentinel)
     {
         var supportsTimers = knowledge.Observation?.Sentinels.FirstOrDefault(s => s.Address == sentinel)?.Timers.Count > 0;
         List<object[]> commands = supportsTimers ? [SentinelHandOver.HoldCommand] : [];
@@ -80,16 +87,16 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         try
         {
             await probes.Admin.PipelineAsync(sentinel, NodeKind.Sentinel, commands, FastProbes.Timeout).ConfigureAwait(false);
-            return true;
+            return FailoverAnswer.Accepted;
         }
         catch (RedisReplyException e) when (e.Message.StartsWith("INPROG", StringComparison.Ordinal))
         {
-            return true;
+            return FailoverAnswer.InProgress;
         }
         catch (RedisAdminException e)
         {
             ReconcilerLog.SentinelRefused(logger, sentinel, e.Message);
-            return false;
+            return FailoverAnswer.Refused;
         }
     }
 
@@ -147,4 +154,12 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
             // It keeps watching the old master; the healer corrects it on the next pass.
         }
     }
+}
+
+public enum FailoverAnswer
+{
+    Accepted,
+    /// <summary>INPROG: a failover runs already, ours (asked again) or one of its own.</summary>
+    InProgress,
+    Refused,
 }

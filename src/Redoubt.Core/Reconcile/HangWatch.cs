@@ -12,7 +12,7 @@ namespace Redoubt.Core.Reconcile;
 /// instead of learning it from the leader up to a second later. A reconcile pass is too slow for either (it spends a
 /// timeout on the hung node), hence a watch of its own.
 /// </summary>
-public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fencing fencing, SentinelHandOver handOver, Journal journal, ILogger logger, TimeProvider time)
+public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fencing fencing, FastFailover fastFailover, SentinelHandOver handOver, Journal journal, ILogger logger, TimeProvider time)
 {
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(20);
 
@@ -25,11 +25,30 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
         var sentinels = knowledge.SentinelAddresses();
         var replicas = knowledge.NodeAddressesExcept(address);
         var fenced = false;
+        var forced = false;
         while (time.GetUtcNow() < deadline)
         {
             var viewing = Task.WhenAll(sentinels.Select(s => probes.ViewAsync(s, plan.MasterName)));
             var promoted = await probes.FirstMasterAsync(replicas).ConfigureAwait(false);
             var views = await viewing.ConfigureAwait(false);
+            if (!fenced && !forced && promoted is null && MasterWatchRules.WhyForce(address, views, plan.Spec.Sentinel.Quorum) is { } judged)
+            {
+                // Once: should the Sentinels start their own election meanwhile, the fast failover leaves it to them.
+                forced = true;
+                if (await probes.RoleOfAsync(address).ConfigureAwait(false) is null)
+                {
+                    fenced = true;
+                    await fencing.FenceAsync(plan, new FenceNode(hung.Name, address, hung.Pid, $"it runs but does not answer and {judged}"), cancellationToken).ConfigureAwait(false);
+                    var cause = $"master {hung.Name} does not answer (hung or cut off) and {judged}";
+                    if (await fastFailover.RunAsync(plan, hung.Name, address, since, cause, password, cancellationToken).ConfigureAwait(false))
+                    {
+                        knowledge.Update(h => h.HangEnded(hung));
+                        return;
+                    }
+
+                    continue;
+                }
+            }
             // The hung node is asked only once there is a reason to fence: each question costs it a timeout.
             if (!fenced && (promoted is not null || views.Any(v => v?.Master == address && v.ObjectivelyDown)))
             {

@@ -82,7 +82,7 @@ public sealed class Switchover(
                 return Refuse($"{chosen.Name} did not catch up with the master within 2 s; writes resumed on {master.Name}");
             }
 
-            asked = await fastFailover.AskToFailOverAsync(plan, leader).ConfigureAwait(false);
+            asked = await fastFailover.AskToFailOverAsync(plan, leader).ConfigureAwait(false) == FailoverAnswer.Accepted;
             if (!asked)
             {
                 return Refuse($"Sentinel {leader} did not accept SENTINEL FAILOVER; writes resumed on {master.Name}");

@@ -46,4 +46,22 @@ public sealed class MasterWatchRulesTests
     {
         Assert.Equal(leads, new SentinelView(Hung, flags, state).LeadsFailover);
     }
+
+    public static TheoryData<string, SentinelView?[], string?> ForceCases => new()
+    {
+        { "a quorum judges it down, no election started", [new(Hung, "master,s_down"), new(Hung, "master,s_down"), new(Hung, "master")], "2 Sentinels judge it down (quorum 2)" },
+        { "every Sentinel judges it down", [new(Hung, "master,s_down"), new(Hung, "master,s_down"), new(Hung, "master,s_down")], "3 Sentinels judge it down (quorum 2)" },
+        { "only one judges it down yet", [new(Hung, "master,s_down"), new(Hung, "master"), null], null },
+        { "o_down already: their election has started", [new(Hung, "master,s_down,o_down"), new(Hung, "master,s_down"), null], null },
+        { "a failover runs", [new(Hung, "master,s_down,failover_in_progress", "wait_start"), new(Hung, "master,s_down"), null], null },
+        { "a Sentinel names another master", [new(Hung, "master,s_down"), new(Hung, "master,s_down"), new(Other, "master")], null },
+        { "no Sentinel answers", [null, null, null], null },
+    };
+
+    [Theory]
+    [MemberData(nameof(ForceCases))]
+    public void ASilentMasterIsFailedOverByRedoubtOnlyBeforeTheSentinelsStartAnElection(string situation, SentinelView?[] views, string? why)
+    {
+        Assert.True(why == MasterWatchRules.WhyForce(Hung, views, quorum: 2), $"{situation}: got \"{MasterWatchRules.WhyForce(Hung, views, quorum: 2)}\"");
+    }
 }
