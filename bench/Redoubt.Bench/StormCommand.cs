@@ -128,8 +128,16 @@ internal sealed class StormCommand(BenchOptions options, BenchHome home)
             foreach (var outlier in outliers)
             {
                 var index = resources.FindIndex(r => r.Name == outlier.Resource);
-                var line = OutlierEvidence.Keep(outlier, clusters[index], logs[index].Path, Path.Combine(evidence, outlier.Id), StormReport.MedianOf(report.Records, outlier.Kind));
-                Console.WriteLine($"  {line}");
+                try
+                {
+                    var line = OutlierEvidence.Keep(outlier, clusters[index], logs[index].Path, Path.Combine(evidence, outlier.Id), StormReport.MedianOf(report.Records, outlier.Kind));
+                    Console.WriteLine($"  {line}");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // The figures above stand without the evidence; say why it is missing.
+                    Console.WriteLine($"  {outlier.Id}: gap {outlier.GapMs:F0} ms; its evidence could not be kept: {e.Message}");
+                }
             }
 
             return failed || report.Records.Any(r => r.Failure is not null) ? 1 : 0;
