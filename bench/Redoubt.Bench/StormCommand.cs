@@ -124,7 +124,7 @@ internal sealed class StormCommand(BenchOptions options, BenchHome home)
 
             var outliers = report.Outliers();
             Console.WriteLine();
-            Console.WriteLine($"Outliers ({outliers.Count}: gap above twice the median of its type and at least {StormReport.OutlierFloorMs:F0} ms above it, or not healed); evidence under {evidence}");
+            Console.WriteLine($"Outliers ({outliers.Count}: gap above twice the median of its type and at least {StormReport.OutlierFloorMs:F0} ms above it; or not healed, a flip-back, a false failover, an unexpected restart); evidence under {evidence}");
             foreach (var outlier in outliers)
             {
                 var index = resources.FindIndex(r => r.Name == outlier.Resource);

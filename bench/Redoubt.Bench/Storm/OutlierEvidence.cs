@@ -82,7 +82,8 @@ internal static class OutlierEvidence
                 && !e.Text.StartsWith("writer:", StringComparison.Ordinal) && !e.Text.StartsWith("Sentinel ", StringComparison.Ordinal))
             .Take(6).Select(e => $"{Timeline.Seconds(e.Ms)} {Shorten(e.Text)}").ToList();
         var failover = merged.FirstOrDefault(e => e.Text.StartsWith("control plane recorded", StringComparison.Ordinal));
-        return $"{r.Resource} #{r.Number} {r.Kind.Label()} {r.Target}: {gap}; {headline}"
+        var flips = r.Sentinels.Anomalies.Count == 0 ? "" : $"; FLIP-BACKS: {string.Join(" | ", r.Sentinels.Anomalies)}";
+        return $"{r.Resource} #{r.Number} {r.Kind.Label()} {r.Target}: {gap}; {headline}{flips}"
             + (failover.Text is null ? "" : $"; {failover.Text} at {Timeline.Seconds(failover.Ms)}")
             + $"; around the gap: {(inside.Count > 0 ? string.Join(" | ", inside) : "nothing recorded")}";
     }
