@@ -8,9 +8,10 @@ internal sealed class StormReport
 {
     /// <summary>
     /// A gap is an outlier above twice its type's median, and only when it is also this much above it: on a shared
-    /// 2-core machine a 9 ms gap next to a 4 ms median is scheduling noise, not something to explain.
+    /// 2-core machine a 30 ms gap next to a 15 ms median is scheduling noise, not something to explain; 100 ms hid the
+    /// replica and Sentinel faults' 80-100 ms gaps, which are worth a timeline.
     /// </summary>
-    public static readonly double OutlierFloorMs = 100;
+    public static readonly double OutlierFloorMs = 50;
 
     private readonly Lock _lock = new();
     private readonly List<FaultRecord> _records = [];
