@@ -334,7 +334,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
     {
         try
         {
-            await foreach (var nodeEvent in _platform.Events.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            await foreach (var nodeEvent in _platform.NodeEvents.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
                 if (_controllers.TryGetValue(nodeEvent.ResourceKey, out var controller))
                 {

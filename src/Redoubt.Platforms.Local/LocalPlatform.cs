@@ -34,7 +34,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     }
 
     /// <summary>Exits the platform saw and did not cause: the reconciler's fast path starts here.</summary>
-    public ChannelReader<NodeEvent> Events => _events.Reader;
+    public ChannelReader<NodeEvent> NodeEvents => _events.Reader;
 
     internal ResourceFolder Folder(string @namespace, string name) => new(_options.Home, @namespace, name);
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
 
     // Bumped by Invalidate; an apply that started before an invalidation does not count as current.
     private readonly ConcurrentDictionary<string, long> _epochs = new();
+    private readonly Channel<NodeEvent> _nodeEvents = Channel.CreateUnbounded<NodeEvent>();
 
     public KubernetesPlatform(IKubernetes client, ResourceRegistry resources, ManifestOptions options, TimeSpan reapplyPeriod, TimeProvider time, ILogger<KubernetesPlatform> logger)
     {
@@ -77,6 +79,14 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
 
         return await CheckAsync(plan, cancellationToken);
     }
+
+    public ChannelReader<NodeEvent> NodeEvents => _nodeEvents.Reader;
+
+    /// <summary>A node event the pod watch saw (a container terminated, a pod going away).</summary>
+    public void Report(NodeEvent nodeEvent) => _nodeEvents.Writer.TryWrite(nodeEvent);
+
+    /// <summary>No more node events: the term that watched the pods has ended.</summary>
+    public void Complete() => _nodeEvents.Writer.TryComplete();
 
     /// <summary>Makes the next ensure of the resource apply everything, whatever it applied last.</summary>
     public void Invalidate(string resourceKey) => _epochs.AddOrUpdate(resourceKey, 1, (_, epoch) => epoch + 1);
