@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
-using Redoubt.Model;
 
 namespace Redoubt.Platforms.Kubernetes.Manifests;
 
@@ -77,6 +76,6 @@ public static class ConfigFiles
         return Convert.ToHexStringLower(bytes)[..16];
     }
 
-    public static string ZonesOf(RedisResource resource) =>
-        resource.Spec.Zones is { Count: > 0 } zones ? string.Join(",", zones) : "any";
+    public static string ZonesOf(ResourcePlan plan) =>
+        plan.RequestedZones is { Count: > 0 } zones ? string.Join(",", zones) : "any";
 }

@@ -38,15 +38,14 @@ public sealed partial class ControllerTerm
     public async Task RunAsync(CancellationToken ct)
     {
         var api = new RedisApi(_client);
-        var registry = new ResourceRegistry();
-        var platform = new KubernetesPlatform(_client, registry, _options.Manifests, _options.ReapplyPeriod, _time, _loggerFactory.CreateLogger<KubernetesPlatform>());
+        var platform = new KubernetesPlatform(_client, _options.Manifests, _options.ReapplyPeriod, _time, _loggerFactory.CreateLogger<KubernetesPlatform>());
         var events = new EventRecorder(_client, _options.Identity, _time, _loggerFactory.CreateLogger<EventRecorder>());
 
         ObjectWatch<V1Pod>? pods = null;
         IReadOnlyCollection<V1Pod> PodsOf(string ns, string name) =>
             [.. (pods?.Items ?? []).Where(p => p.Metadata.NamespaceProperty == ns && PodChanges.ResourceOf(p) == name)];
 
-        var controller = new RedisController(api, platform, registry, events, new RoleLabels(_client), PodsOf, _options,
+        var controller = new RedisController(api, platform, events, new RoleLabels(_client), PodsOf, _options,
             _loggerFactory.CreateLogger<RedisController>(), _time);
         var loopOptions = new ControlLoopOptions { Workers = _options.Workers, Backoff = _options.Backoff, ShutdownGrace = _options.ShutdownGrace };
         await using var loop = new ControlLoop<RedisObject>(platform, controller, _reconcilers, loopOptions, _loggerFactory.CreateLogger<ControlLoop<RedisObject>>(), _time);

@@ -23,7 +23,6 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
 
     private readonly RedisApi _api;
     private readonly KubernetesPlatform _platform;
-    private readonly ResourceRegistry _registry;
     private readonly EventRecorder _events;
     private readonly RoleLabels _roles;
     private readonly Func<string, string, IReadOnlyCollection<V1Pod>> _podsOf;
@@ -36,7 +35,6 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
     public RedisController(
         RedisApi api,
         KubernetesPlatform platform,
-        ResourceRegistry registry,
         EventRecorder events,
         RoleLabels roles,
         Func<string, string, IReadOnlyCollection<V1Pod>> podsOf,
@@ -46,7 +44,6 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
     {
         _api = api;
         _platform = platform;
-        _registry = registry;
         _events = events;
         _roles = roles;
         _podsOf = podsOf;
@@ -91,7 +88,6 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
         }
 
         var resource = load.Resources[0];
-        _registry.Set(resource);
         return new ResourceRead<RedisObject>.Found(item, resource);
     }
 
@@ -165,7 +161,6 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
 
     private void Forget(string key)
     {
-        _registry.Remove(key);
         _platform.Invalidate(key);
         _lastEventTime.TryRemove(key, out _);
         _lastStatusWrite.TryRemove(key, out _);

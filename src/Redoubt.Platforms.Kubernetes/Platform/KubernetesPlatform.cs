@@ -21,7 +21,6 @@ namespace Redoubt.Platforms.Kubernetes.Platform;
 public sealed partial class KubernetesPlatform : IRedisPlatform
 {
     private readonly IKubernetes _client;
-    private readonly ResourceRegistry _resources;
     private readonly ManifestOptions _options;
     private readonly ObjectApplier _applier;
     private readonly PasswordStore _passwords;
@@ -35,12 +34,11 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
     private readonly ConcurrentDictionary<string, long> _epochs = new();
     private readonly Channel<NodeEvent> _nodeEvents = Channel.CreateUnbounded<NodeEvent>();
 
-    public KubernetesPlatform(IKubernetes client, ResourceRegistry resources, ManifestOptions options, TimeSpan reapplyPeriod, TimeProvider time, ILogger<KubernetesPlatform> logger)
+    public KubernetesPlatform(IKubernetes client, ManifestOptions options, TimeSpan reapplyPeriod, TimeProvider time, ILogger<KubernetesPlatform> logger)
     {
         _time = time;
         _reapplyPeriod = reapplyPeriod;
         _client = client;
-        _resources = resources;
         _options = options;
         _applier = new ObjectApplier(client);
         _passwords = new PasswordStore(client);
@@ -50,12 +48,12 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
 
     public async Task<IReadOnlyList<NodeState>> EnsureAsync(ResourcePlan plan, CancellationToken cancellationToken)
     {
-        var resource = _resources.Get(plan.Key);
-        var desired = ManifestGenerator.Generate(resource, plan, _options);
+        // Rendered once per pass: what is applied and the template the pods are checked against are the same objects.
+        var desired = ManifestGenerator.Generate(plan, _options);
         if (plan.Spec.AuthEnabled)
         {
             // The pods mount the Secret: it must exist before the first of them is created.
-            await _passwords.EnsureAsync(resource, desired.Names, cancellationToken);
+            await _passwords.EnsureAsync(plan, desired.Names, cancellationToken);
         }
 
         var hash = ConfigFiles.Hash([.. desired.Applied.Select(item => KubernetesJson.Serialize(item))]);
@@ -77,7 +75,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
             LogEnsured(plan.Key, desired.Applied.Count);
         }
 
-        return await CheckAsync(plan, cancellationToken);
+        return await NodesAsync(plan, desired, cancellationToken);
     }
 
     public ChannelReader<NodeEvent> NodeEvents => _nodeEvents.Reader;
@@ -124,9 +122,13 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
 
     private static string ResourceKeyOf(string @namespace, string name) => $"{@namespace}/{name}";
 
-    public async Task<IReadOnlyList<NodeState>> CheckAsync(ResourcePlan plan, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<NodeState>> CheckAsync(ResourcePlan plan, CancellationToken cancellationToken) =>
+        NodesAsync(plan, ManifestGenerator.Generate(plan, _options), cancellationToken);
+
+    /// <summary>The resource's pods as nodes, each compared with the Redis template of <paramref name="desired"/>.</summary>
+    private async Task<IReadOnlyList<NodeState>> NodesAsync(ResourcePlan plan, DesiredObjects desired, CancellationToken cancellationToken)
     {
-        var names = new ObjectNames(plan.Name);
+        var names = desired.Names;
         var pods = await ListPodsAsync(plan.Namespace, plan.Name, cancellationToken);
         var zones = new Dictionary<string, string>();
         foreach (var pod in pods)
@@ -134,7 +136,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
             zones[pod.Metadata.Name] = await _zones.ZoneOfAsync(pod.Spec?.NodeName, cancellationToken);
         }
 
-        var templateHash = RedisStatefulSet.TemplateHashOf(ManifestGenerator.Generate(_resources.Get(plan.Key), plan, _options).Applied.OfType<V1StatefulSet>().Single());
+        var templateHash = RedisStatefulSet.TemplateHashOf(desired.Applied.OfType<V1StatefulSet>().Single());
         return PodStates.From(plan, names, pods, pod => zones.GetValueOrDefault(pod.Metadata.Name, ""), templateHash);
     }
 
@@ -145,7 +147,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
             return null;
         }
 
-        return await _passwords.EnsureAsync(_resources.Get(plan.Key), new ObjectNames(plan.Name), cancellationToken);
+        return await _passwords.EnsureAsync(plan, new ObjectNames(plan.Name), cancellationToken);
     }
 
     public async Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken)

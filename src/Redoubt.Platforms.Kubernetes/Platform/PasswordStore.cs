@@ -4,7 +4,7 @@ using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Redoubt.Model;
+using Redoubt.Core.Planning;
 using Redoubt.Platforms.Kubernetes.Manifests;
 
 namespace Redoubt.Platforms.Kubernetes.Platform;
@@ -18,9 +18,9 @@ public sealed class PasswordStore(IKubernetes client)
 {
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    public async Task<string> EnsureAsync(RedisResource resource, ObjectNames names, CancellationToken ct)
+    public async Task<string> EnsureAsync(ResourcePlan plan, ObjectNames names, CancellationToken ct)
     {
-        var ns = resource.Metadata.Namespace;
+        var ns = plan.Namespace;
         V1Secret? secret;
         try
         {
@@ -36,7 +36,7 @@ public sealed class PasswordStore(IKubernetes client)
             var password = Generate();
             try
             {
-                await client.CoreV1.CreateNamespacedSecretAsync(AuthSecret.Build(resource, names, password), ns, cancellationToken: ct);
+                await client.CoreV1.CreateNamespacedSecretAsync(AuthSecret.Build(plan, names, password), ns, cancellationToken: ct);
                 return password;
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
