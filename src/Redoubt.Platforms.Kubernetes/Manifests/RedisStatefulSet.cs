@@ -90,7 +90,7 @@ public static class RedisStatefulSet
             },
         };
         var template = statefulSet.Spec.Template;
-        template.Metadata.Annotations[Annotations.TemplateHash] = ConfigFiles.Hash(k8s.KubernetesJson.Serialize(template));
+        template.Metadata.Annotations[Annotations.TemplateHash] = ContentHash.Of(k8s.KubernetesJson.Serialize(template));
         return statefulSet;
     }
 

@@ -119,7 +119,7 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
         var item = found.Item;
         var status = outcome.Status;
         status.ObservedGeneration = item.Metadata.Generation ?? 0;
-        status.Conditions = StatusConditions.Set(status.Conditions, StatusConditions.SpecValid, "True", "Valid", "the spec is valid", _time.GetUtcNow())
+        status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.SpecValid, "True", "Valid", "the spec is valid", _time.GetUtcNow())
             .Where(c => c.Type != StatusConditions.Paused).ToList();
         await WriteStatusAsync(item, status, cancellationToken);
         await _roles.ApplyAsync(status, _podsOf(item.Metadata.NamespaceProperty, item.Metadata.Name), cancellationToken);
@@ -169,7 +169,7 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
     {
         LogPaused();
         var status = ReadStatus(item);
-        status.Conditions = StatusConditions.Set(status.Conditions, StatusConditions.Paused, "True", "PausedByAnnotation",
+        status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.Paused, "True", "PausedByAnnotation",
             $"{Annotations.Paused} is \"true\": Redoubt changes nothing until it is removed", _time.GetUtcNow());
         await WriteStatusAsync(item, status, ct);
         await _events.RecordAsync(item, "Normal", "Paused", $"reconcile paused by the {Annotations.Paused} annotation", ct);
@@ -182,7 +182,7 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
         var status = ReadStatus(item);
         status.Phase = Phases.Failed;
         status.ObservedGeneration = item.Metadata.Generation ?? 0;
-        status.Conditions = StatusConditions.Set(status.Conditions, StatusConditions.SpecValid, "False", "InvalidSpec", message, _time.GetUtcNow());
+        status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.SpecValid, "False", "InvalidSpec", message, _time.GetUtcNow());
         await WriteStatusAsync(item, status, ct);
         await _events.RecordAsync(item, "Warning", "InvalidSpec", message, ct);
     }

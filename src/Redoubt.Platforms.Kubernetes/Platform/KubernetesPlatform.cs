@@ -56,7 +56,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
             await _passwords.EnsureAsync(plan, desired.Names, cancellationToken);
         }
 
-        var hash = ConfigFiles.Hash([.. desired.Applied.Select(item => KubernetesJson.Serialize(item))]);
+        var hash = ContentHash.Of([.. desired.Applied.Select(item => KubernetesJson.Serialize(item))]);
         var now = _time.GetUtcNow();
         var epoch = _epochs.GetValueOrDefault(plan.Key);
         if (!_applied.TryGetValue(plan.Key, out var last) || last.Hash != hash || last.Epoch != epoch || now - last.At >= _reapplyPeriod)
