@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace Redoubt.Bench;
 
-/// <summary>The command line: <c>failover [--quick] [--kills N] [--runs N] [--saturation SECONDS] [--only a,b,c,d,e] [--keep]</c>.</summary>
+/// <summary>
+/// The command line: <c>failover [--quick] [--kills N] [--runs N] [--saturation SECONDS] [--only a,b,c,d,e] [--keep]</c>,
+/// <c>ready</c>, <c>storm [--faults N] [--seed S] [--keep]</c>, <c>scale [--resources N] [--keep]</c>.
+/// </summary>
 internal sealed class BenchOptions
 {
     public string Command { get; private init; } = "failover";
@@ -21,6 +24,23 @@ internal sealed class BenchOptions
 
     public bool Quick { get; private init; }
 
+    /// <summary>storm: faults in all, shared between the two faulted resources.</summary>
+    public int Faults { get; private init; } = 200;
+
+    /// <summary>storm: the seed of the fault plan; printed so a run can be repeated.</summary>
+    public int Seed { get; private init; }
+
+    /// <summary>scale: resources on one control plane.</summary>
+    public int Resources { get; private init; } = 50;
+
+    /// <summary>How long the whole command may run: a storm of 200 faults takes about half an hour on two cores.</summary>
+    public TimeSpan Limit => Command switch
+    {
+        "storm" => TimeSpan.FromMinutes(45),
+        "scale" => TimeSpan.FromMinutes(30),
+        _ => TimeSpan.FromMinutes(20),
+    };
+
     public bool Includes(char part) => Parts.Contains(part, StringComparison.Ordinal);
 
     public const string Usage = """
@@ -30,6 +50,9 @@ internal sealed class BenchOptions
           failover   kill -9 and SIGSTOP of the master on Redoubt and on plain Redis + Sentinel, planned switchover and rolling restart,
                      a StackExchange.Redis client with and without Redoubt.Client, and false failovers under load
           ready      time from apply to Ready for a new resource
+          storm      randomized faults (kill -9 / SIGSTOP of master and replicas, kill -9 of a Sentinel, control-plane crash)
+                     on two resources under writers at once, with load on a third; what the writers and every Sentinel saw
+          scale      N resources on one control plane: time to Ready, idle CPU and RSS, failover gap next to a single resource
 
         options:
           --quick              2 kills, 2 runs, 20 s of saturation
@@ -37,6 +60,9 @@ internal sealed class BenchOptions
           --runs N             runs of the switchover and of each client variant (default 3)
           --saturation SEC     seconds of saturating load (default 60)
           --only PARTS         any of a (Redoubt faults) b (baseline faults) c (switchover, rolling restart) d (client) e (false failovers)
+          --faults N           storm: faults in all, over two resources (default 200)
+          --seed S             storm: seed of the fault plan (default: random, printed)
+          --resources N        scale: resources on one control plane (default 50)
           --keep               keep the temporary home (configs, node logs) after the run
         """;
 
@@ -48,6 +74,8 @@ internal sealed class BenchOptions
         var saturation = TimeSpan.FromSeconds(quick ? 20 : 60);
         var parts = "abcde";
         var keep = false;
+        int faults = 200, resources = 50;
+        var seed = Random.Shared.Next(1, 1_000_000);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -64,6 +92,15 @@ internal sealed class BenchOptions
                 case "--only":
                     parts = i + 1 < args.Length ? args[++i].Replace(",", "", StringComparison.Ordinal) : "";
                     break;
+                case "--faults":
+                    faults = Number(args, ++i);
+                    break;
+                case "--seed":
+                    seed = Number(args, ++i);
+                    break;
+                case "--resources":
+                    resources = Number(args, ++i);
+                    break;
                 case "--keep":
                     keep = true;
                     break;
@@ -72,8 +109,8 @@ internal sealed class BenchOptions
             }
         }
 
-        return command is "failover" or "ready"
-            ? new BenchOptions { Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick }
+        return command is "failover" or "ready" or "storm" or "scale"
+            ? new BenchOptions { Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed, Resources = resources }
             : null;
     }
 

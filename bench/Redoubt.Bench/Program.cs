@@ -14,7 +14,7 @@ if (swept > 0)
 }
 
 // The whole run is bounded; Ctrl-C stops it cleanly (every process the bench started is killed on the way out).
-using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+using var stop = new CancellationTokenSource(options.Limit);
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
@@ -28,12 +28,14 @@ try
     return options.Command switch
     {
         "ready" => await new ReadyCommand(home).RunAsync(stop.Token),
+        "storm" => await new StormCommand(options, home).RunAsync(stop.Token),
+        "scale" => await new ScaleCommand(options, home).RunAsync(stop.Token),
         _ => await new FailoverCommand(options, home).RunAsync(stop.Token),
     };
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
-    Console.Error.WriteLine("stopped (Ctrl-C or the 20-minute limit); every process the bench started is being killed");
+    Console.Error.WriteLine($"stopped (Ctrl-C or the {options.Limit.TotalMinutes:F0}-minute limit); every process the bench started is being killed");
     return 130;
 }
 catch (Exception e) when (e is TimeoutException or InvalidOperationException)

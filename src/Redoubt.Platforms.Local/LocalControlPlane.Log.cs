@@ -7,9 +7,6 @@ public sealed partial class LocalControlPlane
     [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: resumed from the home folder")]
     private static partial void LogResumed(ILogger logger, string resource);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{File} cannot be read and is left alone: {Error}")]
-    private static partial void LogUnreadable(ILogger logger, string file, string error);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: {Change} (generation {Generation})")]
     private static partial void LogApplied(ILogger logger, string resource, string change, long generation);
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Redoubt.Core;
@@ -14,7 +13,6 @@ namespace Redoubt.Platforms.Local;
 /// </summary>
 public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
 {
-    private const string PasswordAlphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
 
     private readonly LocalOptions _options;
@@ -34,7 +32,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     }
 
     /// <summary>Exits the platform saw and did not cause: the reconciler's fast path starts here.</summary>
-    public ChannelReader<NodeEvent> Events => _events.Reader;
+    public ChannelReader<NodeEvent> NodeEvents => _events.Reader;
 
     internal ResourceFolder Folder(string @namespace, string name) => new(_options.Home, @namespace, name);
 
@@ -74,7 +72,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         }
 
         Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);
-        var password = RandomNumberGenerator.GetString(PasswordAlphabet, 32);
+        var password = Passwords.Generate();
         AtomicFile.Write(folder.SecretFile, password + "\n");
         return Task.FromResult<string?>(password);
     }

@@ -5,14 +5,20 @@ using Redoubt.Platforms.Local;
 
 namespace Redoubt.Bench.Clusters;
 
+/// <summary>Where a control plane puts its zones and ports: a loopback /16 of its own and two port ranges.</summary>
+internal sealed record Placement(string ZoneNetwork, int PortBase, int SentinelPortBase)
+{
+    /// <summary>The failover and ready benchmarks.</summary>
+    public static readonly Placement Default = new("127.200", 40000, 40100);
+}
+
 /// <summary>Redoubt's local control plane in a throw-away home, running one resource with replicas: 3 and the default spec.</summary>
-internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int replicas = 3) : BenchCluster
+internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int replicas = 3, Placement? placement = null) : BenchCluster
 {
     public const string ResourceName = "bench";
     public const string Namespace = "default";
-    public const string ZoneNetwork = "127.200";
-    public const int PortBase = 40000;
-    public const int SentinelPortBase = 40100;
+
+    private readonly Placement _placement = placement ?? Placement.Default;
 
     private string Yaml => $"""
         apiVersion: apps.cozystack.io/v1alpha1
@@ -23,7 +29,8 @@ internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int re
           replicas: {replicas}
         """;
 
-    private LocalControlPlane? _controlPlane;
+    // Replaced when the bench crashes the control plane; readers take one reference and tolerate a stopped one.
+    private volatile LocalControlPlane? _controlPlane;
 
     public override string Name => "Redoubt";
 
@@ -35,23 +42,62 @@ internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int re
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        _controlPlane = await LocalControlPlane.StartAsync(
-            new LocalOptions { Home = home, PortBase = PortBase, SentinelPortBase = SentinelPortBase, ZoneNetwork = ZoneNetwork }, loggers, cancellationToken).ConfigureAwait(false);
-        var applied = await _controlPlane.ApplyAsync(Yaml, "bench.yaml", cancellationToken).ConfigureAwait(false);
+        await StartControlPlaneAsync(cancellationToken).ConfigureAwait(false);
+        var applied = await ControlPlane.ApplyAsync(Yaml, "bench.yaml", cancellationToken).ConfigureAwait(false);
         if (!applied.Succeeded)
         {
             throw new InvalidOperationException("the bench resource was rejected: " + string.Join("; ", applied.Errors));
         }
 
         await WaitForPhaseReadyAsync(TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
-        Credentials = await _controlPlane.GetCredentialsAsync(Namespace, ResourceName, cancellationToken).ConfigureAwait(false)
+        Credentials = await ControlPlane.GetCredentialsAsync(Namespace, ResourceName, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("the control plane has no credentials for the bench resource");
         Sentinels = Credentials.Sentinels;
         Password = Credentials.Password;
     }
 
+    /// <summary>A control plane on this home that adopts whatever nodes are running (a first start adopts nothing).</summary>
+    public async Task StartControlPlaneAsync(CancellationToken cancellationToken) =>
+        _controlPlane = await LocalControlPlane.StartAsync(
+            new LocalOptions { Home = home, PortBase = _placement.PortBase, SentinelPortBase = _placement.SentinelPortBase, ZoneNetwork = _placement.ZoneNetwork }, loggers, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// What survives a crash of the control plane: it goes away without touching its nodes (the same way the
+    /// integration tests crash it). Bounded, so a control plane that does not stop is a reported failure, not a hang.
+    /// </summary>
+    public async Task CrashControlPlaneAsync(CancellationToken cancellationToken)
+    {
+        var controlPlane = _controlPlane;
+        _controlPlane = null;
+        if (controlPlane is not null)
+        {
+            await controlPlane.StopAsync(stopNodes: false, cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            await controlPlane.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The resource as the control plane reports it; null while there is no control plane.</summary>
+    public async Task<RedisResource?> ResourceAsync(CancellationToken cancellationToken)
+    {
+        var controlPlane = _controlPlane;
+        if (controlPlane is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await controlPlane.GetAsync(Namespace, ResourceName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Crashed by the bench between the read of the field and the call.
+            return null;
+        }
+    }
+
     public async Task<RedisStatus> StatusAsync(CancellationToken cancellationToken) =>
-        (await ControlPlane.GetAsync(Namespace, ResourceName, cancellationToken).ConfigureAwait(false))?.Status ?? new RedisStatus();
+        (await ResourceAsync(cancellationToken).ConfigureAwait(false))?.Status ?? new RedisStatus();
 
     public async Task WaitForPhaseReadyAsync(TimeSpan limit, CancellationToken cancellationToken)
     {
@@ -111,16 +157,16 @@ internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int re
 
     public override async ValueTask DisposeAsync()
     {
-        if (_controlPlane is not null)
+        if (_controlPlane is { } controlPlane)
         {
             try
             {
                 using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await _controlPlane.StopAsync(stopNodes: true, limit.Token).ConfigureAwait(false);
+                await controlPlane.StopAsync(stopNodes: true, limit.Token).ConfigureAwait(false);
             }
             finally
             {
-                await _controlPlane.DisposeAsync().ConfigureAwait(false);
+                await controlPlane.DisposeAsync().ConfigureAwait(false);
             }
         }
 

@@ -81,6 +81,73 @@ internal sealed class AckLog
         }
     }
 
+    /// <summary>
+    /// The longest time without an acknowledged write from <paramref name="fault"/> until <paramref name="until"/>,
+    /// with the acknowledgements that bound it (timestamps; the first is <paramref name="fault"/> when the gap starts there).
+    /// </summary>
+    public (double Ms, long From, long To) LongestGapBetween(long fault, long until)
+    {
+        lock (_lock)
+        {
+            var (from, to) = (fault, fault);
+            var previous = fault;
+            // Acknowledgements are appended in time order: find the first after the fault by binary search, the log is long.
+            var low = 0;
+            var high = _acks.Count;
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                if (_acks[middle].At <= fault)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            for (var i = low; i < _acks.Count && _acks[i].At <= until; i++)
+            {
+                var at = _acks[i].At;
+                if (at - previous > to - from)
+                {
+                    (from, to) = (previous, at);
+                }
+
+                previous = at;
+            }
+
+            return ((to - from) * 1000.0 / Stopwatch.Frequency, from, to);
+        }
+    }
+
+    /// <summary>The sequence numbers acknowledged from position <paramref name="start"/> on, and the position after them.</summary>
+    public (List<long> Sequences, int Next) SequencesFrom(int start)
+    {
+        lock (_lock)
+        {
+            return ([.. _acks.Skip(start).Select(a => a.Sequence)], _acks.Count);
+        }
+    }
+
+    /// <summary>The node that acknowledged the last write at or before <paramref name="timestamp"/>.</summary>
+    public string? NodeAt(long timestamp)
+    {
+        lock (_lock)
+        {
+            for (var i = _acks.Count - 1; i >= 0; i--)
+            {
+                if (_acks[i].At <= timestamp)
+                {
+                    return _acks[i].Node;
+                }
+            }
+
+            return null;
+        }
+    }
+
     public bool AnyAfter(long timestamp)
     {
         lock (_lock)

@@ -9,13 +9,17 @@ namespace Redoubt.Bench.Writers;
 /// sequence-numbered keys; on any error it asks the Sentinels again at once, every few milliseconds, with every
 /// call bounded by <see cref="OperationTimeout"/>. What it measures is the failover itself, not a client library.
 /// </summary>
-internal sealed class RawSentinelWriter(IReadOnlyList<string> sentinels, string masterName, string? password, long firstSequence) : ISequenceWriter
+/// <param name="longestRun">A writer left running by mistake stops by itself after this long (default 5 minutes).</param>
+/// <param name="pace">
+/// When set, at most one write per <paramref name="pace"/>: a run of tens of minutes then keeps a dataset that fits the
+/// default maxmemory, at the price of a gap resolution of about one pace.
+/// </param>
+internal sealed class RawSentinelWriter(IReadOnlyList<string> sentinels, string masterName, string? password, long firstSequence, TimeSpan? longestRun = null, TimeSpan? pace = null) : ISequenceWriter
 {
     public static readonly TimeSpan OperationTimeout = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(2);
 
-    /// <summary>A writer left running by mistake stops by itself.</summary>
-    private static readonly TimeSpan LongestRun = TimeSpan.FromMinutes(5);
+    private readonly TimeSpan _longestRun = longestRun ?? TimeSpan.FromMinutes(5);
 
     private readonly CancellationTokenSource _stop = new();
     private readonly RespConnection?[] _sentinels = new RespConnection?[sentinels.Count];
@@ -37,7 +41,7 @@ internal sealed class RawSentinelWriter(IReadOnlyList<string> sentinels, string 
         RespConnection? master = null;
         try
         {
-            while (!stop.IsCancellationRequested && clock.Elapsed < LongestRun)
+            while (!stop.IsCancellationRequested && clock.Elapsed < _longestRun)
             {
                 master ??= await FindMasterAsync(stop).ConfigureAwait(false);
                 if (master is null)
@@ -52,6 +56,10 @@ internal sealed class RawSentinelWriter(IReadOnlyList<string> sentinels, string 
                 {
                     (await master.CommandAsync(OperationTimeout, stop, "SET", "seq:" + value, value).ConfigureAwait(false)).ThrowIfError();
                     Log.Add(sequence, master.Address);
+                    if (pace is { } wait)
+                    {
+                        await Task.Delay(wait, stop).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception e) when (RespFailure.Is(e))
                 {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Redoubt.Core.Platform;
 using Redoubt.Model;
@@ -35,6 +36,10 @@ public static class Planner
             Namespace = resource.Metadata.Namespace,
             Name = resource.Metadata.Name,
             Generation = resource.Metadata.Generation,
+            Uid = string.IsNullOrEmpty(resource.Metadata.Uid) ? null : resource.Metadata.Uid,
+            Labels = resource.Metadata.Labels.ToImmutableDictionary(StringComparer.Ordinal),
+            Annotations = resource.Metadata.Annotations.ToImmutableDictionary(StringComparer.Ordinal),
+            RequestedZones = resource.Spec.Zones is { Count: > 0 } zones ? [.. zones] : null,
             Spec = spec,
             RedisNodes = Spread(NodeKind.Redis, "redis", spec.Replicas, spec.Zones),
             Sentinels = Spread(NodeKind.Sentinel, "sentinel", spec.Sentinel.Replicas, spec.Zones),

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Redoubt.Core.Planning;
 
 /// <summary>Renders redis.conf and sentinel.conf for a node; the one place either platform gets its configuration from.</summary>
@@ -118,5 +115,5 @@ public static class RedisConfigRenderer
 
     /// <summary>A 40-hex-digit Sentinel id derived from the resource and the Sentinel's name: stable across restarts, distinct across resources.</summary>
     public static string SentinelId(string resourceKey, string uid, string sentinelName) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{resourceKey}/{uid}/{sentinelName}")))[..40];
+        ContentHash.Hex($"{resourceKey}/{uid}/{sentinelName}", 40);
 }

@@ -1,16 +1,29 @@
+using System.Collections.Immutable;
 using Redoubt.Model;
 
 namespace Redoubt.Core.Planning;
 
 /// <summary>
-/// The desired topology of one resource, derived from its spec alone: which nodes in which zones, and the
-/// settings each Redis node and each Sentinel must carry. Platforms turn it into processes or objects.
+/// The desired topology of one resource: which nodes in which zones, and the settings each Redis node and each
+/// Sentinel must carry, derived from its spec; and the resource's identity (uid, labels, annotations, the zones as
+/// written), so a platform turns the plan into processes or objects without looking anything up elsewhere.
 /// </summary>
 public sealed record ResourcePlan
 {
     public required string Namespace { get; init; }
     public required string Name { get; init; }
     public required long Generation { get; init; }
+
+    /// <summary>What the platform's objects name as their owner; null for a resource read from a file (render).</summary>
+    public string? Uid { get; init; }
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The zones as the user listed them; null when left to the default (<see cref="EffectiveSpec.Zones"/> has them either way).</summary>
+    public IReadOnlyList<string>? RequestedZones { get; init; }
+
     public required EffectiveSpec Spec { get; init; }
     public required IReadOnlyList<PlannedNode> RedisNodes { get; init; }
     public required IReadOnlyList<PlannedNode> Sentinels { get; init; }

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Redoubt.Core.Planning;
 
 /// <summary>
@@ -12,11 +9,8 @@ namespace Redoubt.Core.Planning;
 public static class Revisions
 {
     public static string OfRedis(RedisNodeConfig config) =>
-        Hash(RedisConfigRenderer.RenderRedis(config with { Plan = config.Plan with { RedisSettings = [] } }));
+        ContentHash.Of(RedisConfigRenderer.RenderRedis(config with { Plan = config.Plan with { RedisSettings = [] } }));
 
     public static string OfSentinel(SentinelNodeConfig config) =>
-        Hash(RedisConfigRenderer.RenderSentinel(config with { Master = null }));
-
-    public static string Hash(params IEnumerable<string> parts) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\0', parts))))[..16];
+        ContentHash.Of(RedisConfigRenderer.RenderSentinel(config with { Master = null }));
 }

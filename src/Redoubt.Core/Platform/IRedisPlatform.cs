@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Redoubt.Core.Planning;
 
 namespace Redoubt.Core.Platform;
@@ -29,4 +30,10 @@ public interface IRedisPlatform
     /// <param name="pid">When known, only that process is fenced: a node already restarted is left alone.</param>
     /// <returns>False when there was nothing to fence: the process had already gone or been replaced.</returns>
     Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lifecycle facts the platform saw directly (a process exited, a container terminated, a pod was deleted), for
+    /// every resource. The control loop reads them and hands each to its resource's fast path at once.
+    /// </summary>
+    ChannelReader<NodeEvent> NodeEvents { get; }
 }

@@ -49,6 +49,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
                     continue;
                 }
             }
+
             // The hung node is asked only once there is a reason to fence: each question costs it a timeout.
             if (!fenced && (promoted is not null || views.Any(v => v?.Master == address && v.ObjectivelyDown)))
             {

@@ -18,6 +18,7 @@ public sealed class ReconcilePass(
     ResourceKnowledge knowledge,
     Observer observer,
     HealExecutor executor,
+    Fencing fencing,
     FastFailover fastFailover,
     Switchover switchover,
     Journal journal,
@@ -119,12 +120,7 @@ public sealed class ReconcilePass(
                     await fastFailover.RunAsync(plan, failover.FromNode, failover.FromAddress, time.GetUtcNow(), failover.Reason, password, cancellationToken).ConfigureAwait(false);
                     break;
                 case FenceNode fence:
-                    // A deposed master: its exit is no master's, so it is never mistaken for a reason to fail over.
-                    if (await executor.ExecuteAsync(plan, fence, password, cancellationToken).ConfigureAwait(false))
-                    {
-                        journal.Warning("Fenced", $"{action.Describe()}: {action.Reason}");
-                    }
-
+                    await fencing.FenceAsync(plan, fence, cancellationToken).ConfigureAwait(false);
                     knowledge.Update(h => h.Fenced());
                     break;
                 case RestartNode restart:

@@ -1,5 +1,5 @@
 using k8s.Models;
-using Redoubt.Model;
+using Redoubt.Core.Planning;
 
 namespace Redoubt.Platforms.Kubernetes.Manifests;
 
@@ -10,13 +10,13 @@ namespace Redoubt.Platforms.Kubernetes.Manifests;
 /// </summary>
 public static class AuthSecret
 {
-    public static V1Secret Build(RedisResource resource, ObjectNames names, string? password)
+    public static V1Secret Build(ResourcePlan plan, ObjectNames names, string? password)
     {
         var secret = new V1Secret
         {
             ApiVersion = "v1",
             Kind = "Secret",
-            Metadata = ObjectMetadata.Create(names.AuthSecret, resource.Metadata.Namespace, Labels.Common(names), OwnerReferences.For(resource)),
+            Metadata = ObjectMetadata.Create(names.AuthSecret, plan.Namespace, Labels.Common(names), OwnerReferences.For(plan)),
             Type = "Opaque",
         };
         if (password is not null)

@@ -1,8 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
-using Redoubt.Model;
 
 namespace Redoubt.Platforms.Kubernetes.Manifests;
 
@@ -71,12 +68,6 @@ public static class ConfigFiles
 
     public static string SentinelAuthSnippet(string password) => RedisConfigRenderer.RenderSentinelAuth(password);
 
-    public static string Hash(params string[] parts)
-    {
-        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\0', parts)));
-        return Convert.ToHexStringLower(bytes)[..16];
-    }
-
-    public static string ZonesOf(RedisResource resource) =>
-        resource.Spec.Zones is { Count: > 0 } zones ? string.Join(",", zones) : "any";
+    public static string ZonesOf(ResourcePlan plan) =>
+        plan.RequestedZones is { Count: > 0 } zones ? string.Join(",", zones) : "any";
 }

@@ -1,6 +1,5 @@
 using k8s.Models;
 using Redoubt.Core.Planning;
-using Redoubt.Model;
 
 namespace Redoubt.Platforms.Kubernetes.Manifests;
 
@@ -17,18 +16,18 @@ public static class DisruptionBudgets
     public static int SentinelMinAvailable(int sentinels, int quorum) =>
         Math.Max(Math.Min(Math.Max(quorum, sentinels / 2 + 1), sentinels - 1), 0);
 
-    public static V1PodDisruptionBudget Redis(RedisResource resource, ResourcePlan plan, ObjectNames names) =>
-        Build(resource, names, names.RedisDisruptionBudget, Labels.ComponentRedis, RedisMinAvailable(plan.Spec.Replicas));
+    public static V1PodDisruptionBudget Redis(ResourcePlan plan, ObjectNames names) =>
+        Build(plan, names, names.RedisDisruptionBudget, Labels.ComponentRedis, RedisMinAvailable(plan.Spec.Replicas));
 
-    public static V1PodDisruptionBudget Sentinel(RedisResource resource, ResourcePlan plan, ObjectNames names) =>
-        Build(resource, names, names.SentinelDisruptionBudget, Labels.ComponentSentinel,
+    public static V1PodDisruptionBudget Sentinel(ResourcePlan plan, ObjectNames names) =>
+        Build(plan, names, names.SentinelDisruptionBudget, Labels.ComponentSentinel,
             SentinelMinAvailable(plan.Spec.Sentinel.Replicas, plan.Spec.Sentinel.Quorum));
 
-    private static V1PodDisruptionBudget Build(RedisResource resource, ObjectNames names, string name, string component, int minAvailable) => new()
+    private static V1PodDisruptionBudget Build(ResourcePlan plan, ObjectNames names, string name, string component, int minAvailable) => new()
     {
         ApiVersion = "policy/v1",
         Kind = "PodDisruptionBudget",
-        Metadata = ObjectMetadata.Create(name, resource.Metadata.Namespace, Labels.ForComponent(names, component), OwnerReferences.For(resource)),
+        Metadata = ObjectMetadata.Create(name, plan.Namespace, Labels.ForComponent(names, component), OwnerReferences.For(plan)),
         Spec = new V1PodDisruptionBudgetSpec
         {
             MinAvailable = minAvailable,

@@ -1,20 +1,19 @@
 using k8s;
 using k8s.Models;
 using Redoubt.Core.Planning;
-using Redoubt.Model;
 
 namespace Redoubt.Platforms.Kubernetes.Manifests;
 
-/// <summary>Generates a resource's desired objects from its plan. Pure: same resource, plan and options, same objects.</summary>
+/// <summary>Generates a resource's desired objects from its plan. Pure: same plan and options, same objects; the plan carries all it needs of the resource.</summary>
 public static class ManifestGenerator
 {
-    public static DesiredObjects Generate(RedisResource resource, ResourcePlan plan, ManifestOptions options)
+    public static DesiredObjects Generate(ResourcePlan plan, ManifestOptions options)
     {
-        var names = new ObjectNames(resource.Metadata.Name);
-        var ns = resource.Metadata.Namespace;
-        var owner = OwnerReferences.For(resource);
-        var zones = ConfigFiles.ZonesOf(resource);
-        var exporter = Annotations.Flag(resource.Metadata.Annotations, Annotations.Exporter) ?? options.ExporterByDefault;
+        var names = new ObjectNames(plan.Name);
+        var ns = plan.Namespace;
+        var owner = OwnerReferences.For(plan);
+        var zones = ConfigFiles.ZonesOf(plan);
+        var exporter = Annotations.Flag(plan.Annotations, Annotations.Exporter) ?? options.ExporterByDefault;
 
         var redisConfig = ConfigFiles.RedisConfig(plan, names, zones);
         var sentinelConfig = ConfigFiles.SentinelConfig(plan, names, zones);
@@ -25,20 +24,20 @@ public static class ManifestGenerator
         {
             ConfigMap(names.RedisConfigMap, ns, Labels.ForComponent(names, Labels.ComponentRedis), owner, ConfigFiles.RedisConfigKey, redisConf),
             ConfigMap(names.SentinelConfigMap, ns, Labels.ForComponent(names, Labels.ComponentSentinel), owner, ConfigFiles.SentinelConfigKey, sentinelConf),
-            RedisServices.Headless(resource, names, exporter),
-            RedisServices.Master(resource, names),
-            RedisServices.Replicas(resource, names),
-            RedisServices.Sentinel(resource, names),
+            RedisServices.Headless(plan, names, exporter),
+            RedisServices.Master(plan, names),
+            RedisServices.Replicas(plan, names),
+            RedisServices.Sentinel(plan, names),
             // Only what a restart applies: a new maxmemory or Sentinel timer is set at run time and restarts no pod.
-            RedisStatefulSet.Build(resource, plan, names, options, exporter, Revisions.OfRedis(redisConfig)),
-            SentinelDeployment.Build(resource, plan, names, options, Revisions.OfSentinel(sentinelConfig)),
-            DisruptionBudgets.Redis(resource, plan, names),
-            DisruptionBudgets.Sentinel(resource, plan, names),
+            RedisStatefulSet.Build(plan, names, options, exporter, Revisions.OfRedis(redisConfig)),
+            SentinelDeployment.Build(plan, names, options, Revisions.OfSentinel(sentinelConfig)),
+            DisruptionBudgets.Redis(plan, names),
+            DisruptionBudgets.Sentinel(plan, names),
         };
         var obsolete = new List<(string, string)>();
         if (plan.Spec.External)
         {
-            applied.Add(RedisServices.External(resource, names));
+            applied.Add(RedisServices.External(plan, names));
         }
         else
         {
@@ -53,7 +52,7 @@ public static class ManifestGenerator
         return new DesiredObjects
         {
             Names = names,
-            AuthSecret = plan.Spec.AuthEnabled ? AuthSecret.Build(resource, names, password: null) : null,
+            AuthSecret = plan.Spec.AuthEnabled ? AuthSecret.Build(plan, names, password: null) : null,
             Applied = applied,
             Obsolete = obsolete,
         };

@@ -11,7 +11,7 @@ public static class ManifestWriter
     public static string ToYaml(RedisResource resource, ManifestOptions options)
     {
         var plan = Planner.Plan(resource);
-        var desired = ManifestGenerator.Generate(resource, plan, options);
+        var desired = ManifestGenerator.Generate(plan, options);
         var text = new StringBuilder();
         text.Append("# Redis ").Append(resource.Key).Append(": objects the Redoubt operator keeps in place.\n");
         if (desired.AuthSecret is { } secret)

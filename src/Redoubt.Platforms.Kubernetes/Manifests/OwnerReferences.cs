@@ -1,4 +1,5 @@
 using k8s.Models;
+using Redoubt.Core.Planning;
 using Redoubt.Model;
 
 namespace Redoubt.Platforms.Kubernetes.Manifests;
@@ -9,15 +10,15 @@ public static class OwnerReferences
     /// The controller reference that lets the garbage collector remove what a resource owns. Null for a resource
     /// read from a file (render): without the uid the API server would reject the reference.
     /// </summary>
-    public static V1OwnerReference? For(RedisResource resource) =>
-        string.IsNullOrEmpty(resource.Metadata.Uid)
+    public static V1OwnerReference? For(ResourcePlan plan) =>
+        plan.Uid is null
             ? null
             : new V1OwnerReference
             {
                 ApiVersion = RedisResource.ApiVersionValue,
                 Kind = RedisResource.KindValue,
-                Name = resource.Metadata.Name,
-                Uid = resource.Metadata.Uid,
+                Name = plan.Name,
+                Uid = plan.Uid,
                 Controller = true,
                 BlockOwnerDeletion = true,
             };

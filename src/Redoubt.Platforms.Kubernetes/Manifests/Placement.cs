@@ -1,5 +1,5 @@
 using k8s.Models;
-using Redoubt.Model;
+using Redoubt.Core.Planning;
 
 namespace Redoubt.Platforms.Kubernetes.Manifests;
 
@@ -9,13 +9,13 @@ namespace Redoubt.Platforms.Kubernetes.Manifests;
 /// </summary>
 public static class Placement
 {
-    public static IList<V1TopologySpreadConstraint> SpreadConstraints(RedisResource resource, Dictionary<string, string> selector) =>
+    public static IList<V1TopologySpreadConstraint> SpreadConstraints(ResourcePlan plan, Dictionary<string, string> selector) =>
     [
         new V1TopologySpreadConstraint
         {
             MaxSkew = 1,
             TopologyKey = Labels.ZoneTopologyKey,
-            WhenUnsatisfiable = HasZones(resource) ? "DoNotSchedule" : "ScheduleAnyway",
+            WhenUnsatisfiable = HasZones(plan) ? "DoNotSchedule" : "ScheduleAnyway",
             LabelSelector = new V1LabelSelector { MatchLabels = selector },
         },
         new V1TopologySpreadConstraint
@@ -27,8 +27,8 @@ public static class Placement
         },
     ];
 
-    public static V1Affinity? Affinity(RedisResource resource) =>
-        HasZones(resource)
+    public static V1Affinity? Affinity(ResourcePlan plan) =>
+        HasZones(plan)
             ? new V1Affinity
             {
                 NodeAffinity = new V1NodeAffinity
@@ -41,7 +41,7 @@ public static class Placement
                             {
                                 MatchExpressions =
                                 [
-                                    new V1NodeSelectorRequirement { Key = Labels.ZoneTopologyKey, OperatorProperty = "In", Values = [.. resource.Spec.Zones!] },
+                                    new V1NodeSelectorRequirement { Key = Labels.ZoneTopologyKey, OperatorProperty = "In", Values = [.. plan.RequestedZones!] },
                                 ],
                             },
                         ],
@@ -50,5 +50,5 @@ public static class Placement
             }
             : null;
 
-    private static bool HasZones(RedisResource resource) => resource.Spec.Zones is { Count: > 0 };
+    private static bool HasZones(ResourcePlan plan) => plan.RequestedZones is { Count: > 0 };
 }

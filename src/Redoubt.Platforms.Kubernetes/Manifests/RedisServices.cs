@@ -1,14 +1,14 @@
 using k8s.Models;
-using Redoubt.Model;
+using Redoubt.Core.Planning;
 
 namespace Redoubt.Platforms.Kubernetes.Manifests;
 
 /// <summary>The Services of a resource: master and replicas by role label, Sentinels, the StatefulSet's headless one, and the external one.</summary>
 public static class RedisServices
 {
-    public static V1Service Headless(RedisResource resource, ObjectNames names, bool exporter)
+    public static V1Service Headless(ResourcePlan plan, ObjectNames names, bool exporter)
     {
-        var service = Build(resource, names, names.RedisHeadlessService, Labels.ComponentRedis, Labels.Selector(names, Labels.ComponentRedis), Ports.RedisName, Ports.Redis);
+        var service = Build(plan, names, names.RedisHeadlessService, Labels.ComponentRedis, Labels.Selector(names, Labels.ComponentRedis), Ports.RedisName, Ports.Redis);
         service.Spec.ClusterIP = "None";
         // Peers and the healer need every pod's address, ready or not (a parked replica is not "ready" to serve).
         service.Spec.PublishNotReadyAddresses = true;
@@ -20,19 +20,19 @@ public static class RedisServices
         return service;
     }
 
-    public static V1Service Master(RedisResource resource, ObjectNames names) =>
-        Build(resource, names, names.MasterService, Labels.ComponentRedis, RoleSelector(names, Labels.RoleMaster), Ports.RedisName, Ports.Redis);
+    public static V1Service Master(ResourcePlan plan, ObjectNames names) =>
+        Build(plan, names, names.MasterService, Labels.ComponentRedis, RoleSelector(names, Labels.RoleMaster), Ports.RedisName, Ports.Redis);
 
-    public static V1Service Replicas(RedisResource resource, ObjectNames names) =>
-        Build(resource, names, names.ReplicaService, Labels.ComponentRedis, RoleSelector(names, Labels.RoleReplica), Ports.RedisName, Ports.Redis);
+    public static V1Service Replicas(ResourcePlan plan, ObjectNames names) =>
+        Build(plan, names, names.ReplicaService, Labels.ComponentRedis, RoleSelector(names, Labels.RoleReplica), Ports.RedisName, Ports.Redis);
 
-    public static V1Service Sentinel(RedisResource resource, ObjectNames names) =>
-        Build(resource, names, names.SentinelService, Labels.ComponentSentinel, Labels.Selector(names, Labels.ComponentSentinel), Ports.SentinelName, Ports.Sentinel);
+    public static V1Service Sentinel(ResourcePlan plan, ObjectNames names) =>
+        Build(plan, names, names.SentinelService, Labels.ComponentSentinel, Labels.Selector(names, Labels.ComponentSentinel), Ports.SentinelName, Ports.Sentinel);
 
     /// <summary>The reference platform's LoadBalancer for <c>external: true</c>, keeping client source addresses.</summary>
-    public static V1Service External(RedisResource resource, ObjectNames names)
+    public static V1Service External(ResourcePlan plan, ObjectNames names)
     {
-        var service = Build(resource, names, names.ExternalService, Labels.ComponentRedis, RoleSelector(names, Labels.RoleMaster), Ports.RedisName, Ports.Redis);
+        var service = Build(plan, names, names.ExternalService, Labels.ComponentRedis, RoleSelector(names, Labels.RoleMaster), Ports.RedisName, Ports.Redis);
         service.Spec.Type = "LoadBalancer";
         service.Spec.ExternalTrafficPolicy = "Local";
         return service;
@@ -45,11 +45,11 @@ public static class RedisServices
         return selector;
     }
 
-    private static V1Service Build(RedisResource resource, ObjectNames names, string name, string component, Dictionary<string, string> selector, string portName, int port) => new()
+    private static V1Service Build(ResourcePlan plan, ObjectNames names, string name, string component, Dictionary<string, string> selector, string portName, int port) => new()
     {
         ApiVersion = "v1",
         Kind = "Service",
-        Metadata = ObjectMetadata.Create(name, resource.Metadata.Namespace, Labels.ForComponent(names, component), OwnerReferences.For(resource)),
+        Metadata = ObjectMetadata.Create(name, plan.Namespace, Labels.ForComponent(names, component), OwnerReferences.For(plan)),
         Spec = new V1ServiceSpec
         {
             Type = "ClusterIP",

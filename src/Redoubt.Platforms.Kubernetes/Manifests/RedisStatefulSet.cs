@@ -16,7 +16,7 @@ public static class RedisStatefulSet
     public const string ExporterContainerName = "redis-exporter";
     public const string DataVolume = "redisfailover-persistent-data";
 
-    public static V1StatefulSet Build(RedisResource resource, ResourcePlan plan, ObjectNames names, ManifestOptions options, bool exporter, string configHash)
+    public static V1StatefulSet Build(ResourcePlan plan, ObjectNames names, ManifestOptions options, bool exporter, string configHash)
     {
         var spec = plan.Spec;
         var selector = Labels.Selector(names, Labels.ComponentRedis);
@@ -53,7 +53,7 @@ public static class RedisStatefulSet
         {
             ApiVersion = "apps/v1",
             Kind = "StatefulSet",
-            Metadata = ObjectMetadata.Create(names.RedisStatefulSet, resource.Metadata.Namespace, Labels.ForComponent(names, Labels.ComponentRedis), OwnerReferences.For(resource)),
+            Metadata = ObjectMetadata.Create(names.RedisStatefulSet, plan.Namespace, Labels.ForComponent(names, Labels.ComponentRedis), OwnerReferences.For(plan)),
             Spec = new V1StatefulSetSpec
             {
                 ServiceName = names.RedisHeadlessService,
@@ -80,8 +80,8 @@ public static class RedisStatefulSet
                         AutomountServiceAccountToken = false,
                         EnableServiceLinks = false,
                         TerminationGracePeriodSeconds = 30,
-                        Affinity = Placement.Affinity(resource),
-                        TopologySpreadConstraints = Placement.SpreadConstraints(resource, selector),
+                        Affinity = Placement.Affinity(plan),
+                        TopologySpreadConstraints = Placement.SpreadConstraints(plan, selector),
                         Containers = containers,
                         Volumes = volumes,
                     },
@@ -90,7 +90,7 @@ public static class RedisStatefulSet
             },
         };
         var template = statefulSet.Spec.Template;
-        template.Metadata.Annotations[Annotations.TemplateHash] = ConfigFiles.Hash(k8s.KubernetesJson.Serialize(template));
+        template.Metadata.Annotations[Annotations.TemplateHash] = ContentHash.Of(k8s.KubernetesJson.Serialize(template));
         return statefulSet;
     }
 

@@ -1,6 +1,5 @@
 using k8s.Models;
 using Redoubt.Core.Planning;
-using Redoubt.Model;
 
 namespace Redoubt.Platforms.Kubernetes.Manifests;
 
@@ -14,7 +13,7 @@ public static class SentinelDeployment
     public const string ContainerName = "sentinel";
     public const string InitContainerName = "sentinel-config-copy";
 
-    public static V1Deployment Build(RedisResource resource, ResourcePlan plan, ObjectNames names, ManifestOptions options, string configHash)
+    public static V1Deployment Build(ResourcePlan plan, ObjectNames names, ManifestOptions options, string configHash)
     {
         var spec = plan.Spec;
         var selector = Labels.Selector(names, Labels.ComponentSentinel);
@@ -42,7 +41,7 @@ public static class SentinelDeployment
         {
             ApiVersion = "apps/v1",
             Kind = "Deployment",
-            Metadata = ObjectMetadata.Create(names.SentinelDeployment, resource.Metadata.Namespace, Labels.ForComponent(names, Labels.ComponentSentinel), OwnerReferences.For(resource)),
+            Metadata = ObjectMetadata.Create(names.SentinelDeployment, plan.Namespace, Labels.ForComponent(names, Labels.ComponentSentinel), OwnerReferences.For(plan)),
             Spec = new V1DeploymentSpec
             {
                 Replicas = spec.Sentinel.Replicas,
@@ -65,8 +64,8 @@ public static class SentinelDeployment
                         SecurityContext = PodSecurity.Pod(),
                         AutomountServiceAccountToken = false,
                         EnableServiceLinks = false,
-                        Affinity = Placement.Affinity(resource),
-                        TopologySpreadConstraints = Placement.SpreadConstraints(resource, selector),
+                        Affinity = Placement.Affinity(plan),
+                        TopologySpreadConstraints = Placement.SpreadConstraints(plan, selector),
                         InitContainers =
                         [
                             new V1Container

@@ -2,13 +2,15 @@ using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Control;
 using Redoubt.Platforms.Kubernetes.Platform;
 
 namespace Redoubt.Platforms.Kubernetes.Operator;
 
 /// <summary>
 /// The controller for one leadership term: watches on Redis objects, their pods, StatefulSets and Deployments feed
-/// resource keys into the work queue; workers run one pass per key at a time. When the term ends (shutdown or a
+/// resource keys into Core's control loop, which runs one pass per key at a time; pod changes that are node events
+/// go to the platform's event stream, which the loop hands to the reconcilers' fast path. When the term ends (shutdown or a
 /// lost Lease), no new pass starts, passes in flight get <see cref="OperatorOptions.ShutdownGrace"/> to finish,
 /// then everything stops. Nothing survives the term: the next one starts from what the API server says.
 /// </summary>
@@ -20,7 +22,8 @@ public sealed partial class ControllerTerm
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<Task, byte> _nodeEventTasks = new();
+    // Label changes that stop the master Service selecting a master that went away; awaited before the term ends.
+    private readonly ConcurrentDictionary<Task, byte> _labelTasks = new();
 
     public ControllerTerm(IKubernetes client, OperatorOptions options, IResourceReconcilerFactory reconcilers, ILoggerFactory loggerFactory, TimeProvider time)
     {
@@ -34,18 +37,18 @@ public sealed partial class ControllerTerm
 
     public async Task RunAsync(CancellationToken ct)
     {
-        using var queue = new WorkQueue(_time, _options.Backoff);
         var api = new RedisApi(_client);
-        var registry = new ResourceRegistry();
-        var platform = new KubernetesPlatform(_client, registry, _options.Manifests, _options.ReapplyPeriod, _time, _loggerFactory.CreateLogger<KubernetesPlatform>());
+        var platform = new KubernetesPlatform(_client, _options.Manifests, _options.ReapplyPeriod, _time, _loggerFactory.CreateLogger<KubernetesPlatform>());
         var events = new EventRecorder(_client, _options.Identity, _time, _loggerFactory.CreateLogger<EventRecorder>());
 
         ObjectWatch<V1Pod>? pods = null;
         IReadOnlyCollection<V1Pod> PodsOf(string ns, string name) =>
             [.. (pods?.Items ?? []).Where(p => p.Metadata.NamespaceProperty == ns && PodChanges.ResourceOf(p) == name)];
 
-        await using var controller = new RedisController(api, platform, registry, _reconcilers, events, new RoleLabels(_client), PodsOf, _options,
+        var controller = new RedisController(api, platform, events, new RoleLabels(_client), PodsOf, _options,
             _loggerFactory.CreateLogger<RedisController>(), _time);
+        var loopOptions = new ControlLoopOptions { Workers = _options.Workers, Backoff = _options.Backoff, ShutdownGrace = _options.ShutdownGrace };
+        await using var loop = new ControlLoop<RedisObject>(platform, controller, _reconcilers, loopOptions, _loggerFactory.CreateLogger<ControlLoop<RedisObject>>(), _time);
         using var stopWatches = CancellationTokenSource.CreateLinkedTokenSource(ct);
 
         var (listRedis, watchRedis) = WatchSources.Redises(api, _options.WatchNamespace);
@@ -54,7 +57,7 @@ public sealed partial class ControllerTerm
             if (RedisChanges.Matters(type, previous, current))
             {
                 controller.Invalidate(current.Key);
-                queue.Add(current.Key);
+                loop.Enqueue(current.Key);
             }
         }, _loggerFactory.CreateLogger<ObjectWatch<RedisObject>>(), _time);
 
@@ -69,12 +72,13 @@ public sealed partial class ControllerTerm
             var key = ResourceKey.Of(current.Metadata.NamespaceProperty, name);
             if (PodChanges.NodeEventFor(type, previous, current, _time.GetUtcNow()) is { } nodeEvent)
             {
-                Track(controller.OnNodeEventAsync(nodeEvent, current, type == WatchEventType.Deleted, stopWatches.Token));
+                platform.Report(nodeEvent);
+                Track(controller.StopSelectingAsync(nodeEvent, current, type == WatchEventType.Deleted, stopWatches.Token));
             }
 
             if (type == WatchEventType.Deleted || PodChanges.Matters(previous, current))
             {
-                queue.Add(key);
+                loop.Enqueue(key);
             }
         }, _loggerFactory.CreateLogger<ObjectWatch<V1Pod>>(), _time);
 
@@ -89,7 +93,7 @@ public sealed partial class ControllerTerm
                     controller.Invalidate(key);
                 }
 
-                queue.Add(key);
+                loop.Enqueue(key);
             }
         }
 
@@ -112,64 +116,24 @@ public sealed partial class ControllerTerm
         await Task.WhenAny(Task.WhenAll(pods.Synced, redises.Synced), Task.Delay(Timeout.Infinite, ct)).ContinueWith(_ => { }, TaskScheduler.Default);
         LogStarted(_options.Workers);
 
-        using var passes = new CancellationTokenSource();
-        var workers = Enumerable.Range(0, _options.Workers).Select(_ => WorkAsync(queue, controller, passes.Token)).ToArray();
-        try
-        {
-            await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        LogStopping(_options.ShutdownGrace.TotalSeconds);
-        queue.ShutDown();
-        passes.CancelAfter(_options.ShutdownGrace);
-        await Task.WhenAll(workers);
+        // Until the term ends; then passes in flight get the grace, and every reconciler is disposed.
+        await loop.RunAsync(ct);
         await stopWatches.CancelAsync();
         await Task.WhenAll(watches);
-        await Task.WhenAll(_nodeEventTasks.Keys);
+        await Task.WhenAll(_labelTasks.Keys);
+        platform.Complete();
         LogStopped();
-    }
-
-    private async Task WorkAsync(WorkQueue queue, RedisController controller, CancellationToken ct)
-    {
-        while (await queue.TakeAsync(CancellationToken.None) is { } key)
-        {
-            try
-            {
-                var requeue = await controller.ReconcileAsync(key, ct);
-                queue.Forget(key);
-                if (requeue is { } delay && !queue.IsShuttingDown)
-                {
-                    queue.AddAfter(key, delay);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                LogPassCancelled(key);
-            }
-            catch (Exception e)
-            {
-                var delay = queue.AddRateLimited(key);
-                LogPassFailed(key, delay.TotalMilliseconds, e);
-            }
-            finally
-            {
-                queue.Done(key);
-            }
-        }
     }
 
     private void Track(Task task)
     {
-        _nodeEventTasks[task] = 0;
+        _labelTasks[task] = 0;
         _ = task.ContinueWith(t =>
         {
-            _nodeEventTasks.TryRemove(t, out _);
+            _labelTasks.TryRemove(t, out _);
             if (t.Exception is { } e)
             {
-                LogNodeEventFailed(e.GetBaseException());
+                LogUnlabelFailed(e.GetBaseException());
             }
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }

@@ -1,5 +1,6 @@
 using k8s;
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Control;
 
 namespace Redoubt.Platforms.Kubernetes.Operator;
 
@@ -30,7 +31,7 @@ public sealed class OperatorHost : IAsyncDisposable
             : KubernetesClientConfiguration.IsInCluster()
                 ? KubernetesClientConfiguration.InClusterConfig()
                 : KubernetesClientConfiguration.BuildConfigFromConfigFile();
-        return new OperatorHost(new k8s.Kubernetes(config), ownsClient: true, options, new CoreReconcilerFactory(loggerFactory, time), loggerFactory, time);
+        return new OperatorHost(new k8s.Kubernetes(config), ownsClient: true, options, new ResourceReconcilerFactory(loggerFactory, time), loggerFactory, time);
     }
 
     /// <summary>Runs until <paramref name="ct"/> fires, then stops reconciling and releases the Lease.</summary>

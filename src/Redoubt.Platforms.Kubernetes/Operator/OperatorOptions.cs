@@ -1,3 +1,4 @@
+using Redoubt.Core.Control;
 using Redoubt.Platforms.Kubernetes.Manifests;
 
 namespace Redoubt.Platforms.Kubernetes.Operator;

@@ -18,7 +18,4 @@ public sealed partial class RedisController
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "invalid spec, not reconciled: {Errors}")]
     private partial void LogInvalid(string errors);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "node {Node} {Event}: {Detail}")]
-    private partial void LogNodeEvent(string node, string @event, string detail);
 }

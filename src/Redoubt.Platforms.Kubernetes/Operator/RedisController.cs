@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Control;
 using Redoubt.Core.Platform;
+using Redoubt.Core.Reconcile;
 using Redoubt.Model;
 using Redoubt.Platforms.Kubernetes.Manifests;
 using Redoubt.Platforms.Kubernetes.Platform;
@@ -10,34 +12,29 @@ using Redoubt.Platforms.Kubernetes.Platform;
 namespace Redoubt.Platforms.Kubernetes.Operator;
 
 /// <summary>
-/// One reconcile pass for one key, level-based: the object is read fresh, and the pass handles in turn deletion
-/// (cleanup, then the finalizer goes), the pause annotation, the finalizer, validation, then Core's reconciler,
-/// whose status goes to the status subresource, whose roles go to the pods' labels and whose events become
-/// Kubernetes Events. It returns when to look again; an exception means "retry with backoff".
+/// Where Redis objects come from and where their status goes, for Core's control loop. Read fresh every pass, an
+/// object is handled in turn for deletion (the loop disposes its reconciler, then cleanup, then the finalizer goes),
+/// the pause annotation, the finalizer and validation; a valid one is reconciled, and the pass's status goes to the
+/// status subresource, its roles to the pods' labels and its events to Kubernetes Events.
 /// </summary>
-public sealed partial class RedisController : IAsyncDisposable
+public sealed partial class RedisController : IResourceSource<RedisObject>
 {
     public const string Finalizer = "redoubt.io/cleanup";
 
     private readonly RedisApi _api;
     private readonly KubernetesPlatform _platform;
-    private readonly ResourceRegistry _registry;
-    private readonly IResourceReconcilerFactory _factory;
     private readonly EventRecorder _events;
     private readonly RoleLabels _roles;
     private readonly Func<string, string, IReadOnlyCollection<V1Pod>> _podsOf;
     private readonly OperatorOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, IResourceReconciler> _reconcilers = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastEventTime = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastStatusWrite = new();
 
     public RedisController(
         RedisApi api,
         KubernetesPlatform platform,
-        ResourceRegistry registry,
-        IResourceReconcilerFactory factory,
         EventRecorder events,
         RoleLabels roles,
         Func<string, string, IReadOnlyCollection<V1Pod>> podsOf,
@@ -47,8 +44,6 @@ public sealed partial class RedisController : IAsyncDisposable
     {
         _api = api;
         _platform = platform;
-        _registry = registry;
-        _factory = factory;
         _events = events;
         _roles = roles;
         _podsOf = podsOf;
@@ -57,96 +52,49 @@ public sealed partial class RedisController : IAsyncDisposable
         _time = time;
     }
 
-    public async Task<TimeSpan?> ReconcileAsync(string key, CancellationToken ct)
+    public async Task<ResourceRead<RedisObject>> ReadAsync(string key, CancellationToken cancellationToken)
     {
         var (ns, name) = ResourceKey.Split(key);
-        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["resource"] = key });
-        var item = await _api.GetAsync(ns, name, ct);
+        var item = await _api.GetAsync(ns, name, cancellationToken);
         if (item is null)
         {
             // Gone without our finalizer (deleted before we first saw it, or the finalizer removed by hand).
-            await ForgetAsync(key);
-            return null;
+            return new ResourceRead<RedisObject>.Gone(null);
         }
 
         if (item.Metadata.DeletionTimestamp is not null)
         {
-            await FinalizeAsync(item, ct);
-            return null;
+            return new ResourceRead<RedisObject>.Gone(item);
         }
 
         if (Annotations.IsTrue(item.Metadata.Annotations, Annotations.Paused))
         {
-            await MarkPausedAsync(item, ct);
-            return null;
+            await MarkPausedAsync(item, cancellationToken);
+            return new ResourceRead<RedisObject>.Held(PassResult.Done);
         }
 
         if (item.Metadata.Finalizers?.Contains(Finalizer) != true)
         {
-            item = await _api.SetFinalizersAsync(item, [.. item.Metadata.Finalizers ?? [], Finalizer], ct);
+            item = await _api.SetFinalizersAsync(item, [.. item.Metadata.Finalizers ?? [], Finalizer], cancellationToken);
             LogFinalizerAdded();
         }
 
         var load = ResourceConversion.ToResource(item);
         if (load.Errors.Count > 0)
         {
-            await ReportInvalidAsync(item, load.Errors, ct);
+            await ReportInvalidAsync(item, load.Errors, cancellationToken);
             // Terminal: retrying cannot help; the next change of the object brings the next pass.
-            return null;
+            return new ResourceRead<RedisObject>.Held(PassResult.Done);
         }
 
         var resource = load.Resources[0];
-        _registry.Set(resource);
-        var reconciler = _reconcilers.GetOrAdd(key, _ => Create(key, item));
-        var outcome = await reconciler.ReconcileAsync(resource, ct);
-        var status = outcome.Status;
-        status.ObservedGeneration = item.Metadata.Generation ?? 0;
-        status.Conditions = StatusConditions.Set(status.Conditions, StatusConditions.SpecValid, "True", "Valid", "the spec is valid", _time.GetUtcNow())
-            .Where(c => c.Type != StatusConditions.Paused).ToList();
-        await WriteStatusAsync(item, status, ct);
-        await _roles.ApplyAsync(status, _podsOf(ns, name), ct);
-        await RecordNewEventsAsync(item, status, ct);
-        var requeue = outcome.RequeueAfter ?? _options.ResyncPeriod;
-        return requeue < _options.ResyncPeriod ? requeue : _options.ResyncPeriod;
+        return new ResourceRead<RedisObject>.Found(item, resource);
     }
 
-    /// <summary>
-    /// A Redis pod's container terminated or the pod is going away: stop the master Service pointing at it at once,
-    /// then let the reconciler take its fast path (it acts only when that node was the master).
-    /// </summary>
-    public async Task OnNodeEventAsync(NodeEvent nodeEvent, V1Pod pod, bool podGone, CancellationToken ct)
-    {
-        if (nodeEvent.Kind == NodeKind.Redis && nodeEvent.Event != NodeEventKind.Started && !podGone
-            && pod.Metadata.Labels.Get(Labels.Role) == Labels.RoleMaster)
-        {
-            await _roles.SetAsync(pod, null, ct);
-        }
-
-        if (_reconcilers.TryGetValue(nodeEvent.ResourceKey, out var reconciler) && _registry.TryGet(nodeEvent.ResourceKey) is { } resource
-            && !Annotations.IsTrue(resource.Metadata.Annotations, Annotations.Paused))
-        {
-            LogNodeEvent(nodeEvent.NodeName, nodeEvent.Event.ToString(), nodeEvent.Detail);
-            await reconciler.OnNodeEventAsync(resource, nodeEvent, ct);
-        }
-    }
-
-    public void Invalidate(string key) => _platform.Invalidate(key);
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var key in _reconcilers.Keys)
-        {
-            if (_reconcilers.TryRemove(key, out var reconciler))
-            {
-                await reconciler.DisposeAsync();
-            }
-        }
-    }
-
-    private IResourceReconciler Create(string key, RedisObject item)
+    public RedisStatus? SavedStatusOf(ResourceRead<RedisObject>.Found found)
     {
         RedisStatus? stored = null;
-        if (item.Status is { } status)
+        if (found.Item.Status is { } status)
         {
             try
             {
@@ -160,46 +108,68 @@ public sealed partial class RedisController : IAsyncDisposable
 
         if (stored?.Events is { Count: > 0 } events)
         {
-            _lastEventTime[key] = events.Max(e => e.Time);
+            _lastEventTime[found.Item.Key] = events.Max(e => e.Time);
         }
 
-        return _factory.Create(key, _platform, stored);
+        return stored;
     }
 
-    private async Task FinalizeAsync(RedisObject item, CancellationToken ct)
+    public async Task<PassResult> ReportAsync(ResourceRead<RedisObject>.Found found, ReconcileOutcome outcome, CancellationToken cancellationToken)
     {
-        if (item.Metadata.Finalizers?.Contains(Finalizer) != true)
+        var item = found.Item;
+        var status = outcome.Status;
+        status.ObservedGeneration = item.Metadata.Generation ?? 0;
+        status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.SpecValid, "True", "Valid", "the spec is valid", _time.GetUtcNow())
+            .Where(c => c.Type != StatusConditions.Paused).ToList();
+        await WriteStatusAsync(item, status, cancellationToken);
+        await _roles.ApplyAsync(status, _podsOf(item.Metadata.NamespaceProperty, item.Metadata.Name), cancellationToken);
+        await RecordNewEventsAsync(item, status, cancellationToken);
+        var requeue = outcome.RequeueAfter ?? _options.ResyncPeriod;
+        return PassResult.After(requeue < _options.ResyncPeriod ? requeue : _options.ResyncPeriod);
+    }
+
+    public async Task ReleaseAsync(string key, RedisObject? item, CancellationToken cancellationToken)
+    {
+        Forget(key);
+        if (item?.Metadata.Finalizers?.Contains(Finalizer) != true)
         {
             return;
         }
 
         LogCleaningUp();
-        await ForgetAsync(item.Key);
-        await _platform.DeleteAllAsync(item.Metadata.NamespaceProperty, item.Metadata.Name, ct);
-        await _events.RecordAsync(item, "Normal", "CleanedUp", "Sentinels, Redis nodes, Services, configs and the auth Secret deleted", ct);
-        await _api.SetFinalizersAsync(item, [.. item.Metadata.Finalizers.Where(f => f != Finalizer)], ct);
+        await _platform.DeleteAllAsync(item.Metadata.NamespaceProperty, item.Metadata.Name, cancellationToken);
+        await _events.RecordAsync(item, "Normal", "CleanedUp", "Sentinels, Redis nodes, Services, configs and the auth Secret deleted", cancellationToken);
+        await _api.SetFinalizersAsync(item, [.. item.Metadata.Finalizers.Where(f => f != Finalizer)], cancellationToken);
         _events.Forget(item.Metadata.Uid ?? "");
         LogFinalizerRemoved();
     }
 
-    private async Task ForgetAsync(string key)
+    /// <summary>
+    /// A Redis pod's container terminated or the pod is going away: the master Service stops pointing at it at once,
+    /// beside the reconciler's fast path (the control loop hands it the same event).
+    /// </summary>
+    public async Task StopSelectingAsync(NodeEvent nodeEvent, V1Pod pod, bool podGone, CancellationToken ct)
     {
-        if (_reconcilers.TryRemove(key, out var reconciler))
+        if (nodeEvent.Kind == NodeKind.Redis && nodeEvent.Event != NodeEventKind.Started && !podGone
+            && pod.Metadata.Labels.Get(Labels.Role) == Labels.RoleMaster)
         {
-            await reconciler.DisposeAsync();
+            await _roles.SetAsync(pod, null, ct);
         }
+    }
 
-        _registry.Remove(key);
+    public void Invalidate(string key) => _platform.Invalidate(key);
+
+    private void Forget(string key)
+    {
         _platform.Invalidate(key);
         _lastEventTime.TryRemove(key, out _);
         _lastStatusWrite.TryRemove(key, out _);
     }
-
     private async Task MarkPausedAsync(RedisObject item, CancellationToken ct)
     {
         LogPaused();
         var status = ReadStatus(item);
-        status.Conditions = StatusConditions.Set(status.Conditions, StatusConditions.Paused, "True", "PausedByAnnotation",
+        status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.Paused, "True", "PausedByAnnotation",
             $"{Annotations.Paused} is \"true\": Redoubt changes nothing until it is removed", _time.GetUtcNow());
         await WriteStatusAsync(item, status, ct);
         await _events.RecordAsync(item, "Normal", "Paused", $"reconcile paused by the {Annotations.Paused} annotation", ct);
@@ -212,7 +182,7 @@ public sealed partial class RedisController : IAsyncDisposable
         var status = ReadStatus(item);
         status.Phase = Phases.Failed;
         status.ObservedGeneration = item.Metadata.Generation ?? 0;
-        status.Conditions = StatusConditions.Set(status.Conditions, StatusConditions.SpecValid, "False", "InvalidSpec", message, _time.GetUtcNow());
+        status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.SpecValid, "False", "InvalidSpec", message, _time.GetUtcNow());
         await WriteStatusAsync(item, status, ct);
         await _events.RecordAsync(item, "Warning", "InvalidSpec", message, ct);
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,6 @@ namespace Redoubt.Platforms.Kubernetes.Platform;
 public sealed partial class KubernetesPlatform : IRedisPlatform
 {
     private readonly IKubernetes _client;
-    private readonly ResourceRegistry _resources;
     private readonly ManifestOptions _options;
     private readonly ObjectApplier _applier;
     private readonly PasswordStore _passwords;
@@ -32,13 +32,13 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
 
     // Bumped by Invalidate; an apply that started before an invalidation does not count as current.
     private readonly ConcurrentDictionary<string, long> _epochs = new();
+    private readonly Channel<NodeEvent> _nodeEvents = Channel.CreateUnbounded<NodeEvent>();
 
-    public KubernetesPlatform(IKubernetes client, ResourceRegistry resources, ManifestOptions options, TimeSpan reapplyPeriod, TimeProvider time, ILogger<KubernetesPlatform> logger)
+    public KubernetesPlatform(IKubernetes client, ManifestOptions options, TimeSpan reapplyPeriod, TimeProvider time, ILogger<KubernetesPlatform> logger)
     {
         _time = time;
         _reapplyPeriod = reapplyPeriod;
         _client = client;
-        _resources = resources;
         _options = options;
         _applier = new ObjectApplier(client);
         _passwords = new PasswordStore(client);
@@ -48,15 +48,15 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
 
     public async Task<IReadOnlyList<NodeState>> EnsureAsync(ResourcePlan plan, CancellationToken cancellationToken)
     {
-        var resource = _resources.Get(plan.Key);
-        var desired = ManifestGenerator.Generate(resource, plan, _options);
+        // Rendered once per pass: what is applied and the template the pods are checked against are the same objects.
+        var desired = ManifestGenerator.Generate(plan, _options);
         if (plan.Spec.AuthEnabled)
         {
             // The pods mount the Secret: it must exist before the first of them is created.
-            await _passwords.EnsureAsync(resource, desired.Names, cancellationToken);
+            await _passwords.EnsureAsync(plan, desired.Names, cancellationToken);
         }
 
-        var hash = ConfigFiles.Hash([.. desired.Applied.Select(item => KubernetesJson.Serialize(item))]);
+        var hash = ContentHash.Of([.. desired.Applied.Select(item => KubernetesJson.Serialize(item))]);
         var now = _time.GetUtcNow();
         var epoch = _epochs.GetValueOrDefault(plan.Key);
         if (!_applied.TryGetValue(plan.Key, out var last) || last.Hash != hash || last.Epoch != epoch || now - last.At >= _reapplyPeriod)
@@ -75,8 +75,16 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
             LogEnsured(plan.Key, desired.Applied.Count);
         }
 
-        return await CheckAsync(plan, cancellationToken);
+        return await NodesAsync(plan, desired, cancellationToken);
     }
+
+    public ChannelReader<NodeEvent> NodeEvents => _nodeEvents.Reader;
+
+    /// <summary>A node event the pod watch saw (a container terminated, a pod going away).</summary>
+    public void Report(NodeEvent nodeEvent) => _nodeEvents.Writer.TryWrite(nodeEvent);
+
+    /// <summary>No more node events: the term that watched the pods has ended.</summary>
+    public void Complete() => _nodeEvents.Writer.TryComplete();
 
     /// <summary>Makes the next ensure of the resource apply everything, whatever it applied last.</summary>
     public void Invalidate(string resourceKey) => _epochs.AddOrUpdate(resourceKey, 1, (_, epoch) => epoch + 1);
@@ -114,9 +122,13 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
 
     private static string ResourceKeyOf(string @namespace, string name) => $"{@namespace}/{name}";
 
-    public async Task<IReadOnlyList<NodeState>> CheckAsync(ResourcePlan plan, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<NodeState>> CheckAsync(ResourcePlan plan, CancellationToken cancellationToken) =>
+        NodesAsync(plan, ManifestGenerator.Generate(plan, _options), cancellationToken);
+
+    /// <summary>The resource's pods as nodes, each compared with the Redis template of <paramref name="desired"/>.</summary>
+    private async Task<IReadOnlyList<NodeState>> NodesAsync(ResourcePlan plan, DesiredObjects desired, CancellationToken cancellationToken)
     {
-        var names = new ObjectNames(plan.Name);
+        var names = desired.Names;
         var pods = await ListPodsAsync(plan.Namespace, plan.Name, cancellationToken);
         var zones = new Dictionary<string, string>();
         foreach (var pod in pods)
@@ -124,7 +136,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
             zones[pod.Metadata.Name] = await _zones.ZoneOfAsync(pod.Spec?.NodeName, cancellationToken);
         }
 
-        var templateHash = RedisStatefulSet.TemplateHashOf(ManifestGenerator.Generate(_resources.Get(plan.Key), plan, _options).Applied.OfType<V1StatefulSet>().Single());
+        var templateHash = RedisStatefulSet.TemplateHashOf(desired.Applied.OfType<V1StatefulSet>().Single());
         return PodStates.From(plan, names, pods, pod => zones.GetValueOrDefault(pod.Metadata.Name, ""), templateHash);
     }
 
@@ -135,7 +147,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
             return null;
         }
 
-        return await _passwords.EnsureAsync(_resources.Get(plan.Key), new ObjectNames(plan.Name), cancellationToken);
+        return await _passwords.EnsureAsync(plan, new ObjectNames(plan.Name), cancellationToken);
     }
 
     public async Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken)

@@ -1,26 +1,24 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Redoubt.Model;
+using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
 using Redoubt.Platforms.Kubernetes.Manifests;
 
 namespace Redoubt.Platforms.Kubernetes.Platform;
 
 /// <summary>
-/// The auth Secret's password: created once (32 random alphanumerics, as the reference platform generates), read
+/// The auth Secret's password: created once (<see cref="Passwords"/>), read
 /// afterwards, never replaced. The derived config snippets are rewritten when they no longer match, so a password
 /// changed by hand in the Secret reaches Redis and the Sentinels at their next start.
 /// </summary>
 public sealed class PasswordStore(IKubernetes client)
 {
-    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-    public async Task<string> EnsureAsync(RedisResource resource, ObjectNames names, CancellationToken ct)
+    public async Task<string> EnsureAsync(ResourcePlan plan, ObjectNames names, CancellationToken ct)
     {
-        var ns = resource.Metadata.Namespace;
+        var ns = plan.Namespace;
         V1Secret? secret;
         try
         {
@@ -33,10 +31,10 @@ public sealed class PasswordStore(IKubernetes client)
 
         if (secret is null)
         {
-            var password = Generate();
+            var password = Passwords.Generate();
             try
             {
-                await client.CoreV1.CreateNamespacedSecretAsync(AuthSecret.Build(resource, names, password), ns, cancellationToken: ct);
+                await client.CoreV1.CreateNamespacedSecretAsync(AuthSecret.Build(plan, names, password), ns, cancellationToken: ct);
                 return password;
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
@@ -47,7 +45,7 @@ public sealed class PasswordStore(IKubernetes client)
         }
 
         var stored = Read(secret, ConfigFiles.PasswordKey);
-        var current = stored is { Length: > 0 } ? stored : Generate();
+        var current = stored is { Length: > 0 } ? stored : Passwords.Generate();
         var wanted = AuthSecret.DataFor(current);
         if (wanted.Any(pair => Read(secret, pair.Key) != pair.Value))
         {
@@ -57,8 +55,6 @@ public sealed class PasswordStore(IKubernetes client)
 
         return current;
     }
-
-    internal static string Generate() => RandomNumberGenerator.GetString(Alphabet, 32);
 
     private static string? Read(V1Secret secret, string key)
     {

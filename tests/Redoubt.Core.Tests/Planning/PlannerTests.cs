@@ -168,6 +168,33 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void ThePlanCarriesWhatPlatformsNeedOfTheResourceAndNoLaterChangeOfIt()
+    {
+        var resource = new RedisResource
+        {
+            Metadata = { Name = "cache", Uid = "3f1c", Labels = { ["team"] = "shop" }, Annotations = { ["redoubt.io/exporter"] = "true" } },
+            Spec = new RedisSpec { Zones = ["a", "b"] },
+        };
+        var plan = Planner.Plan(resource);
+        resource.Metadata.Labels["team"] = "other";
+
+        Assert.Equal("3f1c", plan.Uid);
+        Assert.Equal("shop", plan.Labels["team"]);
+        Assert.Equal("true", plan.Annotations["redoubt.io/exporter"]);
+        Assert.Equal(["a", "b"], plan.RequestedZones);
+    }
+
+    [Fact]
+    public void ZonesLeftToTheDefaultAreNotRequestedOnes()
+    {
+        var plan = Planner.Plan(new RedisResource { Metadata = { Name = "cache" } });
+
+        Assert.Null(plan.RequestedZones);
+        Assert.Null(plan.Uid);
+        Assert.Equal(3, plan.Spec.Zones.Count);
+    }
+
+    [Fact]
     public void TheSameSpecGivesTheSamePlan()
     {
         var first = TestPlans.Of(replicas: 4, s => s.PersistenceMode = "both");

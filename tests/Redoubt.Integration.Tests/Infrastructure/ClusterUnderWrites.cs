@@ -1,28 +1,26 @@
-using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace Redoubt.Integration.Tests.Infrastructure;
 
 /// <summary>
 /// A resource brought to Ready, with a sequence-numbered writer already running through its Sentinels; with
-/// <c>zoneNamespaces</c>, each zone in a network namespace of its own. Disposing it stops everything it started.
+/// <c>zoneNamespaces</c>, each zone in a network namespace of its own. Disposing it stops everything it started,
+/// the writer first: it writes to the cluster's nodes until it has stopped.
 /// </summary>
 internal sealed class ClusterUnderWrites : IAsyncDisposable
 {
     private readonly ZoneNetworks? _zones;
 
-    private ClusterUnderWrites(string name, ZoneNetworks? zones, LocalCluster cluster, ConnectionMultiplexer client, SequenceWriter writer)
+    private ClusterUnderWrites(string name, ZoneNetworks? zones, LocalCluster cluster, SequenceWriter writer)
     {
         Name = name;
         _zones = zones;
         Cluster = cluster;
-        Client = client;
         Writer = writer;
     }
 
     public string Name { get; }
     public LocalCluster Cluster { get; }
-    public ConnectionMultiplexer Client { get; }
     public SequenceWriter Writer { get; }
 
     public ZoneNetworks Zones => _zones ?? throw new InvalidOperationException("this cluster was started without zone namespaces");
@@ -30,35 +28,34 @@ internal sealed class ClusterUnderWrites : IAsyncDisposable
     public static async Task<ClusterUnderWrites> StartAsync(ITestOutputHelper output, string name, string yaml, bool zoneNamespaces = false)
     {
         var zones = zoneNamespaces ? await ZoneNetworks.CreateAsync() : null;
-        LocalCluster cluster;
-        try
-        {
-            cluster = await LocalCluster.StartAsync(output, zones);
-        }
-        catch
-        {
-            if (zones is not null)
-            {
-                await zones.DisposeAsync();
-            }
+        // The cluster owns the zones from here on, also when it fails to start.
+        var cluster = await LocalCluster.StartAsync(output, zones);
 
-            throw;
-        }
-
+        SequenceWriter? writer = null;
         try
         {
             await cluster.ApplyAsync(yaml);
             await cluster.WaitReadyAsync(name);
-            var client = await cluster.ConnectAsync(name);
-            var writer = new SequenceWriter(client);
-            writer.Start();
+            writer = await cluster.StartWriterAsync(name);
             await writer.WaitForMoreAsync(300, TimeSpan.FromSeconds(10));
-            return new ClusterUnderWrites(name, zones, cluster, client, writer);
+            return new ClusterUnderWrites(name, zones, cluster, writer);
         }
         catch
         {
-            // Processes (and namespaces) outlive a failed test otherwise; the cluster disposes the zones.
-            await cluster.DisposeAsync();
+            // Processes, namespaces and a writer looping against stopped nodes outlive a failed test otherwise;
+            // the cluster disposes the zones.
+            try
+            {
+                if (writer is not null)
+                {
+                    await writer.DisposeAsync();
+                }
+            }
+            finally
+            {
+                await cluster.DisposeAsync();
+            }
+
             throw;
         }
     }
@@ -73,9 +70,15 @@ internal sealed class ClusterUnderWrites : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Writer.DisposeAsync();
-        await Client.DisposeAsync();
-        // The cluster disposes the zones after stopping its nodes.
-        await Cluster.DisposeAsync();
+        try
+        {
+            await Writer.DisposeAsync();
+        }
+        finally
+        {
+            // Even when the writer failed: the nodes and namespaces must not outlive the test. The cluster disposes
+            // the zones after stopping its nodes.
+            await Cluster.DisposeAsync();
+        }
     }
 }

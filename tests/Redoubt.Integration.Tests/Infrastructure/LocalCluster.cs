@@ -8,20 +8,21 @@ using Xunit.Abstractions;
 namespace Redoubt.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// A real local control plane in a throw-away home, on a loopback network of its own (127.N.0.x) so that tests
-/// running side by side never compete for an address.
+/// A real local control plane in a throw-away home, on a loopback network of its own (127.N.0.x, leased for the
+/// cluster's lifetime) so that tests running side by side, in this test run or another, never compete for an address.
 /// </summary>
 internal sealed class LocalCluster : IAsyncDisposable
 {
-    private static int _instances;
     private readonly ILoggerFactory _loggers;
     private readonly ITestOutputHelper _output;
 
     private readonly ZoneNetworks? _zones;
+    private readonly NetworkLease? _network;
 
-    private LocalCluster(ITestOutputHelper output, string home, string network, int portBase, ZoneNetworks? zones = null)
+    private LocalCluster(ITestOutputHelper output, string home, string network, int portBase, ZoneNetworks? zones, NetworkLease? lease)
     {
         _zones = zones;
+        _network = lease;
         _output = output;
         Home = home;
         Network = network;
@@ -34,14 +35,27 @@ internal sealed class LocalCluster : IAsyncDisposable
     public int PortBase { get; }
     public LocalControlPlane ControlPlane { get; private set; } = null!;
 
-    /// <summary>A control plane whose zones are loopback addresses, or, with <paramref name="zones"/>, network namespaces (disposed with the cluster).</summary>
+    /// <summary>
+    /// A control plane whose zones are loopback addresses, or, with <paramref name="zones"/>, network namespaces, which
+    /// the cluster then owns: they are disposed with it, or here when it fails to start.
+    /// </summary>
     public static async Task<LocalCluster> StartAsync(ITestOutputHelper output, ZoneNetworks? zones = null)
     {
         RedisInstallation.Require();
-        var n = Interlocked.Increment(ref _instances) + (Environment.ProcessId % 50) * 3;
+        // Zones in namespaces have their own leased network; loopback zones take one of 127.20-127.219.
+        var lease = zones is null ? NetworkLease.Take("loopback", 20, 200) : null;
         var home = Path.Combine(Path.GetTempPath(), "redoubt-tests", Guid.NewGuid().ToString("N")[..12]);
-        var cluster = new LocalCluster(output, home, zones?.Network ?? $"127.{20 + n % 200}", 16000 + n % 40 * 100, zones);
-        await cluster.StartControlPlaneAsync();
+        var cluster = new LocalCluster(output, home, zones?.Network ?? $"127.{lease!.Number}", 16000, zones, lease);
+        try
+        {
+            await cluster.StartControlPlaneAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
         return cluster;
     }
 
@@ -91,6 +105,14 @@ internal sealed class LocalCluster : IAsyncDisposable
         return await ConnectionMultiplexer.ConnectAsync(ClientOptions.ThroughSentinels(credentials));
     }
 
+    /// <summary>A <see cref="SequenceWriter"/> on a client of its own that finds the master through the Sentinels, as an application does.</summary>
+    public async Task<SequenceWriter> StartWriterAsync(string name)
+    {
+        var credentials = await ControlPlane.GetCredentialsAsync("default", name, CancellationToken.None);
+        Assert.NotNull(credentials);
+        return await SequenceWriter.StartAsync(ClientOptions.ThroughSentinels(credentials));
+    }
+
     public async Task<IDatabase> DirectAsync(string name, string address, List<ConnectionMultiplexer> keep)
     {
         var credentials = await ControlPlane.GetCredentialsAsync("default", name, CancellationToken.None);
@@ -104,8 +126,12 @@ internal sealed class LocalCluster : IAsyncDisposable
     {
         try
         {
-            await ControlPlane.StopAsync(stopNodes: true, CancellationToken.None);
-            await ControlPlane.DisposeAsync();
+            // Null when the control plane did not start.
+            if (ControlPlane is not null)
+            {
+                await ControlPlane.StopAsync(stopNodes: true, CancellationToken.None);
+                await ControlPlane.DisposeAsync();
+            }
         }
         finally
         {
@@ -131,6 +157,9 @@ internal sealed class LocalCluster : IAsyncDisposable
             {
                 // A node's last log line can race the delete; the folder is under the temp directory anyway.
             }
+
+            // Last: the nodes that used the network are gone.
+            _network?.Dispose();
         }
     }
 }

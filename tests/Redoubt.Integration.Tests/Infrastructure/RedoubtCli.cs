@@ -1,26 +1,30 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Redoubt.Platforms.Local;
 
 namespace Redoubt.Integration.Tests.Infrastructure;
 
-/// <summary>Drives the real `redoubt` command as a user would, in a home and on a loopback network of its own.</summary>
+/// <summary>
+/// Drives the real `redoubt` command as a user would, in a home and on a loopback network of its own (one of
+/// 127.230-127.249, leased until dispose so no other test, in this run or another, uses it meanwhile).
+/// </summary>
 internal sealed class RedoubtCli : IDisposable
 {
-    private static int _instances;
     private readonly List<Process> _background = [];
+    private readonly NetworkLease _network;
 
     public RedoubtCli()
     {
         RedisInstallation.Require();
-        var n = Interlocked.Increment(ref _instances) + (System.Environment.ProcessId % 50) * 3;
+        _network = NetworkLease.Take("cli", 230, 20);
         Home = Path.Combine(Path.GetTempPath(), "redoubt-e2e", Guid.NewGuid().ToString("N")[..12]);
         Environment = new Dictionary<string, string>
         {
             ["REDOUBT_HOME"] = Home,
-            ["REDOUBT_ZONE_NETWORK"] = $"127.{230 + n % 20}",
-            ["REDOUBT_PORT_BASE"] = (36000 + n % 40 * 50).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["REDOUBT_SENTINEL_PORT_BASE"] = (46000 + n % 40 * 50).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["REDOUBT_ZONE_NETWORK"] = $"127.{_network.Number}",
+            ["REDOUBT_PORT_BASE"] = "36000",
+            ["REDOUBT_SENTINEL_PORT_BASE"] = "46000",
         };
     }
 
@@ -135,16 +139,24 @@ internal sealed class RedoubtCli : IDisposable
             process.WaitForExit(5000);
         }
 
-        // Whatever a killed control plane left running belongs to this home: stop it by its pid files.
+        // Whatever a killed control plane left running belongs to this home: stop it by its pid files, and wait
+        // until it is gone before the network is leased to the next test (its ports would still be bound).
         if (Directory.Exists(Home))
         {
+            var killed = new List<int>();
             foreach (var pidFile in Directory.EnumerateFiles(Home, "pid", SearchOption.AllDirectories))
             {
-                if (int.TryParse(File.ReadAllText(pidFile).Split(' ')[0], out var pid))
+                // The start time guards against a pid the system has since given to an unrelated process.
+                if (File.ReadAllText(pidFile).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var pidText, var startText]
+                    && int.TryParse(pidText, out var pid) && long.TryParse(startText, out var startTime)
+                    && Signals.ProcStat(pid)?.StartTime == startTime && Processes.TrySignal(pid, Processes.SigKill))
                 {
-                    Processes.TrySignal(pid, Processes.SigKill);
+                    killed.Add(pid);
                 }
             }
+
+            var gone = SpinWait.SpinUntil(() => killed.All(pid => !Signals.IsAlive(pid)), TimeSpan.FromSeconds(10));
+            Assert.True(gone, $"nodes of {Home} still run 10 s after SIGKILL: pids {string.Join(", ", killed.Where(Signals.IsAlive))}");
 
             try
             {
@@ -160,5 +172,8 @@ internal sealed class RedoubtCli : IDisposable
         {
             process.Dispose();
         }
+
+        // Last: whatever used the network has been stopped.
+        _network.Dispose();
     }
 }

@@ -4,25 +4,44 @@ using StackExchange.Redis;
 namespace Redoubt.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// Writes seq:1, seq:2, … one at a time through a Sentinel-guided client and remembers which writes were
-/// acknowledged and when, so a test can measure the write gap around a fault and count acknowledged writes lost.
+/// Writes seq:1, seq:2, … one at a time through a client of its own and remembers which writes were acknowledged
+/// and when, so a test can measure the write gap around a fault and count acknowledged writes lost.
 /// </summary>
+/// <remarks>
+/// The writer owns everything its loop touches (the client and the stop signal) and releases them only after the
+/// loop has ended. It used to borrow the test's client and hand its loop a token read from a source that disposal
+/// freed; the loop then depended on every caller tearing things down in the right order, and a loop still running
+/// when either was disposed died with ObjectDisposedException, which surfaced only when StopAsync awaited it.
+/// </remarks>
 internal sealed class SequenceWriter : IAsyncDisposable
 {
     private readonly ConnectionMultiplexer _client;
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationToken _stopping;
     private readonly List<(long Sequence, long At)> _acknowledged = [];
     private readonly Lock _lock = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private Task? _loop;
+    private readonly Task _loop;
+    private Task? _stopped;
+    private int _failures;
 
-    public SequenceWriter(ConnectionMultiplexer client) => _client = client;
+    private SequenceWriter(ConnectionMultiplexer client)
+    {
+        _client = client;
+        _stopping = _stop.Token;
+        _loop = Task.Run(RunAsync);
+    }
 
-    public int Failures { get; private set; }
+    /// <summary>Connects with <paramref name="options"/> and starts writing; disposing the writer closes that connection.</summary>
+    public static async Task<SequenceWriter> StartAsync(ConfigurationOptions options)
+    {
+        var client = await ConnectionMultiplexer.ConnectAsync(options);
+        return new SequenceWriter(client);
+    }
+
+    public int Failures => Volatile.Read(ref _failures);
 
     public long NowTicks => _clock.ElapsedTicks;
-
-    public void Start() => _loop = Task.Run(RunAsync);
 
     public int Acknowledged
     {
@@ -42,6 +61,14 @@ internal sealed class SequenceWriter : IAsyncDisposable
         var limit = Stopwatch.StartNew();
         while (Acknowledged < goal)
         {
+            if (_loop.IsCompleted)
+            {
+                // A loop that died of an unexpected exception shows it here, where the test waits on it, rather
+                // than as a timeout now and the exception only at the end.
+                await _loop;
+                Assert.Fail($"the writer stopped after {Acknowledged} acknowledged writes while a test waited for {count} more");
+            }
+
             Assert.True(limit.Elapsed < timeout, $"the writer got only {Acknowledged - goal + count} of {count} writes acknowledged within {timeout.TotalSeconds:F0} s ({Failures} failures)");
             await Task.Delay(20);
         }
@@ -67,12 +94,12 @@ internal sealed class SequenceWriter : IAsyncDisposable
         }
     }
 
-    public async Task StopAsync()
+    /// <summary>Stops writing and waits for the write in flight; every caller (and dispose) shares the one stop.</summary>
+    public Task StopAsync()
     {
-        await _stop.CancelAsync();
-        if (_loop is not null)
+        lock (_lock)
         {
-            await _loop;
+            return _stopped ??= StopLoopAsync();
         }
     }
 
@@ -95,11 +122,31 @@ internal sealed class SequenceWriter : IAsyncDisposable
         return missing;
     }
 
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            // Only now, with the loop ended (even if it failed), is nothing left that uses the client or the token.
+            await _client.DisposeAsync();
+            _stop.Dispose();
+        }
+    }
+
+    private async Task StopLoopAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+    }
+
     private async Task RunAsync()
     {
         var db = _client.GetDatabase();
         long next = 0;
-        while (!_stop.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             var sequence = ++next;
             try
@@ -112,10 +159,11 @@ internal sealed class SequenceWriter : IAsyncDisposable
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
-                Failures++;
+                // Not acknowledged: the write may or may not have landed, and it does not count either way.
+                Interlocked.Increment(ref _failures);
                 try
                 {
-                    await Task.Delay(1, _stop.Token);
+                    await Task.Delay(1, _stopping);
                 }
                 catch (OperationCanceledException)
                 {
@@ -123,11 +171,5 @@ internal sealed class SequenceWriter : IAsyncDisposable
                 }
             }
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        _stop.Dispose();
     }
 }

@@ -23,9 +23,7 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
         await using var cluster = await LocalCluster.StartAsync(output);
         await cluster.ApplyAsync(Spec("  replicas: 2"));
         await cluster.WaitReadyAsync("conv");
-        await using var client = await cluster.ConnectAsync("conv");
-        await using var writer = new SequenceWriter(client);
-        writer.Start();
+        await using var writer = await cluster.StartWriterAsync("conv");
         await writer.WaitForMoreAsync(200, TimeSpan.FromSeconds(10));
 
         await cluster.ApplyAsync(Spec("  replicas: 3\n  maxmemoryPolicy: allkeys-lru"));

@@ -25,9 +25,7 @@ public sealed class SelfHealingTests(ITestOutputHelper output)
         var before = (await cluster.WaitReadyAsync("heal")).Status!;
         var oldMaster = before.Nodes.Single(n => n.Role == "master");
 
-        await using var client = await cluster.ConnectAsync("heal");
-        await using var writer = new SequenceWriter(client);
-        writer.Start();
+        await using var writer = await cluster.StartWriterAsync("heal");
         await writer.WaitForMoreAsync(500, TimeSpan.FromSeconds(10));
 
         var fault = writer.NowTicks;
@@ -56,9 +54,7 @@ public sealed class SelfHealingTests(ITestOutputHelper output)
             ? (before.Nodes.First(n => n.Role == "replica").Name, before.Nodes.First(n => n.Role == "replica").Pid!.Value)
             : (before.SentinelNodes[1].Name, before.SentinelNodes[1].Pid!.Value);
 
-        await using var client = await cluster.ConnectAsync("heal");
-        await using var writer = new SequenceWriter(client);
-        writer.Start();
+        await using var writer = await cluster.StartWriterAsync("heal");
         await writer.WaitForMoreAsync(300, TimeSpan.FromSeconds(10));
         Processes.Signal(pid, Processes.SigKill);
 

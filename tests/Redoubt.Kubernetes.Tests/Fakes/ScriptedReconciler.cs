@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
+using Redoubt.Core.Control;
+using Redoubt.Core.ControlPlane;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
 using Redoubt.Core.Reconcile;
 using Redoubt.Model;
-using Redoubt.Platforms.Kubernetes.Operator;
 
 namespace Redoubt.Kubernetes.Tests.Fakes;
 
@@ -64,6 +65,9 @@ public sealed class ScriptedReconcilerFactory : IResourceReconcilerFactory
             owner.NodeEvents.Enqueue(nodeEvent);
             return Task.CompletedTask;
         }
+
+        public Task<SwitchoverResult> SwitchoverAsync(RedisResource resource, string? target, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("the operator has no switchover command; a planned switchover is the local control plane's");
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

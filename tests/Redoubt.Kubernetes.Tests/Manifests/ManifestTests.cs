@@ -16,7 +16,7 @@ public sealed class ManifestTests
     }
 
     private static DesiredObjects Generate(RedisResource resource, ManifestOptions? options = null) =>
-        ManifestGenerator.Generate(resource, Planner.Plan(resource), options ?? new ManifestOptions());
+        ManifestGenerator.Generate(Planner.Plan(resource), options ?? new ManifestOptions());
 
     private static T One<T>(DesiredObjects desired, string name) where T : IKubernetesObject<V1ObjectMeta> =>
         Assert.Single(desired.Applied.OfType<T>(), o => o.Metadata.Name == name);
@@ -106,10 +106,10 @@ public sealed class ManifestTests
     [Fact]
     public void AuthSecretCarriesThePasswordAndTheSnippetsDerivedFromIt()
     {
-        var secret = AuthSecret.Build(Resource(), new ObjectNames("example"), "p\"w");
+        var secret = AuthSecret.Build(Planner.Plan(Resource()), new ObjectNames("example"), "p\"w");
         Assert.Equal("p\"w", secret.StringData["password"]);
         Assert.Equal("requirepass \"p\\\"w\"\nmasterauth \"p\\\"w\"\n", secret.StringData["redis-auth.conf"]);
-        Assert.Throws<ArgumentException>(() => AuthSecret.Build(Resource(), new ObjectNames("example"), "a\nrequirepass x"));
+        Assert.Throws<ArgumentException>(() => AuthSecret.Build(Planner.Plan(Resource()), new ObjectNames("example"), "a\nrequirepass x"));
     }
 
     [Fact]

@@ -26,10 +26,10 @@ public sealed class RollingRestartManifestTests
     }
 
     private static V1StatefulSet StatefulSet(RedisResource resource) =>
-        ManifestGenerator.Generate(resource, Planner.Plan(resource), new ManifestOptions()).Applied.OfType<V1StatefulSet>().Single();
+        ManifestGenerator.Generate(Planner.Plan(resource), new ManifestOptions()).Applied.OfType<V1StatefulSet>().Single();
 
     private static V1Deployment Sentinels(RedisResource resource) =>
-        ManifestGenerator.Generate(resource, Planner.Plan(resource), new ManifestOptions()).Applied.OfType<V1Deployment>().Single();
+        ManifestGenerator.Generate(Planner.Plan(resource), new ManifestOptions()).Applied.OfType<V1Deployment>().Single();
 
     private static string Hash(RedisResource resource) => RedisStatefulSet.TemplateHashOf(StatefulSet(resource));
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Control;
 using Redoubt.Kubernetes.Tests.Fakes;
 using Redoubt.Platforms.Kubernetes.Manifests;
 using Redoubt.Platforms.Kubernetes.Operator;

@@ -1,4 +1,4 @@
-namespace Redoubt.Platforms.Kubernetes.Operator;
+namespace Redoubt.Core.Control;
 
 /// <summary>base × 2^failures, capped: the delay before the next attempt after <c>failures</c> failed ones.</summary>
 public sealed record ExponentialBackoff(TimeSpan Base, TimeSpan Maximum)

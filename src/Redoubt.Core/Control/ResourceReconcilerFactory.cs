@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.ControlPlane;
 using Redoubt.Core.Platform;
 using Redoubt.Core.Reconcile;
 using Redoubt.Model;
 
-namespace Redoubt.Platforms.Kubernetes.Operator;
+namespace Redoubt.Core.Control;
 
-/// <summary>The production reconcilers: Core's, the same healer the local platform runs.</summary>
-public sealed class CoreReconcilerFactory(ILoggerFactory loggerFactory, TimeProvider time) : IResourceReconcilerFactory
+/// <summary>The production reconcilers: Core's <see cref="ResourceReconciler"/>, the same on every platform.</summary>
+public sealed class ResourceReconcilerFactory(ILoggerFactory loggerFactory, TimeProvider time) : IResourceReconcilerFactory
 {
     public IResourceReconciler Create(string resourceKey, IRedisPlatform platform, RedisStatus? status)
     {
@@ -22,6 +23,9 @@ public sealed class CoreReconcilerFactory(ILoggerFactory loggerFactory, TimeProv
 
         public Task OnNodeEventAsync(RedisResource resource, NodeEvent nodeEvent, CancellationToken cancellationToken) =>
             reconciler.OnNodeEventAsync(resource, nodeEvent, cancellationToken);
+
+        public Task<SwitchoverResult> SwitchoverAsync(RedisResource resource, string? target, CancellationToken cancellationToken) =>
+            reconciler.SwitchoverAsync(resource, target, cancellationToken);
 
         public ValueTask DisposeAsync() => reconciler.DisposeAsync();
     }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using Redoubt.Platforms.Kubernetes.Operator;
+using Redoubt.Core.Control;
 
-namespace Redoubt.Kubernetes.Tests.Operator;
+namespace Redoubt.Core.Tests.Control;
 
 public sealed class WorkQueueTests
 {

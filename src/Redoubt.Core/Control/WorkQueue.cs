@@ -1,4 +1,4 @@
-namespace Redoubt.Platforms.Kubernetes.Operator;
+namespace Redoubt.Core.Control;
 
 /// <summary>
 /// Resource keys waiting for a reconcile pass, with the guarantees of client-go's rate-limited queue: a key is in
@@ -33,6 +33,18 @@ public sealed class WorkQueue : IDisposable
             lock (_lock)
             {
                 return _queue.Count;
+            }
+        }
+    }
+
+    /// <summary>Keys waiting for their delay (a requeue or a backoff) to pass.</summary>
+    public int Delayed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _delayed.Count;
             }
         }
     }

@@ -1,0 +1,47 @@
+using Redoubt.Core.Planning;
+using Redoubt.Model;
+
+namespace Redoubt.Platforms.Local;
+
+/// <summary>
+/// What only the local platform refuses, reported like any other validation error and checked before anything
+/// changes: TLS, an external endpoint, a Redis version other than the installed one, a change of authEnabled on a
+/// running resource, more zones than loopback addresses.
+/// </summary>
+internal sealed class LocalAdmission(string redisVersion)
+{
+    public IEnumerable<ValidationError> Check(RedisResource resource, RedisResource? stored, string fileName)
+    {
+        if (resource.Spec.Tls?.Enabled == true)
+        {
+            yield return new ValidationError(fileName, "spec.tls.enabled", "TLS is not available on the local platform yet; allowed here: false (the Kubernetes platform renders it)");
+        }
+
+        if (resource.Spec.External == true)
+        {
+            // Every zone reuses the same port numbers on its own loopback address; binding all interfaces would
+            // make the nodes of one resource collide. Until the local platform exposes the master on its own port,
+            // it says so instead of starting nodes that cannot bind.
+            yield return new ValidationError(fileName, "spec.external", "an external endpoint is not available on the local platform yet; allowed here: false (the Kubernetes platform creates a LoadBalancer)");
+        }
+
+        if (resource.Spec.Version is { } wanted && !redisVersion.StartsWith(wanted[1..] + ".", StringComparison.Ordinal))
+        {
+            yield return new ValidationError(fileName, "spec.version", $"{wanted} was asked for but the installed redis-server is {redisVersion}; remove the field to use the installed version, set v{redisVersion.Split('.')[0]}, or install Redis {wanted[1..]}");
+        }
+
+        var plan = Planner.Plan(resource);
+        if (stored is not null && Planner.Plan(stored).Spec.AuthEnabled is var before && before != plan.Spec.AuthEnabled)
+        {
+            // Mid-change, nodes with a password and nodes without cannot replicate from each other, and the Sentinels
+            // and the control plane would hold the wrong credentials for half of them.
+            var now = before ? "true" : "false";
+            yield return new ValidationError(fileName, "spec.authEnabled", $"cannot change on a running resource; allowed here: {now} (its current value). To change it, delete the resource (`redoubt delete {resource.Metadata.Name}`) and apply it again");
+        }
+
+        if (plan.Spec.Zones.Count > 200)
+        {
+            yield return new ValidationError(fileName, "spec.zones", "at most 200 zones have loopback addresses here");
+        }
+    }
+}
