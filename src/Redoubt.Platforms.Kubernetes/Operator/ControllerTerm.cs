@@ -38,7 +38,9 @@ public sealed partial class ControllerTerm
     public async Task RunAsync(CancellationToken ct)
     {
         var api = new RedisApi(_client);
-        var platform = new KubernetesPlatform(_client, _options.Manifests, _options.ReapplyPeriod, _time, _loggerFactory.CreateLogger<KubernetesPlatform>());
+        var server = await ServerCapabilities.DiscoverAsync(_client, ct);
+        LogServer(server.Version, server.PodDisruptionBudgetVersion, server.PvcRetentionPolicy);
+        var platform = new KubernetesPlatform(_client, _options.Manifests, server, _options.ReapplyPeriod, _time, _loggerFactory.CreateLogger<KubernetesPlatform>());
         var events = new EventRecorder(_client, _options.Identity, _time, _loggerFactory.CreateLogger<EventRecorder>());
 
         ObjectWatch<V1Pod>? pods = null;

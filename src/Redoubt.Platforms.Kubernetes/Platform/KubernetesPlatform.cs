@@ -34,13 +34,14 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
     private readonly ConcurrentDictionary<string, long> _epochs = new();
     private readonly Channel<NodeEvent> _nodeEvents = Channel.CreateUnbounded<NodeEvent>();
 
-    public KubernetesPlatform(IKubernetes client, ManifestOptions options, TimeSpan reapplyPeriod, TimeProvider time, ILogger<KubernetesPlatform> logger)
+    public KubernetesPlatform(IKubernetes client, ManifestOptions options, ServerCapabilities server, TimeSpan reapplyPeriod, TimeProvider time,
+        ILogger<KubernetesPlatform> logger)
     {
         _time = time;
         _reapplyPeriod = reapplyPeriod;
         _client = client;
-        _options = options;
-        _applier = new ObjectApplier(client);
+        _options = server.Apply(options);
+        _applier = new ObjectApplier(client, server);
         _passwords = new PasswordStore(client);
         _zones = new ZoneLookup(client);
         _logger = logger;

@@ -5,7 +5,7 @@ namespace Redoubt.Kubernetes.Cluster.Tests.Cluster;
 /// <summary>
 /// Each test cluster lives in /tmp/redoubt-test-clusters/&lt;test host pid&gt;-&lt;random&gt;, with the pids of the
 /// processes it started in a file. A test host that was killed cannot stop its cluster, so the next one does:
-/// a process is only ever signalled when its command line names that cluster's own directory.
+/// a process is only ever signalled when its command line or environment names that cluster's own directory.
 /// </summary>
 internal static class ClusterDirectories
 {
@@ -54,7 +54,7 @@ internal static class ClusterDirectories
             var pids = Path.Combine(directory, PidsFile);
             foreach (var line in File.Exists(pids) ? File.ReadAllLines(pids) : [])
             {
-                if (int.TryParse(line, CultureInfo.InvariantCulture, out var pid) && CommandLine(pid).Contains(directory, StringComparison.Ordinal))
+                if (int.TryParse(line, CultureInfo.InvariantCulture, out var pid) && StartedFor(pid, directory))
                 {
                     Signals.Send(pid, Signals.SigKill);
                 }
@@ -66,11 +66,15 @@ internal static class ClusterDirectories
 
     private static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}");
 
-    private static string CommandLine(int pid)
+    /// <summary>Whether the process names the cluster's directory on its command line or in its environment.</summary>
+    private static bool StartedFor(int pid, string directory) =>
+        Read($"/proc/{pid}/cmdline").Contains(directory, StringComparison.Ordinal) || Read($"/proc/{pid}/environ").Contains(directory, StringComparison.Ordinal);
+
+    private static string Read(string path)
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            return File.ReadAllText(path).Replace('\0', ' ');
         }
         catch (IOException)
         {

@@ -28,7 +28,8 @@ internal sealed class ClusterProcess : IAsyncDisposable
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
-    public static ClusterProcess Start(string name, string executable, IEnumerable<string> arguments, string logPath, Action<int>? started = null)
+    public static ClusterProcess Start(string name, string executable, IEnumerable<string> arguments, string logPath, Action<int>? started = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(executable, arguments)
         {
@@ -37,6 +38,19 @@ internal sealed class ClusterProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        // A null value removes the variable: the process must not find it at all.
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(key);
+            }
+            else
+            {
+                start.Environment[key] = value;
+            }
+        }
+
         var log = new StreamWriter(logPath, append: true, Encoding.UTF8) { AutoFlush = true };
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
@@ -71,6 +85,16 @@ internal sealed class ClusterProcess : IAsyncDisposable
         catch (IOException e)
         {
             return $"(cannot read {LogPath}: {e.Message})";
+        }
+    }
+
+    /// <summary>SIGKILL, as a crash or an OOM kill would end it: nothing runs on the way out.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Signals.Send(_process.Id, Signals.SigKill);
+            await _process.WaitForExitAsync(CancellationToken.None);
         }
     }
 

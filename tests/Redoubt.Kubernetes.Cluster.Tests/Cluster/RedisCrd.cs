@@ -46,14 +46,17 @@ internal static class RedisCrd
         }
     }
 
-    /// <summary>POSTs a Redis document into <paramref name="ns"/>; the API server's answer, or its error status.</summary>
+    /// <summary>
+    /// POSTs a Redis document into <paramref name="ns"/> as a server-side dry run (validated and defaulted, not
+    /// stored, so no operator of a later test reconciles it); the API server's answer, or its error status.
+    /// </summary>
     public static async Task<(HttpStatusCode Status, JsonNode? Body)> CreateAsync(IKubernetes client, string ns, JsonNode document, CancellationToken ct)
     {
         var body = document.DeepClone();
         body["metadata"]!["namespace"] = ns;
         try
         {
-            var created = await client.CustomObjects.CreateNamespacedCustomObjectAsync<JsonNode>(body, Group, Version, ns, Plural, cancellationToken: ct);
+            var created = await client.CustomObjects.CreateNamespacedCustomObjectAsync<JsonNode>(body, Group, Version, ns, Plural, dryRun: "All", cancellationToken: ct);
             return (HttpStatusCode.Created, created);
         }
         catch (HttpOperationException e)

@@ -202,11 +202,19 @@ internal sealed class TestCluster : IAsyncDisposable
         "--profiling=false",
     ];
 
-    private ClusterProcess Start(string name, string executable, IEnumerable<string> arguments)
+    /// <summary>
+    /// Starts a process that belongs to this cluster's run (an operator, say): its log is <c>NAME.log</c> in the
+    /// cluster's directory, and it is stopped with the cluster unless the test stops it first.
+    /// </summary>
+    public ClusterProcess Start(string name, string executable, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var process = ClusterProcess.Start(name, executable, arguments, Path.Combine(Directory, $"{name}.log"),
-            pid => ClusterDirectories.RecordPid(Directory, pid));
-        _processes.Add(process);
+            pid => ClusterDirectories.RecordPid(Directory, pid), environment);
+        lock (_processes)
+        {
+            _processes.Add(process);
+        }
+
         return process;
     }
 

@@ -15,8 +15,7 @@ namespace Redoubt.Kubernetes.Cluster.Tests.Deploy;
 [Collection(ClusterCollection.Name)]
 public sealed class RbacTests(ClusterFixture fixture)
 {
-    private const string OperatorNamespace = "redoubt-system";
-    private const string OperatorAccount = "redoubt-operator";
+    private const string OperatorNamespace = OperatorInstall.Namespace;
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
     private static readonly string[] Verbs = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
 
@@ -86,14 +85,7 @@ public sealed class RbacTests(ClusterFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, denied.Response.StatusCode);
     }
 
-    /// <summary>Applies deploy/namespace.yaml and deploy/rbac.yaml as the admin; a kubeconfig of the operator's ServiceAccount.</summary>
-    private async Task<string> InstallRbacAsync(CancellationToken ct)
-    {
-        var applied = await Kubectl.RunAsync(_cluster.AdminKubeconfig,
-            ["apply", "--server-side", "--field-manager=redoubt-tests", "-f", TestPaths.Deploy("namespace.yaml"), "-f", TestPaths.Deploy("rbac.yaml")], ct);
-        Assert.True(applied.ExitCode == 0, $"kubectl apply of deploy/namespace.yaml and deploy/rbac.yaml failed: {applied}");
-        return await _cluster.ServiceAccountKubeconfigAsync(OperatorNamespace, OperatorAccount, ct);
-    }
+    private Task<string> InstallRbacAsync(CancellationToken ct) => OperatorInstall.InstallAsync(_cluster, ct);
 
     /// <summary>Every (verb, group, resource, namespace) rbac.yaml grants; a null namespace for a ClusterRole's rules.</summary>
     private static List<(string Verb, string Group, string Resource, string? Namespace)> Grants()

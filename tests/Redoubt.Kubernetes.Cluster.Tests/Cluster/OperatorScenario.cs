@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using Redoubt.Kubernetes.Tests;
+using Redoubt.Platforms.Kubernetes;
+using Redoubt.Platforms.Kubernetes.Manifests;
+
+namespace Redoubt.Kubernetes.Cluster.Tests.Cluster;
+
+/// <summary>
+/// One operator test: deploy/'s CRD and RBAC installed, a namespace of its own, and operators started as the
+/// ServiceAccount. Waits fail with the operators' logs. Disposing deletes the namespace and stops the operators
+/// (SIGTERM, so the Lease is free for the next test).
+/// </summary>
+internal sealed class OperatorScenario : IAsyncDisposable
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    private readonly TestCluster _cluster;
+    private readonly List<OperatorProcess> _operators = [];
+    private readonly CancellationToken _ct;
+
+    private OperatorScenario(TestCluster cluster, string ns, string operatorKubeconfig, CancellationToken ct)
+    {
+        _cluster = cluster;
+        Namespace = ns;
+        OperatorKubeconfig = operatorKubeconfig;
+        Admin = cluster.AdminClient();
+        _ct = ct;
+    }
+
+    public string Namespace { get; }
+    public string OperatorKubeconfig { get; }
+    public IKubernetes Admin { get; }
+    public IReadOnlyList<OperatorProcess> Operators => _operators;
+
+    public static async Task<OperatorScenario> StartAsync(TestCluster cluster, string prefix, CancellationToken ct, bool startOperator = true)
+    {
+        var kubeconfig = await OperatorInstall.InstallAsync(cluster, ct);
+        var ns = await cluster.CreateNamespaceAsync(prefix, ct);
+        var scenario = new OperatorScenario(cluster, ns, kubeconfig, ct);
+        if (startOperator)
+        {
+            scenario.StartOperator("a");
+        }
+
+        return scenario;
+    }
+
+    public OperatorProcess StartOperator(string identity, bool kubeconfigFromEnvironment = true)
+    {
+        var started = OperatorProcess.Start(_cluster, OperatorKubeconfig, $"{Namespace}-{identity}", kubeconfigFromEnvironment);
+        _operators.Add(started);
+        return started;
+    }
+
+    /// <summary>`kubectl apply --server-side` of <paramref name="yaml"/> into the test's namespace, as the admin.</summary>
+    public async Task ApplyAsync(string yaml, string fieldManager = "kubectl")
+    {
+        var file = Path.Combine(_cluster.Directory, $"{Namespace}-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, yaml, _ct);
+        var result = await Kubectl.RunAsync(_cluster.AdminKubeconfig,
+            ["apply", "--server-side", $"--field-manager={fieldManager}", "-n", Namespace, "-f", file], _ct);
+        Assert.True(result.ExitCode == 0, $"kubectl apply --server-side failed: {result}");
+    }
+
+    public Task<Kubectl.Result> KubectlAsync(params string[] arguments) =>
+        Kubectl.RunAsync(_cluster.AdminKubeconfig, ["-n", Namespace, .. arguments], _ct);
+
+    public async Task<JsonNode?> GetRedisAsync(string name)
+    {
+        try
+        {
+            return await Admin.CustomObjects.GetNamespacedCustomObjectAsync<JsonNode>(RedisCrd.Group, RedisCrd.Version, Namespace, RedisCrd.Plural, name, cancellationToken: _ct);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A namespaced object of the test as the API server holds it; null when absent.</summary>
+    public async Task<JsonNode?> GetAsync(string apiVersion, string kind, string name)
+    {
+        try
+        {
+            object item = kind switch
+            {
+                // The custom-object calls build /apis/GROUP/VERSION/...; the core group lives under /api, so typed calls.
+                "Secret" => await Admin.CoreV1.ReadNamespacedSecretAsync(name, Namespace, cancellationToken: _ct),
+                "ConfigMap" => await Admin.CoreV1.ReadNamespacedConfigMapAsync(name, Namespace, cancellationToken: _ct),
+                "Service" => await Admin.CoreV1.ReadNamespacedServiceAsync(name, Namespace, cancellationToken: _ct),
+                "PersistentVolumeClaim" => await Admin.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(name, Namespace, cancellationToken: _ct),
+                _ => await Admin.CustomObjects.GetNamespacedCustomObjectAsync<JsonNode>(
+                    apiVersion.Split('/')[0], apiVersion.Split('/')[1], Namespace, Plural(kind), name, cancellationToken: _ct),
+            };
+            return item as JsonNode ?? JsonNode.Parse(KubernetesJson.Serialize(item));
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private static string Plural(string kind) => kind switch
+    {
+        "StatefulSet" => "statefulsets",
+        "Deployment" => "deployments",
+        "PodDisruptionBudget" => "poddisruptionbudgets",
+        "Lease" => "leases",
+        _ => throw new NotSupportedException($"no plural known for {kind}"),
+    };
+
+    /// <summary>Waits for <paramref name="attempt"/> to give a value; the timeout's message carries the operators' logs.</summary>
+    public Task<T> UntilAsync<T>(string what, Func<Task<T?>> attempt, TimeSpan? deadline = null)
+        where T : class =>
+        Poll.UntilAsync(what, async () =>
+        {
+            if (_operators.FirstOrDefault(o => o.Crashed) is { } crashed)
+            {
+                throw new InvalidOperationException($"operator {crashed.Identity} exited while waiting for {what}:\n{OperatorLogs()}");
+            }
+
+            return await attempt();
+        }, deadline ?? Deadline, _ct, OperatorLogs);
+
+    public string OperatorLogs() =>
+        string.Join("\n", _operators.Select(o => $"--- {o.LogPath}{(o.HasExited ? " (exited)" : "")}\n{o.LogTail()}"));
+
+    /// <summary>What `redoubt render` prints for <paramref name="yaml"/>, one JSON object per Kubernetes object.</summary>
+    public static async Task<List<JsonNode>> RenderAsync(string yaml)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await KubernetesCommands.RenderTextAsync(yaml, "test.yaml", new ManifestOptions(), output, error, CancellationToken.None);
+        Assert.True(exit == 0, $"redoubt render failed: {error}");
+        return [.. YamlDocuments.Read(output.ToString()).OfType<JsonNode>()];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Admin.CoreV1.DeleteNamespaceAsync(Namespace, cancellationToken: CancellationToken.None);
+        }
+        catch (HttpOperationException)
+        {
+            // Left for the cluster's end; it holds nothing a later test looks at.
+        }
+
+        foreach (var running in _operators)
+        {
+            await running.StopAsync();
+        }
+
+        Admin.Dispose();
+    }
+}
