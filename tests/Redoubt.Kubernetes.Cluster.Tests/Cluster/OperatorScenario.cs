@@ -81,19 +81,20 @@ internal sealed class OperatorScenario : IAsyncDisposable
     }
 
     /// <summary>A namespaced object of the test as the API server holds it; null when absent.</summary>
-    public async Task<JsonNode?> GetAsync(string apiVersion, string kind, string name)
+    public async Task<JsonNode?> GetAsync(string apiVersion, string kind, string name, string? ns = null)
     {
+        ns ??= Namespace;
         try
         {
             object item = kind switch
             {
                 // The custom-object calls build /apis/GROUP/VERSION/...; the core group lives under /api, so typed calls.
-                "Secret" => await Admin.CoreV1.ReadNamespacedSecretAsync(name, Namespace, cancellationToken: _ct),
-                "ConfigMap" => await Admin.CoreV1.ReadNamespacedConfigMapAsync(name, Namespace, cancellationToken: _ct),
-                "Service" => await Admin.CoreV1.ReadNamespacedServiceAsync(name, Namespace, cancellationToken: _ct),
-                "PersistentVolumeClaim" => await Admin.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(name, Namespace, cancellationToken: _ct),
+                "Secret" => await Admin.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: _ct),
+                "ConfigMap" => await Admin.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: _ct),
+                "Service" => await Admin.CoreV1.ReadNamespacedServiceAsync(name, ns, cancellationToken: _ct),
+                "PersistentVolumeClaim" => await Admin.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(name, ns, cancellationToken: _ct),
                 _ => await Admin.CustomObjects.GetNamespacedCustomObjectAsync<JsonNode>(
-                    apiVersion.Split('/')[0], apiVersion.Split('/')[1], Namespace, Plural(kind), name, cancellationToken: _ct),
+                    apiVersion.Split('/')[0], apiVersion.Split('/')[1], ns, Plural(kind), name, cancellationToken: _ct),
             };
             return item as JsonNode ?? JsonNode.Parse(KubernetesJson.Serialize(item));
         }
@@ -111,6 +112,34 @@ internal sealed class OperatorScenario : IAsyncDisposable
         "Lease" => "leases",
         _ => throw new NotSupportedException($"no plural known for {kind}"),
     };
+
+    /// <summary>The Redis once the operator's status says it has seen generation <paramref name="generation"/> (or later).</summary>
+    public Task<JsonNode> ObservedAsync(string name, long generation) =>
+        UntilAsync($"status.observedGeneration {generation} on Redis {name}", async () =>
+        {
+            var redis = await GetRedisAsync(name);
+            return redis?["status"]?["observedGeneration"]?.GetValue<long>() >= generation ? redis : null;
+        });
+
+    public static JsonNode? Condition(JsonNode? redis, string type) =>
+        redis?["status"]?["conditions"]?.AsArray().FirstOrDefault(c => c?["type"]?.GetValue<string>() == type);
+
+    public async Task<string?> LeaseHolderAsync()
+    {
+        var lease = await GetAsync("coordination.k8s.io/v1", "Lease", OperatorInstall.Lease, OperatorInstall.Namespace);
+        return lease?["spec"]?["holderIdentity"]?.GetValue<string>() is { Length: > 0 } holder ? holder : null;
+    }
+
+    /// <summary>Events about the Redis <paramref name="name"/> in the test's namespace (events.k8s.io/v1).</summary>
+    public async Task<List<JsonNode>> EventsAsync(string name)
+    {
+        var list = await Admin.CustomObjects.ListNamespacedCustomObjectAsync<JsonNode>("events.k8s.io", "v1", Namespace, "events", cancellationToken: _ct);
+        return [.. list["items"]!.AsArray().OfType<JsonNode>().Where(e => e["regarding"]?["name"]?.GetValue<string>() == name)];
+    }
+
+    /// <summary>How many lines of the operators' logs contain <paramref name="text"/>.</summary>
+    public int LogLines(string text) =>
+        _operators.Sum(o => File.Exists(o.LogPath) ? File.ReadLines(o.LogPath).Count(line => line.Contains(text, StringComparison.Ordinal)) : 0);
 
     /// <summary>Waits for <paramref name="attempt"/> to give a value; the timeout's message carries the operators' logs.</summary>
     public Task<T> UntilAsync<T>(string what, Func<Task<T?>> attempt, TimeSpan? deadline = null)
