@@ -37,12 +37,20 @@ public sealed partial class LeaderElection(IKubernetes client, OperatorOptions o
             };
             elector.OnStoppedLeading += termCancellation.Cancel;
             elector.OnNewLeader += leader => LogNewLeader(leader ?? "");
+            var failed = false;
             try
             {
                 await elector.RunUntilLeadershipLostAsync(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
+            }
+            catch (Exception e) when (e is not OutOfMemoryException && !ct.IsCancellationRequested)
+            {
+                // The elector lets errors of the Lease calls through (an API server restarting refuses connections):
+                // this instance stops leading, if it was, and competes again once the server answers.
+                LogElectionFailed(options.RetryPeriod.TotalMilliseconds, e);
+                failed = true;
             }
 
             await termCancellation.CancelAsync();
@@ -60,6 +68,18 @@ public sealed partial class LeaderElection(IKubernetes client, OperatorOptions o
                 }
 
                 return;
+            }
+
+            if (failed)
+            {
+                try
+                {
+                    await Task.Delay(options.RetryPeriod, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
@@ -91,6 +111,9 @@ public sealed partial class LeaderElection(IKubernetes client, OperatorOptions o
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} is leading (Lease {Namespace}/{Name}); reconciling")]
     private partial void LogLeading(string identity, string @namespace, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "leader election failed; competing again in {DelayMs} ms")]
+    private partial void LogElectionFailed(double delayMs, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "leader is now {Leader}")]
     private partial void LogNewLeader(string leader);

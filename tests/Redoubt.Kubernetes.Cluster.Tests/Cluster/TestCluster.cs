@@ -272,7 +272,13 @@ internal sealed class TestCluster : IAsyncDisposable
         while (clock.Elapsed < StartDeadline)
         {
             ct.ThrowIfCancellationRequested();
-            var exited = _processes.FirstOrDefault(p => p.HasExited);
+            // Only the control plane's own processes: an operator a test started may come and go.
+            ClusterProcess? exited;
+            lock (_processes)
+            {
+                exited = _processes.FirstOrDefault(p => p.HasExited && p.Name is "etcd" or "kube-apiserver" or "kube-controller-manager");
+            }
+
             if (exited is not null)
             {
                 throw new InvalidOperationException($"{exited.Name} exited while waiting for {what}; the end of {exited.LogPath}:\n{exited.LogTail()}");
