@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Autorest;
+using Redoubt.Platforms.Kubernetes.Platform;
 
 namespace Redoubt.Platforms.Kubernetes.Operator;
 
@@ -15,6 +16,7 @@ public static class PassFailure
         {
             HttpOperationException http =>
                 $"{http.Request?.Method} {http.Request?.RequestUri?.AbsolutePath}: the API server answered {(int)http.Response.StatusCode} {ServerMessage(http.Response.Content)}",
+            ImmutableFieldException => error.Message,
             _ => $"{error.GetType().Name}: {error.Message}",
         };
         return text.Length > MaxLength ? text[..MaxLength] + "…" : text;

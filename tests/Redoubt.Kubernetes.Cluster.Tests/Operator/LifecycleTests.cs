@@ -136,6 +136,29 @@ public sealed class LifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ChangedStorageClassIsRefusedByTheOperatorWithWhatToDo()
+    {
+        using var ct = new CancellationTokenSource(Deadline);
+        await using var scenario = await OperatorScenario.StartAsync(_cluster, "storage", ct.Token);
+        await scenario.ApplyAsync(RedisYaml.Of("media", scenario.Namespace, "storageClass: fast"));
+        await scenario.ObservedAsync("media", 1);
+
+        // No API server before 1.25 can hold this rule in the CRD, so the operator is the one to refuse it.
+        await scenario.ApplyAsync(RedisYaml.Of("media", scenario.Namespace, "storageClass: slow"));
+        var refused = await scenario.UntilAsync("condition Reconciled=False", async () =>
+            OperatorScenario.Condition(await scenario.GetRedisAsync("media"), "Reconciled") is { } c && c["status"]!.GetValue<string>() == "False" ? c : null);
+        Assert.Contains("spec.storageClass: is immutable once created", refused["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("set it back to \"fast\"", refused["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var statefulSet = (await scenario.GetAsync("apps/v1", "StatefulSet", "rfr-redis-media"))!;
+        Assert.Equal("fast", statefulSet["spec"]!["volumeClaimTemplates"]![0]!["spec"]!["storageClassName"]!.GetValue<string>());
+
+        await scenario.ApplyAsync(RedisYaml.Of("media", scenario.Namespace, "storageClass: fast"));
+        await scenario.UntilAsync("condition Reconciled=True once set back", async () =>
+            OperatorScenario.Condition(await scenario.GetRedisAsync("media"), "Reconciled")?["status"]?.GetValue<string>() == "True" ? "ok" : null,
+            TimeSpan.FromMinutes(2));
+    }
+
+    [Fact]
     public async Task DeleteRunsTheFinalizerRemovesTheObjectsAndKeepsClaimsWhereRetentionIsUnknown()
     {
         using var ct = new CancellationTokenSource(Deadline);
