@@ -50,8 +50,10 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 }
 
-# The cluster runs Debian's etcd beside the binaries, so it is installed even when they are cached.
+# The cluster runs Debian's etcd beside the binaries, so it is installed even when they are cached; the tests
+# drive it with kubectl like users do (Debian's kubernetes-client when no kubectl is installed).
 install_packages etcd-server
+command -v kubectl >/dev/null 2>&1 || install_packages kubernetes-client
 if [ -z "$(missing_binaries)" ]; then echo "$bin"; exit 0; fi
 
 mkdir -p "$cache_root"
