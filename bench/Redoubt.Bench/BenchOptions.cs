@@ -22,6 +22,9 @@ internal sealed class BenchOptions
 
     public bool Keep { get; private init; }
 
+    /// <summary>Storm: the kinds of fault to draw from.</summary>
+    public Storm.FaultKind[] Kinds { get; private init; } = Storm.FaultKinds.All;
+
     public bool Quick { get; private init; }
 
     /// <summary>storm: faults in all, shared between the two faulted resources.</summary>
@@ -62,6 +65,7 @@ internal sealed class BenchOptions
           --only PARTS         any of a (Redoubt faults) b (baseline faults) c (switchover, rolling restart) d (client) e (false failovers)
           --faults N           storm: faults in all, over two resources (default 200)
           --seed S             storm: seed of the fault plan (default: random, printed)
+          --kinds K,K          storm: only these faults: master-kill replica-kill sentinel-kill master-stop replica-stop control-plane-kill
           --resources N        scale: resources on one control plane (default 50)
           --keep               keep the temporary home (configs, node logs) after the run
         """;
@@ -76,6 +80,7 @@ internal sealed class BenchOptions
         var keep = false;
         int faults = 200, resources = 50;
         var seed = Random.Shared.Next(1, 1_000_000);
+        var kinds = Storm.FaultKinds.All;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -98,6 +103,14 @@ internal sealed class BenchOptions
                 case "--seed":
                     seed = Number(args, ++i);
                     break;
+                case "--kinds":
+                    if (Storm.FaultKinds.Parse(i + 1 < args.Length ? args[++i] : null) is not { } named)
+                    {
+                        return null;
+                    }
+
+                    kinds = named;
+                    break;
                 case "--resources":
                     resources = Number(args, ++i);
                     break;
@@ -110,7 +123,7 @@ internal sealed class BenchOptions
         }
 
         return command is "failover" or "ready" or "storm" or "scale"
-            ? new BenchOptions { Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed, Resources = resources }
+            ? new BenchOptions { Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed, Resources = resources, Kinds = kinds }
             : null;
     }
 

@@ -31,7 +31,8 @@ internal sealed class StormCommand(BenchOptions options, BenchHome home)
         var clock = Stopwatch.StartNew();
         var evidence = Path.Combine(Path.GetTempPath(), $"redoubt-storm-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}");
         Console.WriteLine($"Storm: {options.Faults} faults over two resources (replicas: 3, default spec), seed {options.Seed}, {Environment.ProcessorCount} cores, limit {StormLimit.TotalMinutes:F0} min");
-        Console.WriteLine($"  repeat with: dotnet run -c Release --project bench/Redoubt.Bench -- storm --faults {options.Faults} --seed {options.Seed}");
+        var kinds = options.Kinds.Length == FaultKinds.All.Length ? "" : $" --kinds {string.Join(',', options.Kinds.Select(k => k.Name()))}";
+        Console.WriteLine($"  repeat with: dotnet run -c Release --project bench/Redoubt.Bench -- storm --faults {options.Faults} --seed {options.Seed}{kinds}");
         Console.WriteLine("  zone partitions: NOT RUN. The control plane and the writers run inside this process in the host's network namespace; reaching");
         Console.WriteLine("  nodes in zone namespaces needs a veth or bridge with an address on the host side, which adds a route to the host's table");
         Console.WriteLine("  (that is how the partition tests do it). The bench does not change the host's routes or firewall.");
@@ -84,8 +85,8 @@ internal sealed class StormCommand(BenchOptions options, BenchHome home)
         var load = new BackgroundLoad(clusters[2]);
         var resources = new List<StormResource>
         {
-            new("a", clusters[0], new Random(options.Seed), report.Add),
-            new("b", clusters[1], new Random(unchecked((options.Seed * 31) + 1)), report.Add),
+            new("a", clusters[0], new Random(options.Seed), options.Kinds, report.Add),
+            new("b", clusters[1], new Random(unchecked((options.Seed * 31) + 1)), options.Kinds, report.Add),
         };
         await using (load.ConfigureAwait(false))
         {

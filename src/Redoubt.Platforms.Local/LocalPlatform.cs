@@ -21,6 +21,8 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     private readonly PortAllocator _ports;
     private readonly ConcurrentDictionary<(string Resource, string Node), NodeProcess> _processes = new();
     private readonly ConcurrentDictionary<(string Resource, string Node), RestartBackoff> _backoff = new();
+    // The process each node was fenced in: its exit is Redoubt's doing, never a sign of a crash loop.
+    private readonly ConcurrentDictionary<(string Resource, string Node), int> _fenced = new();
     private readonly Channel<NodeEvent> _events = Channel.CreateUnbounded<NodeEvent>();
 
     public LocalPlatform(LocalOptions options, ILogger logger, TimeProvider time)
@@ -131,6 +133,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         }
 
         // SIGKILL works on a stopped process too: it dies without running another command.
+        _fenced[(plan.Key, nodeName)] = process.Pid;
         Signals.Send(process.Pid, Signals.SigKill);
         LogFenced(_logger, plan.Key, nodeName, process.Pid);
         return Task.FromResult(true);
@@ -241,7 +244,8 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     private void OnExit(string resource, NodeProcess process, string detail)
     {
         var now = _time.GetUtcNow();
-        _backoff.GetOrAdd((resource, process.Node), _ => new RestartBackoff()).Exited(process.Since, now);
+        var fenced = _fenced.TryGetValue((resource, process.Node), out var pid) && pid == process.Pid && _fenced.TryRemove((resource, process.Node), out _);
+        _backoff.GetOrAdd((resource, process.Node), _ => new RestartBackoff()).Exited(process.Since, now, fenced);
         LogExited(_logger, resource, process.Node, process.Pid, detail);
         _events.Writer.TryWrite(new NodeEvent(resource, process.Kind, process.Node, NodeEventKind.Exited, now, detail));
     }

@@ -10,7 +10,7 @@ namespace Redoubt.Bench.Storm;
 /// One faulted resource of the storm: its writer, and a loop that faults it, one fault at a time, each only once the
 /// previous one has healed (Ready, every Sentinel and node healthy, and the writer writing again).
 /// </summary>
-internal sealed class StormResource(string name, RedoubtCluster cluster, Random random, Action<FaultRecord> report) : IAsyncDisposable
+internal sealed class StormResource(string name, RedoubtCluster cluster, Random random, FaultKind[] kinds, Action<FaultRecord> report) : IAsyncDisposable
 {
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan WriterResumes = TimeSpan.FromSeconds(10);
@@ -51,7 +51,7 @@ internal sealed class StormResource(string name, RedoubtCluster cluster, Random 
     {
         for (var number = 1; number <= faults && !cancellationToken.IsCancellationRequested; number++)
         {
-            var kind = FaultKinds.All[random.Next(FaultKinds.All.Length)];
+            var kind = kinds[random.Next(kinds.Length)];
             var frozenFor = TimeSpan.FromMilliseconds(random.Next(2000, 6001));
             var controlPlaneDown = TimeSpan.FromMilliseconds(random.Next(500, 3001));
             var pick = random.Next(1000);

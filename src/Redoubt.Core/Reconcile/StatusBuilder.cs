@@ -95,17 +95,6 @@ public static class StatusBuilder
         ];
     }
 
-    private static StatusCondition Condition(IReadOnlyList<StatusCondition> previous, DateTimeOffset now, string type, bool ok, string reason, string message)
-    {
-        var status = ok ? "True" : "False";
-        var before = previous.FirstOrDefault(c => c.Type == type);
-        return new StatusCondition
-        {
-            Type = type,
-            Status = status,
-            Reason = reason,
-            Message = message,
-            LastTransitionTime = before is not null && before.Status == status ? before.LastTransitionTime : now,
-        };
-    }
+    private static StatusCondition Condition(IReadOnlyList<StatusCondition> previous, DateTimeOffset now, string type, bool ok, string reason, string message) =>
+        ConditionTransitions.Next(previous.FirstOrDefault(c => c.Type == type), type, ok ? "True" : "False", reason, message, now);
 }
