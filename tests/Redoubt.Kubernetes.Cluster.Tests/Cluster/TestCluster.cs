@@ -146,7 +146,11 @@ internal sealed class TestCluster : IAsyncDisposable
         }
 
         _processes.Clear();
-        ClusterDirectories.Remove(Directory);
+        // REDOUBT_TEST_KEEP=1 keeps the logs (etcd, API server, controller manager, each operator) until the next run.
+        if (Environment.GetEnvironmentVariable("REDOUBT_TEST_KEEP") != "1")
+        {
+            ClusterDirectories.Remove(Directory);
+        }
     }
 
     private async Task StartProcessesAsync(CancellationToken ct)
