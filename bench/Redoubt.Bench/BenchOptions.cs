@@ -4,7 +4,7 @@ namespace Redoubt.Bench;
 
 /// <summary>
 /// The command line: <c>failover [--quick] [--kills N] [--runs N] [--saturation SECONDS] [--only a,b,c,d,e] [--keep]</c>,
-/// <c>ready</c>, <c>storm [--faults N] [--seed S] [--keep]</c>, <c>scale [--resources N] [--keep]</c>.
+/// <c>ready</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>.
 /// </summary>
 internal sealed class BenchOptions
 {
@@ -23,7 +23,19 @@ internal sealed class BenchOptions
     public bool Keep { get; private init; }
 
     /// <summary>Storm: the kinds of fault to draw from.</summary>
-    public Storm.FaultKind[] Kinds { get; private init; } = Storm.FaultKinds.All;
+    public Storm.FaultKind[] Kinds { get; private init; } = Storm.FaultKinds.Default;
+
+    /// <summary>storm: zone partitions are among the kinds, so the storm runs inside a network namespace of its own.</summary>
+    public bool Partitions => Kinds.Any(Storm.FaultKinds.IsPartition);
+
+    /// <summary>
+    /// storm: set when this process is the storm re-executed inside the namespace <see cref="StormNamespace"/> created
+    /// (the namespace's name); null in the process started by the user.
+    /// </summary>
+    public string? InsideNamespace { get; private init; }
+
+    /// <summary>With <see cref="InsideNamespace"/>: the identity of the namespace the run was started from, the host's.</summary>
+    public string? HostNamespace { get; private init; }
 
     public bool Quick { get; private init; }
 
@@ -53,8 +65,9 @@ internal sealed class BenchOptions
           failover   kill -9 and SIGSTOP of the master on Redoubt and on plain Redis + Sentinel, planned switchover and rolling restart,
                      a StackExchange.Redis client with and without Redoubt.Client, and false failovers under load
           ready      time from apply to Ready for a new resource
-          storm      randomized faults (kill -9 / SIGSTOP of master and replicas, kill -9 of a Sentinel, control-plane crash)
-                     on two resources under writers at once, with load on a third; what the writers and every Sentinel saw
+          storm      randomized faults (kill -9 / SIGSTOP of master and replicas, kill -9 of a Sentinel, control-plane crash,
+                     with --partitions zone partitions) on two resources under writers at once, with load on a third; what
+                     the writers and every Sentinel saw
           scale      N resources on one control plane: time to Ready, idle CPU and RSS, failover gap next to a single resource
 
         options:
@@ -66,6 +79,9 @@ internal sealed class BenchOptions
           --faults N           storm: faults in all, over two resources (default 200)
           --seed S             storm: seed of the fault plan (default: random, printed)
           --kinds K,K          storm: only these faults: master-kill replica-kill sentinel-kill master-stop replica-stop control-plane-kill
+                               master-partition replica-partition (partition: both)
+          --partitions         storm: add zone partitions (2-6 s) to the faults; needs root: the storm then runs inside a network
+                               namespace it creates, and nothing is added to the host's addresses, routes or firewall
           --resources N        scale: resources on one control plane (default 50)
           --keep               keep the temporary home (configs, node logs) after the run
         """;
@@ -80,7 +96,9 @@ internal sealed class BenchOptions
         var keep = false;
         int faults = 200, resources = 50;
         var seed = Random.Shared.Next(1, 1_000_000);
-        var kinds = Storm.FaultKinds.All;
+        var kinds = Storm.FaultKinds.Default;
+        var partitions = false;
+        string? inside = null, hostNamespace = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -117,13 +135,31 @@ internal sealed class BenchOptions
                 case "--keep":
                     keep = true;
                     break;
+                case "--partitions":
+                    partitions = true;
+                    break;
+                case StormNamespace.InsideMarker:
+                    inside = i + 1 < args.Length ? args[++i] : null;
+                    break;
+                case StormNamespace.HostMarker:
+                    hostNamespace = i + 1 < args.Length ? args[++i] : null;
+                    break;
                 case "--help" or "-h":
                     return null;
             }
         }
 
-        return command is "failover" or "ready" or "storm" or "scale"
-            ? new BenchOptions { Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed, Resources = resources, Kinds = kinds }
+        if (partitions)
+        {
+            kinds = [.. kinds.Union(Storm.FaultKinds.Partitions)];
+        }
+
+        return command is "failover" or "ready" or "storm" or "scale" && (inside is null) == (hostNamespace is null)
+            ? new BenchOptions
+            {
+                Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,
+                Resources = resources, Kinds = kinds, InsideNamespace = inside, HostNamespace = hostNamespace,
+            }
             : null;
     }
 

@@ -21,6 +21,24 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
+if (options is { Command: "storm", Partitions: true, InsideNamespace: null })
+{
+    try
+    {
+        return await StormNamespace.RunInsideAsync(args, stop.Token);
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+        Console.Error.WriteLine($"stopped (Ctrl-C or the {options.Limit.TotalMinutes:F0}-minute limit); the storm's namespaces and every process it started are removed");
+        return 130;
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.Error.WriteLine($"the benchmark failed: {e.Message}");
+        return 1;
+    }
+}
+
 using var home = new BenchHome(options.Keep);
 AppDomain.CurrentDomain.ProcessExit += (_, _) => Redoubt.Bench.Clusters.Signals.KillEverythingUnder(home.Root);
 try

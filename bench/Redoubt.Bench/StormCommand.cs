@@ -4,6 +4,8 @@ using Redoubt.Bench.Clusters;
 using Redoubt.Bench.Reporting;
 using Redoubt.Bench.Scenarios;
 using Redoubt.Bench.Storm;
+using Redoubt.Model;
+using Redoubt.Platforms.Local;
 
 namespace Redoubt.Bench;
 
@@ -26,43 +28,69 @@ internal sealed class StormCommand(BenchOptions options, BenchHome home)
         new("127.232", 21400, 21500),
     ];
 
+    /// <summary>With partitions, the faulted resources' zones are namespaces on these networks, inside the storm's own namespace.</summary>
+    private static readonly string[] ZoneNetworks = ["10.230", "10.231"];
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var evidence = Path.Combine(Path.GetTempPath(), $"redoubt-storm-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}");
         Console.WriteLine($"Storm: {options.Faults} faults over two resources (replicas: 3, default spec), seed {options.Seed}, {Environment.ProcessorCount} cores, limit {StormLimit.TotalMinutes:F0} min");
-        var kinds = options.Kinds.Length == FaultKinds.All.Length ? "" : $" --kinds {string.Join(',', options.Kinds.Select(k => k.Name()))}";
+        var kinds = options.Kinds.Order().SequenceEqual(FaultKinds.Default) ? "" : $" --kinds {string.Join(',', options.Kinds.Select(k => k.Name()))}";
         Console.WriteLine($"  repeat with: dotnet run -c Release --project bench/Redoubt.Bench -- storm --faults {options.Faults} --seed {options.Seed}{kinds}");
-        Console.WriteLine("  zone partitions: NOT RUN. The control plane and the writers run inside this process in the host's network namespace; reaching");
-        Console.WriteLine("  nodes in zone namespaces needs a veth or bridge with an address on the host side, which adds a route to the host's table");
-        Console.WriteLine("  (that is how the partition tests do it). The bench does not change the host's routes or firewall.");
+        if (options.InsideNamespace is null)
+        {
+            Console.WriteLine("  zone partitions: NOT RUN (add --partitions, as root: the storm then runs inside a network namespace of its own, where the zones'");
+            Console.WriteLine("  uplink address and route go, since the bench adds nothing to the host's addresses, routes or firewall)");
+        }
+        else
+        {
+            Console.WriteLine($"  zone partitions: resources a and b have their zones in network namespaces ({ZoneNetworks[0]}.0.x, {ZoneNetworks[1]}.0.x) joined by a bridge,");
+            Console.WriteLine($"  reached from the namespace {options.InsideNamespace} the whole storm runs in; a partition takes a zone's switch port down for 2-6 s");
+        }
 
         var providers = new List<FileLoggerProvider>();
         var factories = new List<ILoggerFactory>();
         var clusters = new List<RedoubtCluster>();
+        var zones = new List<ZoneNamespaceNetwork>();
         try
         {
             var names = new[] { "a", "b", "load" };
             for (var i = 0; i < names.Length; i++)
             {
+                var placement = Placements[i];
+                if (options.InsideNamespace is { } inside && i < ZoneNetworks.Length)
+                {
+                    var network = new ZoneNamespaceNetwork($"{inside}-{names[i]}", $"rb{names[i]}", ZoneNetworks[i], SpecDefaults.DefaultZones.Count, StormNamespace.IpAsync);
+                    zones.Add(network);
+                    await network.CreateAsync(options.HostNamespace!).ConfigureAwait(false);
+                    placement = new Placement(network.Network, placement.PortBase, placement.SentinelPortBase) { ZoneNamespaces = network.Namespaces };
+                }
+
                 var provider = new FileLoggerProvider(home.For($"storm-{names[i]}") + ".log");
                 providers.Add(provider);
                 var factory = LoggerFactory.Create(b => b.AddProvider(provider).SetMinimumLevel(LogLevel.Information));
                 factories.Add(factory);
-                var cluster = new RedoubtCluster(home.For($"storm-{names[i]}"), factory, 3, Placements[i]);
+                var cluster = new RedoubtCluster(home.For($"storm-{names[i]}"), factory, 3, placement);
                 clusters.Add(cluster);
                 var started = Stopwatch.StartNew();
                 await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
                 Console.WriteLine($"  resource {names[i],-4} Ready after {started.Elapsed.TotalSeconds:F1} s; Sentinels {string.Join(", ", cluster.Sentinels)}; control-plane log {provider.Path}");
             }
 
-            return await StormAsync(clusters, providers, evidence, clock, cancellationToken).ConfigureAwait(false);
+            return await StormAsync(clusters, zones, providers, evidence, clock, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             foreach (var cluster in clusters)
             {
                 await cluster.DisposeAsync().ConfigureAwait(false);
+            }
+
+            // After the nodes: a namespace still holding a process would outlive its name.
+            foreach (var network in zones)
+            {
+                await network.RemoveAsync().ConfigureAwait(false);
             }
 
             foreach (var factory in factories)
@@ -77,7 +105,7 @@ internal sealed class StormCommand(BenchOptions options, BenchHome home)
         }
     }
 
-    private async Task<int> StormAsync(List<RedoubtCluster> clusters, List<FileLoggerProvider> logs, string evidence, Stopwatch clock, CancellationToken cancellationToken)
+    private async Task<int> StormAsync(List<RedoubtCluster> clusters, List<ZoneNamespaceNetwork> zones, List<FileLoggerProvider> logs, string evidence, Stopwatch clock, CancellationToken cancellationToken)
     {
         var report = new StormReport();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -85,8 +113,8 @@ internal sealed class StormCommand(BenchOptions options, BenchHome home)
         var load = new BackgroundLoad(clusters[2]);
         var resources = new List<StormResource>
         {
-            new("a", clusters[0], new Random(options.Seed), options.Kinds, report.Add),
-            new("b", clusters[1], new Random(unchecked((options.Seed * 31) + 1)), options.Kinds, report.Add),
+            new("a", clusters[0], zones.ElementAtOrDefault(0), new Random(options.Seed), options.Kinds, report.Add),
+            new("b", clusters[1], zones.ElementAtOrDefault(1), new Random(unchecked((options.Seed * 31) + 1)), options.Kinds, report.Add),
         };
         await using (load.ConfigureAwait(false))
         {

@@ -57,11 +57,7 @@ internal sealed record NodeRevision(string Config, string RestartedAt, string Bi
     /// <summary>The file a command runs (found on PATH, links followed), its size and modification time.</summary>
     public static string BinaryIdentity(string command)
     {
-        var path = Path.IsPathRooted(command)
-            ? command
-            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-                .Select(directory => Path.Combine(directory, command))
-                .FirstOrDefault(File.Exists);
+        var path = Path.IsPathRooted(command) ? command : OnPath(command);
         if (path is null || !File.Exists(path))
         {
             return Missing;
@@ -81,4 +77,25 @@ internal sealed record NodeRevision(string Config, string RestartedAt, string Bi
             return Missing;
         }
     }
+
+    /// <summary>
+    /// Where PATH finds a command, looked up at most once a second: every node of every resource asks on every pass,
+    /// and each look-up is a stat call per PATH entry. The file found is still examined on every call.
+    /// </summary>
+    private static string? OnPath(string command)
+    {
+        var now = Environment.TickCount64;
+        if (Found.TryGetValue(command, out var cached) && now - cached.At < 1000)
+        {
+            return cached.Path;
+        }
+
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, command))
+            .FirstOrDefault(File.Exists);
+        Found[command] = (path, now);
+        return path;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string? Path, long At)> Found = new(StringComparer.Ordinal);
 }

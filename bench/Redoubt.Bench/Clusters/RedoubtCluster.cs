@@ -5,9 +5,14 @@ using Redoubt.Platforms.Local;
 
 namespace Redoubt.Bench.Clusters;
 
-/// <summary>Where a control plane puts its zones and ports: a loopback /16 of its own and two port ranges.</summary>
+/// <summary>
+/// Where a control plane puts its zones and ports: a /16 of its own and two port ranges; the zones are loopback
+/// addresses, or with <see cref="ZoneNamespaces"/> network namespaces holding {ZoneNetwork}.0.N.
+/// </summary>
 internal sealed record Placement(string ZoneNetwork, int PortBase, int SentinelPortBase)
 {
+    public IReadOnlyList<string>? ZoneNamespaces { get; init; }
+
     /// <summary>The failover and ready benchmarks.</summary>
     public static readonly Placement Default = new("127.200", 40000, 40100);
 }
@@ -59,7 +64,11 @@ internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int re
     /// <summary>A control plane on this home that adopts whatever nodes are running (a first start adopts nothing).</summary>
     public async Task StartControlPlaneAsync(CancellationToken cancellationToken) =>
         _controlPlane = await LocalControlPlane.StartAsync(
-            new LocalOptions { Home = home, PortBase = _placement.PortBase, SentinelPortBase = _placement.SentinelPortBase, ZoneNetwork = _placement.ZoneNetwork }, loggers, cancellationToken).ConfigureAwait(false);
+            new LocalOptions
+            {
+                Home = home, PortBase = _placement.PortBase, SentinelPortBase = _placement.SentinelPortBase, ZoneNetwork = _placement.ZoneNetwork,
+                ZoneNamespaces = _placement.ZoneNamespaces,
+            }, loggers, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// What survives a crash of the control plane: it goes away without touching its nodes (the same way the

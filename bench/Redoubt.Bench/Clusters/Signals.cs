@@ -5,6 +5,7 @@ namespace Redoubt.Bench.Clusters;
 /// <summary>kill(2) without spawning a process, so the fault time recorded is the moment of the signal.</summary>
 internal static partial class Signals
 {
+    public const int Interrupt = 2;
     public const int Kill = 9;
     public const int Stop = 19;
     public const int Continue = 18;

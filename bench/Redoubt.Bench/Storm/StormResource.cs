@@ -3,6 +3,7 @@ using Redoubt.Bench.Clusters;
 using Redoubt.Bench.Scenarios;
 using Redoubt.Bench.Writers;
 using Redoubt.Model;
+using Redoubt.Platforms.Local;
 
 namespace Redoubt.Bench.Storm;
 
@@ -10,7 +11,11 @@ namespace Redoubt.Bench.Storm;
 /// One faulted resource of the storm: its writer, and a loop that faults it, one fault at a time, each only once the
 /// previous one has healed (Ready, every Sentinel and node healthy, and the writer writing again).
 /// </summary>
-internal sealed class StormResource(string name, RedoubtCluster cluster, Random random, FaultKind[] kinds, Action<FaultRecord> report) : IAsyncDisposable
+/// <remarks>
+/// <paramref name="zones"/>: the network the resource's zones are namespaces of, which partitions cut; null when the
+/// storm runs without partitions.
+/// </remarks>
+internal sealed class StormResource(string name, RedoubtCluster cluster, ZoneNamespaceNetwork? zones, Random random, FaultKind[] kinds, Action<FaultRecord> report) : IAsyncDisposable
 {
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan WriterResumes = TimeSpan.FromSeconds(10);
@@ -108,6 +113,13 @@ internal sealed class StormResource(string name, RedoubtCluster cluster, Random 
                     timeline.Add(faultAt, $"SIGSTOP {target} (pid {pid}) for {frozenFor.TotalSeconds:F1} s");
                     faultOver = ContinueLaterAsync(pid.Value, frozenFor, timeline);
                     break;
+                case FaultKind.MasterPartition or FaultKind.ReplicaPartition:
+                    var network = zones ?? throw new InvalidOperationException($"{name}: a partition was drawn but the resource's zones are not in namespaces");
+                    var zone = ZoneIndex(status, target);
+                    await network.PartitionAsync(zone).ConfigureAwait(false);
+                    timeline.Add(faultAt, $"zone {target} cut off (its switch port down) for {frozenFor.TotalSeconds:F1} s");
+                    faultOver = HealLaterAsync(network, zone, frozenFor, timeline);
+                    break;
                 default:
                     timeline.Add(faultAt, $"control plane crashed, down for {controlPlaneDown.TotalSeconds:F1} s");
                     faultOver = RestartControlPlaneAsync(controlPlaneDown, timeline, cancellationToken);
@@ -152,7 +164,7 @@ internal sealed class StormResource(string name, RedoubtCluster cluster, Random 
             var (lost, checkedCount) = await LostSinceLastCheckAsync(newMaster, cancellationToken).ConfigureAwait(false);
             var after = await cluster.StatusAsync(cancellationToken).ConfigureAwait(false);
             return new FaultRecord(name, number, kind, target, faultWall, gap.Ms, timeline.Ms(gap.From), timeline.Ms(gap.To), lost, checkedCount,
-                oldMaster, newMaster, verdict, recovered.ReadyMs, timeline.Ms(endAt), UnexpectedRestarts(status, after, target), failure, timeline, snapshots);
+                oldMaster, newMaster, verdict, recovered.ReadyMs, timeline.Ms(endAt), UnexpectedRestarts(status, after, kind.IsPartition() ? (_, zone) => zone == target : (node, _) => node == target), failure, timeline, snapshots);
         }
     }
 
@@ -167,6 +179,11 @@ internal sealed class StormResource(string name, RedoubtCluster cluster, Random 
                 var replicas = status.Nodes.Where(n => n.Address != status.Master).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
                 var replica = replicas[pick % replicas.Count];
                 return (replica.Name, replica.Pid);
+            case FaultKind.MasterPartition:
+                return (status.Nodes.Single(n => n.Address == status.Master).Zone, null);
+            case FaultKind.ReplicaPartition:
+                var others = status.Nodes.Where(n => n.Address != status.Master).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+                return (others[pick % others.Count].Zone, null);
             case FaultKind.SentinelKill:
                 var sentinels = status.SentinelNodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
                 var sentinel = sentinels[pick % sentinels.Count];
@@ -181,6 +198,27 @@ internal sealed class StormResource(string name, RedoubtCluster cluster, Random 
         await Task.Delay(frozenFor, CancellationToken.None).ConfigureAwait(false);
         Signals.TrySend(pid, Signals.Continue);
         timeline.Add("SIGCONT");
+    }
+
+    /// <summary>The zone's index in the resource's zone order, which is the order of its namespaces.</summary>
+    private static int ZoneIndex(RedisStatus status, string zone)
+    {
+        var index = SpecDefaults.DefaultZones.ToList().IndexOf(zone);
+        return index >= 0 ? index : throw new InvalidOperationException($"zone {zone} of {string.Join(", ", status.Nodes.Select(n => $"{n.Name}@{n.Zone}"))} is not a default zone");
+    }
+
+    /// <summary>Restores the zone's link after <paramref name="down"/>, whatever happens meanwhile: a storm never leaves a zone cut off.</summary>
+    private static async Task HealLaterAsync(ZoneNamespaceNetwork network, int zone, TimeSpan down, Timeline timeline)
+    {
+        try
+        {
+            await Task.Delay(down, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            await network.HealAsync(zone).ConfigureAwait(false);
+            timeline.Add("zone's link up again");
+        }
     }
 
     private async Task RestartControlPlaneAsync(TimeSpan down, Timeline timeline, CancellationToken cancellationToken)
@@ -283,12 +321,12 @@ internal sealed class StormResource(string name, RedoubtCluster cluster, Random 
         return (null, null);
     }
 
-    private static int UnexpectedRestarts(RedisStatus before, RedisStatus after, string target)
+    /// <summary>Pid changes of nodes and Sentinels the fault did not touch (a partition touches every node of its zone: a cut-off master is fenced); <c>touched</c> takes a name and a zone.</summary>
+    private static int UnexpectedRestarts(RedisStatus before, RedisStatus after, Func<string, string, bool> touched)
     {
         var then = before.Nodes.Select(n => (n.Name, n.Pid)).Concat(before.SentinelNodes.Select(n => (n.Name, n.Pid))).ToDictionary(p => p.Name, p => p.Pid, StringComparer.Ordinal);
-        return after.Nodes.Select(n => (n.Name, n.Pid)).Concat(after.SentinelNodes.Select(n => (n.Name, n.Pid)))
-            .Count(n => then.TryGetValue(n.Name, out var pid) && pid != n.Pid && n.Pid is not null
-                && n.Name != target);
+        return after.Nodes.Select(n => (n.Name, n.Zone, n.Pid)).Concat(after.SentinelNodes.Select(n => (n.Name, n.Zone, n.Pid)))
+            .Count(n => then.TryGetValue(n.Name, out var pid) && pid != n.Pid && n.Pid is not null && !touched(n.Name, n.Zone));
     }
 
     /// <summary>Checks the writes acknowledged since the previous check against <paramref name="master"/>.</summary>

@@ -4,13 +4,14 @@ using Redoubt.Core.Redis;
 namespace Redoubt.Core.Reconcile;
 
 /// <summary>
-/// PINGs every node and Sentinel once a second on the fast connections, so that the fast failover and the hang watch
-/// find them open: opening one (connect and AUTH) on a loaded machine can take longer than their 250 ms requests
-/// allow, and each timeout drops the connection, so a cold one may never open in time.
+/// PINGs every node and Sentinel every few seconds on the fast connections, so that the fast failover and the hang
+/// watch find them open: opening one (connect and AUTH) on a loaded machine can take longer than their 250 ms requests
+/// allow, and each timeout drops the connection, so a cold one may never open in time. An open connection stays open
+/// by itself; the PING only reopens one a timeout dropped.
 /// </summary>
 public sealed class ConnectionKeeper(ResourceKnowledge knowledge, RedisAdmin fastAdmin, TimeProvider time)
 {
-    public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(3);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -7,7 +7,8 @@ namespace Redoubt.Integration.Tests.Local;
 /// <summary>
 /// Real network partitions: each zone runs in a network namespace of its own and a zone is cut off by taking its
 /// link down. The writer, like the control plane, is outside every zone. Each ends with exactly one master holding
-/// every acknowledged write.
+/// every acknowledged write. They run only inside the network namespace <see cref="PartitionScenarioRun"/> creates,
+/// which reports their results: the zones' uplink address and route are never added to the host's namespace.
 /// </summary>
 public sealed class PartitionTests(ITestOutputHelper output)
 {
@@ -23,7 +24,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
 
     private static int ZoneIndex(string zone) => SpecDefaults.DefaultZones.ToList().IndexOf(zone);
 
-    [Fact]
+    [PartitionScenario]
     public async Task TheMastersZoneCutOffFailsOverToTheMajorityAndTheOldMasterReturnsAsAReplica()
     {
         await using var run = await ClusterUnderWrites.StartAsync(output, Name, ThreeNodes, zoneNamespaces: true);
@@ -43,7 +44,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
         await run.FinishAsync();
     }
 
-    [Fact]
+    [PartitionScenario]
     public async Task AReplicasZoneCutOffChangesNothingAndTheReplicaCatchesUpAfterwards()
     {
         await using var run = await ClusterUnderWrites.StartAsync(output, Name, ThreeNodes, zoneNamespaces: true);
