@@ -19,7 +19,7 @@ public sealed partial class LeaderElection(IKubernetes client, OperatorOptions o
 
     public async Task RunAsync(Func<CancellationToken, Task> term, CancellationToken ct)
     {
-        var config = new LeaderElectionConfig(new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity))
+        var config = new LeaderElectionConfig(new UnreachableAsFailedLock(new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity)))
         {
             LeaseDuration = options.LeaseDuration,
             RenewDeadline = options.RenewDeadline,
@@ -47,8 +47,7 @@ public sealed partial class LeaderElection(IKubernetes client, OperatorOptions o
             }
             catch (Exception e) when (e is not OutOfMemoryException && !ct.IsCancellationRequested)
             {
-                // The elector lets errors of the Lease calls through (an API server restarting refuses connections):
-                // this instance stops leading, if it was, and competes again once the server answers.
+                // Whatever the elector still lets through: this instance stops leading, if it was, and competes again.
                 LogElectionFailed(options.RetryPeriod.TotalMilliseconds, e);
                 failed = true;
             }

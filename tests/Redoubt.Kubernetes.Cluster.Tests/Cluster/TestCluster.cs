@@ -124,11 +124,15 @@ internal sealed class TestCluster : IAsyncDisposable
         return name;
     }
 
-    /// <summary>Stops the API server and starts it again on the same port and etcd; waits until it is ready.</summary>
+    /// <summary>
+    /// Kills the API server (SIGKILL, as a crash: on SIGTERM it holds its watch connections open for seconds) and
+    /// starts it again on the same port and etcd; waits until it is ready.
+    /// </summary>
     public async Task RestartApiServerAsync(CancellationToken ct)
     {
         if (_apiServer is not null)
         {
+            await _apiServer.KillAsync();
             await _apiServer.DisposeAsync();
             _processes.Remove(_apiServer);
         }
