@@ -92,7 +92,6 @@ internal sealed class OperatorScenario : IAsyncDisposable
                 "Secret" => await Admin.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: _ct),
                 "ConfigMap" => await Admin.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: _ct),
                 "Service" => await Admin.CoreV1.ReadNamespacedServiceAsync(name, ns, cancellationToken: _ct),
-                "PersistentVolumeClaim" => await Admin.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(name, ns, cancellationToken: _ct),
                 _ => await Admin.CustomObjects.GetNamespacedCustomObjectAsync<JsonNode>(
                     apiVersion.Split('/')[0], apiVersion.Split('/')[1], ns, Plural(kind), name, cancellationToken: _ct),
             };
