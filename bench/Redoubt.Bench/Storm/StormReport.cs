@@ -74,14 +74,14 @@ internal sealed class StormReport
 
     /// <summary>
     /// Faults whose gap is more than twice their type's median (and <see cref="OutlierFloorMs"/> above it), and every
-    /// fault that did not heal, flipped a Sentinel back, failed over falsely or restarted a node it did not touch: each
-    /// of those needs its evidence as much as a long gap does.
+    /// fault that did not heal, lost an acknowledged write, flipped a Sentinel back, failed over falsely or restarted a
+    /// node it did not touch: each of those needs its evidence as much as a long gap does.
     /// </summary>
     public List<FaultRecord> Outliers()
     {
         var records = Records;
         var medians = records.GroupBy(r => r.Kind).ToDictionary(g => g.Key, g => Stats.Median(g.Select(r => r.GapMs)));
-        return [.. records.Where(r => r.Failure is not null || r.Sentinels.FlipBacks > 0 || r.FalseFailover || r.UnexpectedRestarts > 0
+        return [.. records.Where(r => r.Failure is not null || r.Lost > 0 || r.Sentinels.FlipBacks > 0 || r.FalseFailover || r.UnexpectedRestarts > 0
             || (r.GapMs > 2 * medians[r.Kind] && r.GapMs > medians[r.Kind] + OutlierFloorMs))];
     }
 

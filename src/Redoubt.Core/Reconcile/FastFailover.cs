@@ -41,10 +41,16 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
             return false;
         }
 
-        // One Sentinel leads; the others stand aside (SENTINEL REMOVE) until the promotion. Otherwise they reach
-        // down-after while the leader waits for the promotion, elect a leader of their own and promote a second master.
+        // One Sentinel leads; the others stand aside until the promotion. Otherwise they reach down-after while the leader
+        // waits for the promotion, elect a leader of their own and promote a second master.
         var leader = sentinels[LeaderChoice.Choose([.. known.Select((k, i) => views[i] is null ? null : k ?? [])])!.Value];
         var others = sentinels.Where(s => s != leader).ToList();
+        // Handing the others over (SENTINEL MONITOR, which starts them at configuration epoch 0) is safe only when no
+        // Sentinel is left holding the old master with its older, higher epoch: one cut off now would send them back
+        // to the old address the moment it is heard again (seen in the storm: a partition that healed during the
+        // failover). Otherwise they stand aside behind a quorum they cannot reach, keep their registration, and follow
+        // the leader's epoch like any Sentinel: slower to name the new master, never wrong.
+        var handOff = SentinelHandOver.IsSafe(plan, views);
         switch (await AskToFailOverAsync(plan, leader).ConfigureAwait(false))
         {
             case FailoverAnswer.Refused:
@@ -58,22 +64,40 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
                 return false;
         }
 
-        await Task.WhenAll(others.Select(o => TryAsync(() => probes.Admin.ExecuteAsync(o, NodeKind.Sentinel, FastProbes.Timeout, "SENTINEL", "REMOVE", plan.MasterName)))).ConfigureAwait(false);
-
-        // A forced failover that Sentinel aborts and restarts can take two failover timeouts.
-        var limit = TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000);
-        if (await WaitForPromotionAsync(plan, leader, fromAddress, limit, askAgain: true, cancellationToken).ConfigureAwait(false) is not { } promoted)
+        await handOver.StandAsideAsync(plan, others, handOff).ConfigureAwait(false);
+        try
         {
-            // Pointed at a dead master the others would know neither replicas nor peers, and could only start a
-            // failover of their own against the leader's: the healer points them at whichever master emerges.
-            await handOver.ReleaseAsync(plan, [leader]).ConfigureAwait(false);
-            journal.Warning("FailoverSlow", $"no replica became master within {limit.TotalMilliseconds:F0} ms of SENTINEL FAILOVER");
-            return false;
-        }
+            // A forced failover that Sentinel aborts and restarts can take two failover timeouts.
+            var limit = TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000);
+            if (await WaitForPromotionAsync(plan, leader, fromAddress, limit, askAgain: true, cancellationToken).ConfigureAwait(false) is not { } promoted)
+            {
+                // Pointed at a dead master the others would know neither replicas nor peers, and could only start a
+                // failover of their own against the leader's: the healer points them at whichever master emerges.
+                await handOver.ReleaseAsync(plan, [leader]).ConfigureAwait(false);
+                journal.Warning("FailoverSlow", $"no replica became master within {limit.TotalMilliseconds:F0} ms of SENTINEL FAILOVER");
+                return false;
+            }
 
-        journal.Failover(since, time.GetUtcNow() - since, fromNode, knowledge.NodeNameOf(promoted), why);
-        await handOver.CompleteAsync(plan, leader, others, othersStoodAside: true, promoted, password, cancellationToken).ConfigureAwait(false);
-        return true;
+            journal.Failover(since, time.GetUtcNow() - since, fromNode, knowledge.NodeNameOf(promoted), why);
+            if (handOff)
+            {
+                await handOver.CompleteAsync(plan, leader, others, othersStoodAside: true, promoted, password, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                journal.Normal("HandOverSkipped", $"not every Sentinel answers: the others follow the new master once {leader} confirms it");
+                await handOver.AwaitLeaderAsync(plan, leader, [], promoted, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        finally
+        {
+            if (!handOff)
+            {
+                await handOver.RestoreQuorumAsync(plan, others).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>
@@ -141,18 +165,6 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         }
 
         return null;
-    }
-
-    private static async Task TryAsync(Func<Task> action)
-    {
-        try
-        {
-            await action().ConfigureAwait(false);
-        }
-        catch (RedisAdminException)
-        {
-            // It keeps watching the old master; the healer corrects it on the next pass.
-        }
     }
 }
 

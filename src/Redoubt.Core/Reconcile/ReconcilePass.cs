@@ -19,6 +19,7 @@ public sealed class ReconcilePass(
     Observer observer,
     HealExecutor executor,
     Fencing fencing,
+    FastProbes probes,
     FastFailover fastFailover,
     Switchover switchover,
     Journal journal,
@@ -114,6 +115,12 @@ public sealed class ReconcilePass(
 
     private async Task ActAsync(RedisResource resource, ResourcePlan plan, ClusterObservation observation, HealAction action, string? password, CancellationToken cancellationToken)
     {
+        if (SentinelRecheck.Intended(action) is { } intended && await SentinelsMovedOnAsync(plan, observation, intended).ConfigureAwait(false) is { } why)
+        {
+            journal.Normal("ActionDropped", $"did not {action.Describe()}: {why}");
+            return;
+        }
+
         ReconcilerLog.Action(logger, action.Describe(), action.Reason);
         try
         {
@@ -156,6 +163,15 @@ public sealed class ReconcilePass(
             // One failed action must not stop the others; the next pass sees the world again and retries.
             journal.Warning("ActionFailed", $"could not {action.Describe()}: {e.Message}");
         }
+    }
+
+    private async Task<string?> SentinelsMovedOnAsync(ResourcePlan plan, ClusterObservation observation, string intended)
+    {
+        var sentinels = observation.Sentinels.Where(s => s.Address is not null).Select(s => s.Address!).ToList();
+        var named = await Task.WhenAll(sentinels.Select(s => probes.MasterNamedByAsync(s, plan.MasterName))).ConfigureAwait(false);
+        var majority = named.OfType<string>().GroupBy(a => a, StringComparer.Ordinal).OrderByDescending(g => g.Count()).FirstOrDefault()?.Key;
+        var isMaster = majority is not null && majority != intended && await probes.RoleOfAsync(majority).ConfigureAwait(false) == "master";
+        return SentinelRecheck.WhyNot(intended, named, plan.Sentinels.Count, isMaster);
     }
 
     private ResourcePlan KeepingCurrentMaster(ResourcePlan plan)

@@ -58,7 +58,7 @@ public sealed class ResourceReconciler : IAsyncDisposable
         var handOver = new SentinelHandOver(probes, new HealExecutor(_fastAdmin, platform), _journal, logger, time);
         _fastFailover = new FastFailover(_knowledge, probes, handOver, _journal, logger, time);
         var switchover = new Switchover(_knowledge, _admin, executor, _fastFailover, handOver, _journal, time);
-        _pass = new ReconcilePass(platform, _knowledge, new Observer(_admin, time), executor, fencing, _fastFailover, switchover, _journal, logger, time);
+        _pass = new ReconcilePass(platform, _knowledge, new Observer(_admin, time), executor, fencing, probes, _fastFailover, switchover, _journal, logger, time);
         _hangWatch = new HangWatch(_knowledge, probes, fencing, _fastFailover, handOver, _journal, logger, time);
         _masterWatch = new MasterWatch(_knowledge, _fastAdmin, time);
         _keeper = new ConnectionKeeper(_knowledge, _fastAdmin, time);

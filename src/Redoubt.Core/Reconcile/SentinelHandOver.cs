@@ -30,6 +30,30 @@ public sealed class SentinelHandOver(FastProbes probes, HealExecutor fastExecuto
     /// <summary>SENTINEL DEBUG publish-period, for a leader-to-be in the same write as its SENTINEL FAILOVER.</summary>
     public static object[] HoldCommand => ["SENTINEL", "DEBUG", "publish-period", HeldPublishPeriodMs.ToString(CultureInfo.InvariantCulture)];
 
+    /// <summary>
+    /// Whether the others may be pointed at the new master with SENTINEL MONITOR, which starts them at configuration
+    /// epoch 0: only when every planned Sentinel answers, so that none is left holding the old master with its older,
+    /// higher epoch, whose next hello would send them back.
+    /// </summary>
+    public static bool IsSafe(ResourcePlan plan, IReadOnlyList<SentinelView?> views) =>
+        views.Count(v => v is not null) >= plan.Sentinels.Count;
+
+    /// <summary>
+    /// Keeps the others out of the leader's way while it promotes: removed, when they will be handed over; otherwise
+    /// behind a quorum higher than the number of Sentinels, so that they never judge the master down themselves.
+    /// </summary>
+    public async Task StandAsideAsync(ResourcePlan plan, IReadOnlyList<string> others, bool handOff)
+    {
+        object[] command = handOff
+            ? ["SENTINEL", "REMOVE", plan.MasterName]
+            : ["SENTINEL", "SET", plan.MasterName, "quorum", (plan.Sentinels.Count + 1).ToString(CultureInfo.InvariantCulture)];
+        await Task.WhenAll(others.Select(o => TryAsync(() => probes.Admin.PipelineAsync(o, NodeKind.Sentinel, [command], FastProbes.Timeout)))).ConfigureAwait(false);
+    }
+
+    /// <summary>The planned quorum again (the healer restores it too, should Redoubt die first).</summary>
+    public async Task RestoreQuorumAsync(ResourcePlan plan, IEnumerable<string> sentinels) =>
+        await Task.WhenAll(sentinels.Select(s => TryAsync(() => probes.Admin.ExecuteAsync(s, NodeKind.Sentinel, FastProbes.Timeout, "SENTINEL", "SET", plan.MasterName, "quorum", plan.Spec.Sentinel.Quorum.ToString(CultureInfo.InvariantCulture))))).ConfigureAwait(false);
+
     public async Task HoldAsync(IEnumerable<string> sentinels) =>
         await Task.WhenAll(sentinels.Select(s => TryAsync(() => probes.Admin.PipelineAsync(s, NodeKind.Sentinel, [HoldCommand], FastProbes.Timeout)))).ConfigureAwait(false);
 

@@ -96,8 +96,14 @@ public sealed class Switchover(
                 return Refuse($"Sentinel did not promote a replica within {plan.Spec.Sentinel.FailoverTimeout} ms; writes resumed on {master.Name}");
             }
 
-            // Clients that ask any Sentinel find the new master from now on, not up to a second later from the leader.
-            await handOver.PointOthersAsync(plan, others, othersStoodAside: false, promoted, password, cancellationToken).ConfigureAwait(false);
+            // Clients that ask any Sentinel find the new master from now on, not up to a second later from the leader;
+            // unless a planned Sentinel is missing, which would send the handed-over ones back (see SentinelHandOver).
+            var handOff = sentinels.Count >= plan.Sentinels.Count;
+            if (handOff)
+            {
+                await handOver.PointOthersAsync(plan, others, othersStoodAside: false, promoted, password, cancellationToken).ConfigureAwait(false);
+            }
+
             // Demote before resuming: an old master that accepts writes after the switch would lose them.
             await executor.ReplicaOfAsync(from, promoted).ConfigureAwait(false);
             await admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "UNPAUSE").ConfigureAwait(false);
@@ -105,7 +111,7 @@ public sealed class Switchover(
             var pause = paused.Elapsed;
             var toName = knowledge.NodeNameOf(promoted);
             journal.Failover(started, time.GetUtcNow() - started, master.Name, toName, "planned switchover");
-            await handOver.AwaitLeaderAsync(plan, leader, others, promoted, cancellationToken).ConfigureAwait(false);
+            await handOver.AwaitLeaderAsync(plan, leader, handOff ? others : [], promoted, cancellationToken).ConfigureAwait(false);
             return new SwitchoverResult(true, master.Name, toName, Math.Round(pause.TotalMilliseconds, 1), $"{toName} is master; writes paused {pause.TotalMilliseconds:F0} ms");
         }
         finally

@@ -25,8 +25,8 @@ public sealed class HealerSentinelTimerTests
 
         var decision = Healer.Decide(Plan, observation, HealContexts.At());
 
-        Assert.Equal(["sentinel debug sentinel-1 127.0.0.1:26001 PING-PERIOD=400 INFO-PERIOD=1000"], Steps.Of(decision.Actions));
-        Assert.Equal("PING-PERIOD is 1000, INFO-PERIOD is 10000 ms; Redoubt wants 400, 1000", decision.Actions[0].Reason);
+        Assert.Equal(["sentinel debug sentinel-1 127.0.0.1:26001 PING-PERIOD=400 ASK-PERIOD=300 INFO-PERIOD=1000"], Steps.Of(decision.Actions));
+        Assert.Equal("PING-PERIOD is 1000, ASK-PERIOD is 1000, INFO-PERIOD is 10000 ms; Redoubt wants 400, 300, 1000", decision.Actions[0].Reason);
         Assert.False(decision.Actions[0].Disruptive);
     }
 
@@ -38,15 +38,15 @@ public sealed class HealerSentinelTimerTests
 
         var decision = Healer.Decide(Plan, healthy.With(healthy.Sentinels[0] with { Timers = timers }), HealContexts.At());
 
-        // An ask period of 100 ms, set by an earlier Redoubt, goes back to the default: it made split votes likely.
-        Assert.Equal(["sentinel debug sentinel-0 127.0.0.1:26000 PING-PERIOD=400 ASK-PERIOD=1000"], Steps.Of(decision.Actions));
+        // An ask period of 100 ms, set by an earlier Redoubt, goes to 300: it made split votes likely.
+        Assert.Equal(["sentinel debug sentinel-0 127.0.0.1:26000 PING-PERIOD=400 ASK-PERIOD=300"], Steps.Of(decision.Actions));
     }
 
     [Fact]
     public void TimersAlreadySetOrNotSupportedNeedNothing()
     {
         var healthy = ObservedClusters.Healthy(Plan);
-        var set = new Dictionary<string, string>(Defaults, StringComparer.Ordinal) { ["PING-PERIOD"] = "400", ["INFO-PERIOD"] = "1000" };
+        var set = new Dictionary<string, string>(Defaults, StringComparer.Ordinal) { ["PING-PERIOD"] = "400", ["ASK-PERIOD"] = "300", ["INFO-PERIOD"] = "1000" };
 
         // Sentinels before 7.0 answer SENTINEL DEBUG with an error: the observer reports no timers at all.
         var decision = Healer.Decide(Plan, healthy.With(healthy.Sentinels[0] with { Timers = set }), HealContexts.At());
