@@ -24,6 +24,9 @@ internal sealed class LocalResourceSource(ResourceStore store) : IResourceSource
         return Task.FromResult(new PassResult(outcome.RequeueAfter));
     }
 
+    // The local control plane logs a failed pass where `serve` runs; the status file keeps the last completed pass.
+    public Task ReportFailureAsync(string key, Exception error, TimeSpan retryIn, CancellationToken cancellationToken) => Task.CompletedTask;
+
     // Deleting is the control plane's: it stops the nodes and removes the files once the reconciler is released.
     public Task ReleaseAsync(string key, RedisResource? item, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -19,6 +19,9 @@ public sealed partial class ControlLoop<TItem>
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource}: pass failed; retrying in {DelayMs} ms")]
     private partial void LogPassFailed(string resource, double delayMs, Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource}: the failed pass could not be reported on the resource")]
+    private partial void LogFailureNotReported(string resource, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: node {Node} {Event}: {Detail}")]
     private partial void LogNodeEvent(string resource, string node, string @event, string detail);
 

@@ -143,11 +143,28 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
             {
                 var delay = _queue.AddRateLimited(key);
                 LogPassFailed(key, delay.TotalMilliseconds, e);
+                await ReportFailureAsync(key, e, delay).ConfigureAwait(false);
             }
             finally
             {
                 _queue.Done(key);
             }
+        }
+    }
+
+    /// <summary>Still inside the key's turn, so it never overlaps a pass of the same key.</summary>
+    private async Task ReportFailureAsync(string key, Exception error, TimeSpan retryIn)
+    {
+        try
+        {
+            await _source.ReportFailureAsync(key, error, retryIn, _passes.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_passes.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogFailureNotReported(key, e);
         }
     }
 

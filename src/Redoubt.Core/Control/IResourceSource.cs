@@ -19,6 +19,12 @@ public interface IResourceSource<TItem>
     /// <summary>Saves the pass's status and says when to look again.</summary>
     Task<PassResult> ReportAsync(ResourceRead<TItem>.Found found, ReconcileOutcome outcome, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A pass failed and is retried after <paramref name="retryIn"/>: the failure goes where the resource's users look
+    /// (its status, events), not only to the log. A failure to report is logged, never retried.
+    /// </summary>
+    Task ReportFailureAsync(string key, Exception error, TimeSpan retryIn, CancellationToken cancellationToken);
+
     /// <summary>After the reconciler of a resource that is gone was disposed: cleanup, and forgetting what was kept for it.</summary>
     Task ReleaseAsync(string key, TItem? item, CancellationToken cancellationToken);
 }

@@ -13,7 +13,7 @@ public sealed record FieldRule(string Description)
     /// <summary>A quantity users may write as a number or a string (<c>cpu: 1</c>, <c>memory: 512Mi</c>).</summary>
     public bool IntOrString { get; init; }
 
-    /// <summary>Rejected by the API server when changed after creation (a CEL transition rule).</summary>
+    /// <summary>Refused by the operator when changed after creation (said in the description; no CEL rule, see SchemaReflector).</summary>
     public bool Immutable { get; init; }
 
     /// <summary>For lists: the rule of each item.</summary>

@@ -98,18 +98,15 @@ internal sealed class SchemaReflector(IReadOnlyDictionary<string, FieldRule> rul
 
     private static V1JSONSchemaProps Apply(V1JSONSchemaProps schema, FieldRule rule)
     {
-        schema.Description = rule.Description;
+        // An immutable field gets no CEL transition rule (x-kubernetes-validations): API servers before 1.25 do not
+        // serve it and kubectl refuses the whole CRD there. The operator enforces it on every version instead.
+        schema.Description = rule.Immutable ? rule.Description + " Immutable once created." : rule.Description;
         schema.DefaultProperty = rule.Default;
         schema.EnumProperty = rule.Enum?.Cast<object>().ToList();
         schema.Minimum = rule.Minimum;
         schema.Maximum = rule.Maximum;
         schema.Pattern = rule.Pattern;
         schema.MaxLength = rule.MaxLength;
-        if (rule.Immutable)
-        {
-            schema.XKubernetesValidations = [new V1ValidationRule { Rule = "self == oldSelf", Message = "is immutable once created" }];
-        }
-
         return schema;
     }
 

@@ -18,6 +18,12 @@ public sealed record ManifestOptions
     /// <summary>Whether pods carry the redis_exporter sidecar unless the resource's annotation says otherwise.</summary>
     public bool ExporterByDefault { get; init; } = true;
 
+    /// <summary>
+    /// Whether the StatefulSet carries persistentVolumeClaimRetentionPolicy (claims deleted with the resource). API
+    /// servers before 1.23 do not know the field and refuse the apply, so the operator turns it off there.
+    /// </summary>
+    public bool PvcRetentionPolicy { get; init; } = true;
+
     public string ImageFor(string? version) =>
         RedisImages.TryGetValue(version ?? DefaultVersion, out var image) ? image : RedisImages[DefaultVersion];
 }

@@ -61,12 +61,11 @@ public static class RedisStatefulSet
                 PodManagementPolicy = "Parallel",
                 UpdateStrategy = new V1StatefulSetUpdateStrategy { Type = "OnDelete" },
                 Selector = new V1LabelSelector { MatchLabels = selector },
-                PersistentVolumeClaimRetentionPolicy = new V1StatefulSetPersistentVolumeClaimRetentionPolicy
-                {
-                    // Deleting the resource deletes its data, as on the reference platform; scaling down keeps it.
-                    WhenDeleted = "Delete",
-                    WhenScaled = "Retain",
-                },
+                // Deleting the resource deletes its data, as on the reference platform; scaling down keeps it. Servers
+                // before 1.23 cannot apply the field: there the claims stay after a delete.
+                PersistentVolumeClaimRetentionPolicy = options.PvcRetentionPolicy
+                    ? new V1StatefulSetPersistentVolumeClaimRetentionPolicy { WhenDeleted = "Delete", WhenScaled = "Retain" }
+                    : null,
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = new V1ObjectMeta

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Redoubt.Core.Control;
@@ -35,10 +36,32 @@ public sealed partial class ControllerTerm
         _logger = loggerFactory.CreateLogger<ControllerTerm>();
     }
 
+    /// <summary>What the API server serves; asked again until it answers (a term that ended here would end the process).</summary>
+    private async Task<ServerCapabilities> DiscoverAsync(CancellationToken ct)
+    {
+        var retry = new ExponentialBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
+        for (var failures = 0; ; failures++)
+        {
+            try
+            {
+                var server = await ServerCapabilities.DiscoverAsync(_client, ct);
+                LogServer(server.Version, server.PodDisruptionBudgetVersion, server.PvcRetentionPolicy);
+                return server;
+            }
+            catch (Exception e) when (e is HttpRequestException or HttpOperationException && !ct.IsCancellationRequested)
+            {
+                var delay = retry.Delay(failures);
+                LogDiscoveryFailed(delay.TotalMilliseconds, e);
+                await Task.Delay(delay, _time, ct);
+            }
+        }
+    }
+
     public async Task RunAsync(CancellationToken ct)
     {
         var api = new RedisApi(_client);
-        var platform = new KubernetesPlatform(_client, _options.Manifests, _options.ReapplyPeriod, _time, _loggerFactory.CreateLogger<KubernetesPlatform>());
+        var server = await DiscoverAsync(ct);
+        var platform = new KubernetesPlatform(_client, _options.Manifests, server, _options.ReapplyPeriod, _time, _loggerFactory.CreateLogger<KubernetesPlatform>());
         var events = new EventRecorder(_client, _options.Identity, _time, _loggerFactory.CreateLogger<EventRecorder>());
 
         ObjectWatch<V1Pod>? pods = null;

@@ -19,7 +19,7 @@ public sealed partial class LeaderElection(IKubernetes client, OperatorOptions o
 
     public async Task RunAsync(Func<CancellationToken, Task> term, CancellationToken ct)
     {
-        var config = new LeaderElectionConfig(new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity))
+        var config = new LeaderElectionConfig(new UnreachableAsFailedLock(new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity)))
         {
             LeaseDuration = options.LeaseDuration,
             RenewDeadline = options.RenewDeadline,
@@ -37,12 +37,19 @@ public sealed partial class LeaderElection(IKubernetes client, OperatorOptions o
             };
             elector.OnStoppedLeading += termCancellation.Cancel;
             elector.OnNewLeader += leader => LogNewLeader(leader ?? "");
+            var failed = false;
             try
             {
                 await elector.RunUntilLeadershipLostAsync(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
+            }
+            catch (Exception e) when (e is not OutOfMemoryException && !ct.IsCancellationRequested)
+            {
+                // Whatever the elector still lets through: this instance stops leading, if it was, and competes again.
+                LogElectionFailed(options.RetryPeriod.TotalMilliseconds, e);
+                failed = true;
             }
 
             await termCancellation.CancelAsync();
@@ -60,6 +67,18 @@ public sealed partial class LeaderElection(IKubernetes client, OperatorOptions o
                 }
 
                 return;
+            }
+
+            if (failed)
+            {
+                try
+                {
+                    await Task.Delay(options.RetryPeriod, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
@@ -91,6 +110,9 @@ public sealed partial class LeaderElection(IKubernetes client, OperatorOptions o
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} is leading (Lease {Namespace}/{Name}); reconciling")]
     private partial void LogLeading(string identity, string @namespace, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "leader election failed; competing again in {DelayMs} ms")]
+    private partial void LogElectionFailed(double delayMs, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "leader is now {Leader}")]
     private partial void LogNewLeader(string leader);

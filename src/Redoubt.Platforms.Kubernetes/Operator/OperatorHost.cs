@@ -26,11 +26,10 @@ public sealed class OperatorHost : IAsyncDisposable
 
     public static OperatorHost Create(OperatorOptions options, ILoggerFactory loggerFactory, TimeProvider time)
     {
+        // As kubectl: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the pod's ServiceAccount.
         var config = options.Kubeconfig is { } file
             ? KubernetesClientConfiguration.BuildConfigFromConfigFile(file)
-            : KubernetesClientConfiguration.IsInCluster()
-                ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile();
+            : KubernetesClientConfiguration.BuildDefaultConfig();
         return new OperatorHost(new k8s.Kubernetes(config), ownsClient: true, options, new ResourceReconcilerFactory(loggerFactory, time), loggerFactory, time);
     }
 

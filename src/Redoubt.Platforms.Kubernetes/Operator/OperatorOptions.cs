@@ -6,7 +6,7 @@ namespace Redoubt.Platforms.Kubernetes.Operator;
 /// <summary>How <c>redoubt operator</c> runs; every value has a default that suits an in-cluster Deployment.</summary>
 public sealed record OperatorOptions
 {
-    /// <summary>A kubeconfig file; null uses the in-cluster service account, or ~/.kube/config outside a cluster.</summary>
+    /// <summary>A kubeconfig file; null looks where kubectl does: $KUBECONFIG, ~/.kube/config, then the pod's ServiceAccount.</summary>
     public string? Kubeconfig { get; init; }
 
     /// <summary>Watch one namespace only; null watches all (the ClusterRole in deploy/ allows it).</summary>

@@ -32,6 +32,9 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastEventTime = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastStatusWrite = new();
 
+    // The Reconciled=False condition written for a failing resource: the reconciler's own status does not have it.
+    private readonly ConcurrentDictionary<string, StatusCondition> _failures = new();
+
     public RedisController(
         RedisApi api,
         KubernetesPlatform platform,
@@ -119,13 +122,39 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
         var item = found.Item;
         var status = outcome.Status;
         status.ObservedGeneration = item.Metadata.Generation ?? 0;
-        status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.SpecValid, "True", "Valid", "the spec is valid", _time.GetUtcNow())
+        var now = _time.GetUtcNow();
+        if (_failures.TryRemove(item.Key, out var failure))
+        {
+            // So that the recovery is a transition, at this pass's time.
+            status.Conditions = [.. status.Conditions.Where(c => c.Type != StatusConditions.Reconciled), failure];
+        }
+
+        status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.SpecValid, "True", "Valid", "the spec is valid", now);
+        status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.Reconciled, "True", "PassCompleted", "the last pass completed", now)
             .Where(c => c.Type != StatusConditions.Paused).ToList();
         await WriteStatusAsync(item, status, cancellationToken);
         await _roles.ApplyAsync(status, _podsOf(item.Metadata.NamespaceProperty, item.Metadata.Name), cancellationToken);
         await RecordNewEventsAsync(item, status, cancellationToken);
         var requeue = outcome.RequeueAfter ?? _options.ResyncPeriod;
         return PassResult.After(requeue < _options.ResyncPeriod ? requeue : _options.ResyncPeriod);
+    }
+
+    public async Task ReportFailureAsync(string key, Exception error, TimeSpan retryIn, CancellationToken cancellationToken)
+    {
+        var (ns, name) = ResourceKey.Split(key);
+        if (await _api.GetAsync(ns, name, cancellationToken) is not { } item)
+        {
+            return;
+        }
+
+        var what = PassFailure.Describe(error);
+        var status = ReadStatus(item);
+        status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.Reconciled, "False", "PassFailed",
+            $"{what} (retrying in {retryIn.TotalSeconds:0.#} s)", _time.GetUtcNow());
+        _failures[key] = status.Conditions.Single(c => c.Type == StatusConditions.Reconciled);
+        await WriteStatusAsync(item, status, cancellationToken);
+        // Without the retry delay, so the recorder's de-duplication keeps one event per distinct failure.
+        await _events.RecordAsync(item, "Warning", "PassFailed", what, cancellationToken);
     }
 
     public async Task ReleaseAsync(string key, RedisObject? item, CancellationToken cancellationToken)
@@ -164,6 +193,7 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
         _platform.Invalidate(key);
         _lastEventTime.TryRemove(key, out _);
         _lastStatusWrite.TryRemove(key, out _);
+        _failures.TryRemove(key, out _);
     }
     private async Task MarkPausedAsync(RedisObject item, CancellationToken ct)
     {

@@ -5,4 +5,7 @@ public static class StatusConditions
 {
     public const string Paused = "Paused";
     public const string SpecValid = "SpecValid";
+
+    /// <summary>Whether the last pass completed; False with the failed call and the server's answer while passes fail.</summary>
+    public const string Reconciled = "Reconciled";
 }

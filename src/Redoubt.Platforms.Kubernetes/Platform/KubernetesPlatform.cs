@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Redoubt.Core.Planning;
@@ -34,13 +36,14 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
     private readonly ConcurrentDictionary<string, long> _epochs = new();
     private readonly Channel<NodeEvent> _nodeEvents = Channel.CreateUnbounded<NodeEvent>();
 
-    public KubernetesPlatform(IKubernetes client, ManifestOptions options, TimeSpan reapplyPeriod, TimeProvider time, ILogger<KubernetesPlatform> logger)
+    public KubernetesPlatform(IKubernetes client, ManifestOptions options, ServerCapabilities server, TimeSpan reapplyPeriod, TimeProvider time,
+        ILogger<KubernetesPlatform> logger)
     {
         _time = time;
         _reapplyPeriod = reapplyPeriod;
         _client = client;
-        _options = options;
-        _applier = new ObjectApplier(client);
+        _options = server.Apply(options);
+        _applier = new ObjectApplier(client, server);
         _passwords = new PasswordStore(client);
         _zones = new ZoneLookup(client);
         _logger = logger;
@@ -61,6 +64,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         var epoch = _epochs.GetValueOrDefault(plan.Key);
         if (!_applied.TryGetValue(plan.Key, out var last) || last.Hash != hash || last.Epoch != epoch || now - last.At >= _reapplyPeriod)
         {
+            await RefuseStorageClassChangeAsync(plan, desired.Applied.OfType<V1StatefulSet>().Single(), cancellationToken);
             foreach (var item in desired.Applied)
             {
                 await _applier.ApplyAsync(item, cancellationToken);
@@ -76,6 +80,42 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         }
 
         return await NodesAsync(plan, desired, cancellationToken);
+    }
+
+    /// <summary>
+    /// spec.storageClass is immutable once created (the claims cannot change class), and the CRD carries no CEL rule
+    /// that older API servers could enforce: the existing StatefulSet's claim template says what was created.
+    /// </summary>
+    private async Task RefuseStorageClassChangeAsync(ResourcePlan plan, V1StatefulSet desired, CancellationToken cancellationToken)
+    {
+        if (desired.Spec.VolumeClaimTemplates is not { Count: > 0 } wanted)
+        {
+            return;
+        }
+
+        V1StatefulSet existing;
+        try
+        {
+            existing = await _client.AppsV1.ReadNamespacedStatefulSetAsync(desired.Metadata.Name, plan.Namespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return;
+        }
+
+        if (existing.Spec.VolumeClaimTemplates is not { Count: > 0 } created)
+        {
+            return;
+        }
+
+        var was = created[0].Spec?.StorageClassName ?? "";
+        var now = wanted[0].Spec?.StorageClassName ?? "";
+        if (was != now)
+        {
+            throw new ImmutableFieldException(
+                $"spec.storageClass: is immutable once created: the data claims of {desired.Metadata.Name} use \"{was}\" (\"\" is the cluster default), "
+                + $"the spec asks for \"{now}\"; set it back to \"{was}\", or create a new resource for the other class");
+        }
     }
 
     public ChannelReader<NodeEvent> NodeEvents => _nodeEvents.Reader;

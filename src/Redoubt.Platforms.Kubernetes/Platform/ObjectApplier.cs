@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -8,48 +9,47 @@ namespace Redoubt.Platforms.Kubernetes.Platform;
 /// <summary>
 /// Server-side apply of generated objects under one field manager, forcing ownership of the fields Redoubt sets:
 /// the API server merges, so fields others own (a Service's clusterIP, the pods' role labels) are left alone, and
-/// an unchanged apply changes nothing.
+/// an unchanged apply changes nothing. Objects go to the API version the server serves for their kind
+/// (<see cref="ServerCapabilities"/>), through the untyped calls: a DELETE answers with the object or with a
+/// <c>Status</c> depending on the kind and the server's version, and only untyped JSON reads both.
 /// </summary>
-public sealed class ObjectApplier(IKubernetes client)
+public sealed class ObjectApplier(IKubernetes client, ServerCapabilities server)
 {
     public const string FieldManager = "redoubt";
 
     public async Task ApplyAsync(IKubernetesObject<V1ObjectMeta> item, CancellationToken ct)
     {
-        var ns = item.Metadata.NamespaceProperty;
-        var name = item.Metadata.Name;
-        var patch = new V1Patch(item, V1Patch.PatchType.ApplyPatch);
-        _ = item switch
-        {
-            V1ConfigMap => await client.CoreV1.PatchNamespacedConfigMapAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct) as object,
-            V1Service => await client.CoreV1.PatchNamespacedServiceAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
-            V1Secret => await client.CoreV1.PatchNamespacedSecretAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
-            V1StatefulSet => await client.AppsV1.PatchNamespacedStatefulSetAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
-            V1Deployment => await client.AppsV1.PatchNamespacedDeploymentAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
-            V1PodDisruptionBudget => await client.PolicyV1.PatchNamespacedPodDisruptionBudgetAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
-            _ => throw new NotSupportedException($"Redoubt does not apply objects of kind {item.Kind}"),
-        };
+        var (group, version, plural) = Resource(item.Kind);
+        var body = JsonNode.Parse(KubernetesJson.Serialize(item))!;
+        body["apiVersion"] = group.Length == 0 ? version : $"{group}/{version}";
+        var patch = new V1Patch(body.ToJsonString(), V1Patch.PatchType.ApplyPatch);
+        await client.CustomObjects.PatchNamespacedCustomObjectAsync<JsonNode>(
+            patch, group, version, item.Metadata.NamespaceProperty, plural, item.Metadata.Name, fieldManager: FieldManager, force: true, cancellationToken: ct);
     }
 
     /// <summary>Deletes an object by kind and name; one that is already gone is fine.</summary>
     public async Task DeleteAsync(string kind, string @namespace, string name, CancellationToken ct)
     {
+        var (group, version, plural) = Resource(kind);
         try
         {
-            _ = kind switch
-            {
-                "ConfigMap" => await client.CoreV1.DeleteNamespacedConfigMapAsync(name, @namespace, cancellationToken: ct) as object,
-                "Service" => await client.CoreV1.DeleteNamespacedServiceAsync(name, @namespace, cancellationToken: ct),
-                "Secret" => await client.CoreV1.DeleteNamespacedSecretAsync(name, @namespace, cancellationToken: ct),
-                "StatefulSet" => await client.AppsV1.DeleteNamespacedStatefulSetAsync(name, @namespace, cancellationToken: ct),
-                "Deployment" => await client.AppsV1.DeleteNamespacedDeploymentAsync(name, @namespace, cancellationToken: ct),
-                "PodDisruptionBudget" => await client.PolicyV1.DeleteNamespacedPodDisruptionBudgetAsync(name, @namespace, cancellationToken: ct),
-                "Pod" => await client.CoreV1.DeleteNamespacedPodAsync(name, @namespace, cancellationToken: ct),
-                _ => throw new NotSupportedException($"Redoubt does not delete objects of kind {kind}"),
-            };
+            await client.CustomObjects.DeleteNamespacedCustomObjectAsync<JsonNode>(group, version, @namespace, plural, name, cancellationToken: ct);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
         }
     }
+
+    /// <summary>Where the server keeps a kind Redoubt manages; the core group is "" (the client maps it to /api).</summary>
+    private (string Group, string Version, string Plural) Resource(string kind) => kind switch
+    {
+        "ConfigMap" => ("", "v1", "configmaps"),
+        "Service" => ("", "v1", "services"),
+        "Secret" => ("", "v1", "secrets"),
+        "Pod" => ("", "v1", "pods"),
+        "StatefulSet" => ("apps", "v1", "statefulsets"),
+        "Deployment" => ("apps", "v1", "deployments"),
+        "PodDisruptionBudget" => ("policy", server.PodDisruptionBudgetVersion, "poddisruptionbudgets"),
+        _ => throw new NotSupportedException($"Redoubt does not manage objects of kind {kind}"),
+    };
 }

@@ -23,8 +23,14 @@ public static class KubernetesCommandLine
 
     public static Command CreateOperator()
     {
-        var command = new Command("operator", "Run the Kubernetes operator (in a cluster, or against the current kubeconfig)");
-        command.SetAction((parseResult, cancellationToken) => KubernetesEntryPoints.RunOperatorAsync(cancellationToken));
+        var kubeconfig = new Option<string?>("--kubeconfig")
+        {
+            Description = "Kubeconfig file of the cluster to run against [default: $KUBECONFIG, else ~/.kube/config, else the pod's ServiceAccount]",
+            HelpName = "FILE",
+        };
+        var command = new Command("operator", "Run the Kubernetes operator (in a cluster, or against the current kubeconfig)") { kubeconfig };
+        command.SetAction((parseResult, cancellationToken) =>
+            KubernetesEntryPoints.RunOperatorAsync(parseResult.GetValue(kubeconfig), cancellationToken));
         return command;
     }
 }

@@ -16,9 +16,9 @@ public static class KubernetesEntryPoints
         KubernetesCommands.RenderTextAsync(yaml, fileName, new ManifestOptions(), Console.Out, Console.Error, cancellationToken);
 
     /// <summary>Runs the operator until <paramref name="cancellationToken"/> fires (Ctrl-C, SIGTERM); returns the exit code.</summary>
-    public static async Task<int> RunOperatorAsync(CancellationToken cancellationToken)
+    public static async Task<int> RunOperatorAsync(string? kubeconfig, CancellationToken cancellationToken)
     {
         using var loggers = ControlPlaneLogging.CreateFactory(TerminalLog.StandardError());
-        return await KubernetesCommands.RunOperatorAsync(new OperatorOptions(), loggers, cancellationToken);
+        return await KubernetesCommands.RunOperatorAsync(new OperatorOptions { Kubeconfig = kubeconfig }, loggers, cancellationToken);
     }
 }

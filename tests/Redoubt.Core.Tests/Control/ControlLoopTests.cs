@@ -77,6 +77,21 @@ public sealed class ControlLoopTests
     }
 
     [Fact]
+    public async Task AFailedPassIsReportedToTheSourceWithWhenItIsRetried()
+    {
+        await using var run = RunningLoop.Start();
+        run.Source.Add("a");
+        run.Reconcilers.Failure = new InvalidOperationException("the platform said no");
+        run.Loop.Enqueue(A);
+        await run.EventuallyAsync(() => run.Count($"failed {A}: the platform said no; retry in 1000 ms") == 1, "the first failure is reported");
+        await run.SettledAsync(delayed: 1);
+
+        run.Time.Advance(TimeSpan.FromSeconds(1));
+        await run.EventuallyAsync(() => run.Count($"failed {A}: the platform said no; retry in 2000 ms") == 1, "the retry's failure is reported with the longer backoff");
+        Assert.Equal(0, run.Count($"report {A}"));
+    }
+
+    [Fact]
     public async Task EachResourceGetsOneReconcilerRestoredFromItsSavedStatus()
     {
         await using var run = RunningLoop.Start();

@@ -76,28 +76,10 @@ public sealed class CrdTests
     }
 
     [Theory]
-    [InlineData("replicas: 0", "spec.replicas")]
-    [InlineData("replicas: 33", "spec.replicas")]
-    [InlineData("replicas: two", "spec.replicas")]
-    [InlineData("version: v6", "spec.version")]
-    [InlineData("resourcesPreset: huge", "spec.resourcesPreset")]
-    [InlineData("size: lots", "spec.size")]
-    [InlineData("storageClass: Not_A_Name", "spec.storageClass")]
-    [InlineData("authEnabled: \"yes\"", "spec.authEnabled")]
-    [InlineData("maxmemoryPolicy: lru", "spec.maxmemoryPolicy")]
-    [InlineData("persistenceMode: sometimes", "spec.persistenceMode")]
-    [InlineData("minReplicasMaxLag: 0", "spec.minReplicasMaxLag")]
-    [InlineData("sentinel: {replicas: 8}", "spec.sentinel.replicas")]
-    [InlineData("sentinel: {downAfterMilliseconds: 200}", "spec.sentinel.downAfterMilliseconds")]
-    [InlineData("sentinel: {failoverTimeout: 999}", "spec.sentinel.failoverTimeout")]
-    [InlineData("resources: {cpu: fast}", "spec.resources.cpu")]
-    [InlineData("zones: [Zone_A]", "spec.zones[0]")]
-    [InlineData("tls: {enabled: 1}", "spec.tls.enabled")]
-    [InlineData("replicaCount: 3", "spec.replicaCount")]
-    [InlineData("sentinel: {quorum: 2, extra: true}", "spec.sentinel.extra")]
+    [MemberData(nameof(InvalidSpecs.All), MemberType = typeof(InvalidSpecs))]
     public void SchemaRejectsInvalidSpecs(string spec, string path)
     {
-        var document = YamlDocuments.Read($"apiVersion: apps.cozystack.io/v1alpha1\nkind: Redis\nmetadata: {{name: bad}}\nspec:\n  {spec}\n")[0];
+        var document = YamlDocuments.Read(InvalidSpecs.Document("bad", spec))[0];
         var errors = SchemaValidator.Validate(document, Schema);
         Assert.Contains(errors, e => e.StartsWith(path + ":", StringComparison.Ordinal));
     }

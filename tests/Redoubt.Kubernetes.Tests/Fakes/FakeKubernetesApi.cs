@@ -78,6 +78,12 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         Requests.Enqueue($"{request.Method} {request.Path}{request.QueryString}");
         try
         {
+            if (Discovery(request.Path.Value) is { } discovery)
+            {
+                await WriteAsync(context, 200, discovery);
+                return;
+            }
+
             var route = Route.Parse(request.Path.Value ?? "");
             if (route is null)
             {
@@ -227,6 +233,21 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(body.ToJsonString());
     }
+
+    /// <summary>The discovery answers the operator reads when a term starts: a current server, policy/v1 served.</summary>
+    private static JsonObject? Discovery(string? path) => path?.TrimEnd('/') switch
+    {
+        "/version" => new JsonObject { ["major"] = "1", ["minor"] = "33", ["gitVersion"] = "v1.33.0" },
+        "/apis/policy" => new JsonObject
+        {
+            ["kind"] = "APIGroup",
+            ["apiVersion"] = "v1",
+            ["name"] = "policy",
+            ["versions"] = new JsonArray(new JsonObject { ["groupVersion"] = "policy/v1", ["version"] = "v1" }),
+            ["preferredVersion"] = new JsonObject { ["groupVersion"] = "policy/v1", ["version"] = "v1" },
+        },
+        _ => null,
+    };
 
     private sealed record Route(string Resource, string? Namespace, string? Name, string? Subresource)
     {

@@ -3,6 +3,7 @@ using k8s.Models;
 using Redoubt.Core.Planning;
 using Redoubt.Model;
 using Redoubt.Platforms.Kubernetes.Manifests;
+using Redoubt.Platforms.Kubernetes.Platform;
 
 namespace Redoubt.Kubernetes.Tests.Manifests;
 
@@ -162,6 +163,19 @@ public sealed class ManifestTests
         var cache = One<V1StatefulSet>(Generate(Resource(s => s.Size = "")), "rfr-redis-example").Spec;
         Assert.Null(cache.VolumeClaimTemplates);
         Assert.Contains(cache.Template.Spec.Volumes, v => v.Name == RedisStatefulSet.DataVolume && v.EmptyDir is not null);
+    }
+
+    [Fact]
+    public void ClaimRetentionPolicyIsLeftOutForServersThatDoNotKnowIt()
+    {
+        var current = One<V1StatefulSet>(Generate(Resource()), "rfr-redis-example").Spec;
+        Assert.Equal("Delete", current.PersistentVolumeClaimRetentionPolicy.WhenDeleted);
+
+        var before123 = new ServerCapabilities("1.20", PolicyV1: false, PvcRetentionPolicy: false).Apply(new ManifestOptions());
+        var old = One<V1StatefulSet>(Generate(Resource(), before123), "rfr-redis-example").Spec;
+        Assert.Null(old.PersistentVolumeClaimRetentionPolicy);
+        Assert.Equal(RedisStatefulSet.TemplateHashOf(One<V1StatefulSet>(Generate(Resource()), "rfr-redis-example")),
+            RedisStatefulSet.TemplateHashOf(One<V1StatefulSet>(Generate(Resource(), before123), "rfr-redis-example")));
     }
 
     [Theory]

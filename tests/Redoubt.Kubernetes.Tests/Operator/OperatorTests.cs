@@ -109,18 +109,24 @@ public sealed class OperatorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FailingPassIsRetriedWithBackoffThenSucceeds()
+    public async Task FailingPassIsRetriedWithBackoffShownOnTheResourceThenSucceeds()
     {
         Cluster.CreateRedis(_api);
         await using var op = new RunningOperator(_api, RunningOperator.Options());
         op.Reconcilers.Failure = new InvalidOperationException("the API said no");
 
         await Cluster.EventuallyAsync(() => op.Reconcilers.Passes.Count >= 3, "failed passes are retried");
-        Assert.Null(Redis()?["status"]?["phase"]);
+        await Cluster.EventuallyAsync(() => Reconciled()?["status"]?.GetValue<string>() == "False"
+            && Reconciled()!["message"]!.GetValue<string>().Contains("the API said no", StringComparison.Ordinal), "the failure is a condition on the resource");
+        Assert.Contains(_api.Store.List("events", "default"), e => e["reason"]?.GetValue<string>() == "PassFailed" && e["type"]?.GetValue<string>() == "Warning");
 
         op.Reconcilers.Failure = null;
-        await Cluster.EventuallyAsync(() => Redis()?["status"]?["phase"] is not null, "a later retry succeeds and writes the status");
+        await Cluster.EventuallyAsync(() => Reconciled()?["status"]?.GetValue<string>() == "True", "a later retry succeeds and says so");
+        Assert.NotNull(Redis()?["status"]?["phase"]);
     }
+
+    private JsonNode? Reconciled() =>
+        Redis()?["status"]?["conditions"]?.AsArray().FirstOrDefault(c => c?["type"]?.GetValue<string>() == "Reconciled");
 
     [Fact]
     public async Task InvalidSpecIsReportedAndNotRetried()

@@ -38,6 +38,12 @@ internal sealed class MemorySource(ConcurrentQueue<string> journal) : IResourceS
         return Task.FromResult(new PassResult(outcome.RequeueAfter));
     }
 
+    public Task ReportFailureAsync(string key, Exception error, TimeSpan retryIn, CancellationToken cancellationToken)
+    {
+        journal.Enqueue($"failed {key}: {error.Message}; retry in {retryIn.TotalMilliseconds} ms");
+        return Task.CompletedTask;
+    }
+
     public Task ReleaseAsync(string key, string? item, CancellationToken cancellationToken)
     {
         journal.Enqueue($"release {key}");
