@@ -78,6 +78,26 @@ public sealed class FastProbes(RedisAdmin admin)
         }
     }
 
+    /// <summary>
+    /// Whether a Sentinel's links to its peers are sound now: it knows <paramref name="peers"/> of them, none judged
+    /// down or disconnected, each with a PING reply younger than a second. Null when it does not answer.
+    /// </summary>
+    public async Task<bool?> PeersSoundAsync(string sentinel, string masterName, int peers)
+    {
+        try
+        {
+            var reply = await admin.ExecuteAsync(sentinel, NodeKind.Sentinel, Timeout, "SENTINEL", "SENTINELS", masterName).ConfigureAwait(false);
+            var known = reply.Array.Select(Observer.Pairs).ToList();
+            return known.Count >= peers && known.All(f =>
+                !(f.Text("flags") ?? "").Split(',').Any(flag => flag is "s_down" or "o_down" or "disconnected")
+                && f.Number("last-ok-ping-reply", long.MaxValue) < 1000);
+        }
+        catch (RedisAdminException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The first of <paramref name="addresses"/> that answers ROLE as master, or null.</summary>
     public async Task<string?> FirstMasterAsync(IReadOnlyList<string> addresses)
     {

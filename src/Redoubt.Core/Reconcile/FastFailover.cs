@@ -33,8 +33,10 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
 
         var viewing = Task.WhenAll(sentinels.Select(s => probes.ViewAsync(s, plan.MasterName)));
         var knowing = Task.WhenAll(sentinels.Select(s => probes.ReplicasKnownByAsync(s, plan.MasterName)));
+        var linking = handOver.PeersSoundAsync(plan, sentinels);
         var views = await viewing.ConfigureAwait(false);
         var known = await knowing.ConfigureAwait(false);
+        var peersSound = await linking.ConfigureAwait(false);
         if (FastFailoverCheck.WhyNot(fromAddress, views) is { } whyNot)
         {
             journal.Normal("FailoverNotNeeded", whyNot);
@@ -50,7 +52,7 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         // to the old address the moment it is heard again (seen in the storm: a partition that healed during the
         // failover). Otherwise they stand aside behind a quorum they cannot reach, keep their registration, and follow
         // the leader's epoch like any Sentinel: slower to name the new master, never wrong.
-        var handOff = SentinelHandOver.IsSafe(plan, views);
+        var handOff = SentinelHandOver.IsSafe(plan, views, peersSound);
         switch (await AskToFailOverAsync(plan, leader).ConfigureAwait(false))
         {
             case FailoverAnswer.Refused:
@@ -85,7 +87,7 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
             }
             else
             {
-                journal.Normal("HandOverSkipped", $"not every Sentinel answers: the others follow the new master once {leader} confirms it");
+                journal.Normal("HandOverSkipped", $"not every Sentinel answers, or not every link between them is sound: the others follow the new master once {leader} confirms it");
                 await handOver.AwaitLeaderAsync(plan, leader, [], promoted, cancellationToken).ConfigureAwait(false);
             }
 

@@ -92,7 +92,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
     private async Task HandOverAsync(ResourcePlan plan, List<string> sentinels, SentinelView?[] views, string promoted, string? password, CancellationToken cancellationToken)
     {
         var leaders = sentinels.Where((_, i) => views[i]?.LeadsFailover == true).ToList();
-        if (leaders.Count != 1 || !SentinelHandOver.IsSafe(plan, views))
+        if (leaders.Count != 1 || !SentinelHandOver.IsSafe(plan, views, await handOver.PeersSoundAsync(plan, sentinels).ConfigureAwait(false)))
         {
             // No failover Redoubt can see, or two, or a Sentinel that does not answer (it would send the handed-over
             // ones back to the old master): Sentinel's own gossip settles it, by epoch.

@@ -33,10 +33,16 @@ public sealed class SentinelHandOver(FastProbes probes, HealExecutor fastExecuto
     /// <summary>
     /// Whether the others may be pointed at the new master with SENTINEL MONITOR, which starts them at configuration
     /// epoch 0: only when every planned Sentinel answers, so that none is left holding the old master with its older,
-    /// higher epoch, whose next hello would send them back.
+    /// higher epoch, whose next hello would send them back; and when every Sentinel's links to its peers are sound,
+    /// because a hello written before a partition waits in a TCP buffer and arrives, old master and old epoch, when the
+    /// link recovers (the storm caught one arriving 0.9 s into the next failover, 3 s after the partition healed).
     /// </summary>
-    public static bool IsSafe(ResourcePlan plan, IReadOnlyList<SentinelView?> views) =>
-        views.Count(v => v is not null) >= plan.Sentinels.Count;
+    public static bool IsSafe(ResourcePlan plan, IReadOnlyList<SentinelView?> views, IReadOnlyList<bool?> peersSound) =>
+        views.Count(v => v is not null) >= plan.Sentinels.Count && peersSound.Count(p => p == true) >= plan.Sentinels.Count;
+
+    /// <summary>What each Sentinel says of its links to its peers (see <see cref="IsSafe"/>).</summary>
+    public async Task<bool?[]> PeersSoundAsync(ResourcePlan plan, IReadOnlyList<string> sentinels) =>
+        await Task.WhenAll(sentinels.Select(s => probes.PeersSoundAsync(s, plan.MasterName, plan.Sentinels.Count - 1))).ConfigureAwait(false);
 
     /// <summary>
     /// Keeps the others out of the leader's way while it promotes: removed, when they will be handed over; otherwise

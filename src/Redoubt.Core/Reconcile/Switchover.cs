@@ -98,7 +98,8 @@ public sealed class Switchover(
 
             // Clients that ask any Sentinel find the new master from now on, not up to a second later from the leader;
             // unless a planned Sentinel is missing, which would send the handed-over ones back (see SentinelHandOver).
-            var handOff = sentinels.Count >= plan.Sentinels.Count;
+            var handOff = sentinels.Count >= plan.Sentinels.Count
+                && (await handOver.PeersSoundAsync(plan, sentinels).ConfigureAwait(false)).Count(p => p == true) >= plan.Sentinels.Count;
             if (handOff)
             {
                 await handOver.PointOthersAsync(plan, others, othersStoodAside: false, promoted, password, cancellationToken).ConfigureAwait(false);

@@ -12,13 +12,19 @@ public sealed class SentinelHandOverTests
     [Fact]
     public void EverySentinelAnsweringMayBeHandedOver()
     {
-        Assert.True(SentinelHandOver.IsSafe(TestPlans.Of(replicas: 3), [Old, Old, Old]));
+        Assert.True(SentinelHandOver.IsSafe(TestPlans.Of(replicas: 3), [Old, Old, Old], [true, true, true]));
     }
 
     [Fact]
     public void ASentinelThatDoesNotAnswerWouldSendTheOthersBackSoNobodyIsHandedOver()
     {
-        Assert.False(SentinelHandOver.IsSafe(TestPlans.Of(replicas: 3), [Old, null, Old]));
-        Assert.False(SentinelHandOver.IsSafe(TestPlans.Of(replicas: 3), [Old, Old]));
+        Assert.False(SentinelHandOver.IsSafe(TestPlans.Of(replicas: 3), [Old, null, Old], [true, null, true]));
+        Assert.False(SentinelHandOver.IsSafe(TestPlans.Of(replicas: 3), [Old, Old], [true, true]));
+    }
+
+    [Fact]
+    public void ALinkBetweenSentinelsThatIsStillRecoveringMayDeliverAnOldHelloSoNobodyIsHandedOver()
+    {
+        Assert.False(SentinelHandOver.IsSafe(TestPlans.Of(replicas: 3), [Old, Old, Old], [true, false, true]));
     }
 }
