@@ -112,7 +112,7 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         commands.Add(["SENTINEL", "FAILOVER", plan.MasterName]);
         try
         {
-            await probes.Admin.PipelineAsync(sentinel, NodeKind.Sentinel, commands, FastProbes.Timeout).ConfigureAwait(false);
+            await probes.Admin.PipelineAsync(sentinel, NodeKind.Sentinel, commands, FastProbes.ConfigWriteTimeout).ConfigureAwait(false);
             return FailoverAnswer.Accepted;
         }
         catch (RedisReplyException e) when (e.Message.StartsWith("INPROG", StringComparison.Ordinal))

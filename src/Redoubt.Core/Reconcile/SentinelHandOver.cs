@@ -53,12 +53,12 @@ public sealed class SentinelHandOver(FastProbes probes, HealExecutor fastExecuto
         object[] command = handOff
             ? ["SENTINEL", "REMOVE", plan.MasterName]
             : ["SENTINEL", "SET", plan.MasterName, "quorum", (plan.Sentinels.Count + 1).ToString(CultureInfo.InvariantCulture)];
-        await Task.WhenAll(others.Select(o => TryAsync(() => probes.Admin.PipelineAsync(o, NodeKind.Sentinel, [command], FastProbes.Timeout)))).ConfigureAwait(false);
+        await Task.WhenAll(others.Select(o => TryAsync(() => probes.Admin.PipelineAsync(o, NodeKind.Sentinel, [command], FastProbes.ConfigWriteTimeout)))).ConfigureAwait(false);
     }
 
     /// <summary>The planned quorum again (the healer restores it too, should Redoubt die first).</summary>
     public async Task RestoreQuorumAsync(ResourcePlan plan, IEnumerable<string> sentinels) =>
-        await Task.WhenAll(sentinels.Select(s => TryAsync(() => probes.Admin.ExecuteAsync(s, NodeKind.Sentinel, FastProbes.Timeout, "SENTINEL", "SET", plan.MasterName, "quorum", plan.Spec.Sentinel.Quorum.ToString(CultureInfo.InvariantCulture))))).ConfigureAwait(false);
+        await Task.WhenAll(sentinels.Select(s => TryAsync(() => probes.Admin.ExecuteAsync(s, NodeKind.Sentinel, FastProbes.ConfigWriteTimeout, "SENTINEL", "SET", plan.MasterName, "quorum", plan.Spec.Sentinel.Quorum.ToString(CultureInfo.InvariantCulture))))).ConfigureAwait(false);
 
     public async Task HoldAsync(IEnumerable<string> sentinels) =>
         await Task.WhenAll(sentinels.Select(s => TryAsync(() => probes.Admin.PipelineAsync(s, NodeKind.Sentinel, [HoldCommand], FastProbes.Timeout)))).ConfigureAwait(false);
