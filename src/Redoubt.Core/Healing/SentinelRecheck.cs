@@ -13,14 +13,14 @@ public static class SentinelRecheck
     /// <param name="named">What each Sentinel names now (null: no answer).</param>
     /// <param name="namedIsMaster">Whether the node a majority names answers ROLE as master now.</param>
     /// <returns>Why the action must not run; null when it may.</returns>
-    public static string? WhyNot(string intended, IReadOnlyList<string?> named, int sentinels, bool namedIsMaster)
-    {
-        var needed = sentinels / 2 + 1;
-        var majority = named.OfType<string>().GroupBy(a => a, StringComparer.Ordinal).FirstOrDefault(g => g.Count() >= needed)?.Key;
-        return majority is not null && majority != intended && namedIsMaster
+    public static string? WhyNot(string intended, IReadOnlyList<string?> named, int sentinels, bool namedIsMaster) =>
+        Majority(named, sentinels) is { } majority && majority != intended && namedIsMaster
             ? $"the Sentinels name {majority} now, and it answers as master: they failed over after this pass looked"
             : null;
-    }
+
+    /// <summary>The address a majority of <paramref name="sentinels"/> names, or null.</summary>
+    public static string? Majority(IReadOnlyList<string?> named, int sentinels) =>
+        named.OfType<string>().GroupBy(a => a, StringComparer.Ordinal).FirstOrDefault(g => g.Count() >= sentinels / 2 + 1)?.Key;
 
     /// <summary>The master an action would keep, when it overrides the Sentinels; null for every other action.</summary>
     public static string? Intended(HealAction action) => action switch

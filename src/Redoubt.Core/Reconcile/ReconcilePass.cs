@@ -169,7 +169,7 @@ public sealed class ReconcilePass(
     {
         var sentinels = observation.Sentinels.Where(s => s.Address is not null).Select(s => s.Address!).ToList();
         var named = await Task.WhenAll(sentinels.Select(s => probes.MasterNamedByAsync(s, plan.MasterName))).ConfigureAwait(false);
-        var majority = named.OfType<string>().GroupBy(a => a, StringComparer.Ordinal).OrderByDescending(g => g.Count()).FirstOrDefault()?.Key;
+        var majority = SentinelRecheck.Majority(named, plan.Sentinels.Count);
         var isMaster = majority is not null && majority != intended && await probes.RoleOfAsync(majority).ConfigureAwait(false) == "master";
         return SentinelRecheck.WhyNot(intended, named, plan.Sentinels.Count, isMaster);
     }
