@@ -53,15 +53,15 @@ public sealed class SentinelHandOver(FastProbes probes, HealExecutor fastExecuto
         object[] command = handOff
             ? ["SENTINEL", "REMOVE", plan.MasterName]
             : ["SENTINEL", "SET", plan.MasterName, "quorum", (plan.Sentinels.Count + 1).ToString(CultureInfo.InvariantCulture)];
-        await Task.WhenAll(others.Select(o => TryAsync(() => probes.Admin.PipelineAsync(o, NodeKind.Sentinel, [command], FastProbes.ConfigWriteTimeout)))).ConfigureAwait(false);
+        await Task.WhenAll(others.Select(o => BestEffort.RunAsync(() => probes.Admin.PipelineAsync(o, NodeKind.Sentinel, [command], FastProbes.ConfigWriteTimeout)))).ConfigureAwait(false);
     }
 
     /// <summary>The planned quorum again (the healer restores it too, should Redoubt die first).</summary>
     public async Task RestoreQuorumAsync(ResourcePlan plan, IEnumerable<string> sentinels) =>
-        await Task.WhenAll(sentinels.Select(s => TryAsync(() => probes.Admin.ExecuteAsync(s, NodeKind.Sentinel, FastProbes.ConfigWriteTimeout, "SENTINEL", "SET", plan.MasterName, "quorum", plan.Spec.Sentinel.Quorum.ToString(CultureInfo.InvariantCulture))))).ConfigureAwait(false);
+        await Task.WhenAll(sentinels.Select(s => BestEffort.RunAsync(() => probes.Admin.ExecuteAsync(s, NodeKind.Sentinel, FastProbes.ConfigWriteTimeout, "SENTINEL", "SET", plan.MasterName, "quorum", plan.Spec.Sentinel.Quorum.ToString(CultureInfo.InvariantCulture))))).ConfigureAwait(false);
 
     public async Task HoldAsync(IEnumerable<string> sentinels) =>
-        await Task.WhenAll(sentinels.Select(s => TryAsync(() => probes.Admin.PipelineAsync(s, NodeKind.Sentinel, [HoldCommand], FastProbes.Timeout)))).ConfigureAwait(false);
+        await Task.WhenAll(sentinels.Select(s => BestEffort.RunAsync(() => probes.Admin.PipelineAsync(s, NodeKind.Sentinel, [HoldCommand], FastProbes.Timeout)))).ConfigureAwait(false);
 
     /// <summary>
     /// Points every Sentinel but the leader at the promoted replica (the leader's hellos must be held already), waits
@@ -117,18 +117,6 @@ public sealed class SentinelHandOver(FastProbes probes, HealExecutor fastExecuto
     public async Task ReleaseAsync(ResourcePlan plan, IEnumerable<string> sentinels)
     {
         var period = plan.SentinelTimers.FirstOrDefault(t => t.Key == Planner.PublishPeriod)?.Value ?? "2000";
-        await Task.WhenAll(sentinels.Select(s => TryAsync(() => probes.Admin.ExecuteAsync(s, NodeKind.Sentinel, FastProbes.Timeout, "SENTINEL", "DEBUG", "publish-period", period)))).ConfigureAwait(false);
-    }
-
-    private static async Task TryAsync(Func<Task> action)
-    {
-        try
-        {
-            await action().ConfigureAwait(false);
-        }
-        catch (RedisAdminException)
-        {
-            // A Sentinel that does not answer keeps what it had; the healer repairs its timers on its next pass.
-        }
+        await Task.WhenAll(sentinels.Select(s => BestEffort.RunAsync(() => probes.Admin.ExecuteAsync(s, NodeKind.Sentinel, FastProbes.Timeout, "SENTINEL", "DEBUG", "publish-period", period)))).ConfigureAwait(false);
     }
 }

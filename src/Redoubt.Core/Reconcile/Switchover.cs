@@ -63,7 +63,7 @@ public sealed class Switchover(
         await Task.WhenAll(replicas.Select(r => admin.ExecuteAsync(r.Address!, NodeKind.Redis, "CONFIG", "SET", "replica-priority", r == chosen ? FavouredPriority : NormalPriority))).ConfigureAwait(false);
         if (named && !await WaitAsync(async () => await SentinelSeesPriorityAsync(plan, leader, to).ConfigureAwait(false), TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false))
         {
-            await TryAsync(() => admin.ExecuteAsync(to, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
+            await BestEffort.RunAsync(() => admin.ExecuteAsync(to, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
             return Refuse($"Sentinel did not see {chosen.Name} as the preferred replica within 15 s; nothing changed");
         }
 
@@ -119,14 +119,14 @@ public sealed class Switchover(
         {
             if (!unpaused)
             {
-                await TryAsync(() => admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "UNPAUSE")).ConfigureAwait(false);
+                await BestEffort.RunAsync(() => admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "UNPAUSE")).ConfigureAwait(false);
                 if (asked)
                 {
                     await handOver.ReleaseAsync(plan, sentinels).ConfigureAwait(false);
                 }
             }
 
-            await TryAsync(() => admin.ExecuteAsync(chosen.Address!, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
+            await BestEffort.RunAsync(() => admin.ExecuteAsync(chosen.Address!, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
         }
     }
 
@@ -165,18 +165,6 @@ public sealed class Switchover(
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(2), time, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task TryAsync(Func<Task> action)
-    {
-        try
-        {
-            await action().ConfigureAwait(false);
-        }
-        catch (RedisAdminException)
-        {
-            // Best effort clean-up; the next pass corrects whatever is left.
         }
     }
 }
