@@ -12,11 +12,13 @@ public static class KubernetesCommandLine
     public static Command CreateRender()
     {
         var file = CommonOptions.File("YAML file with one or more Redis resources");
-        var command = new Command("render", "Print the Kubernetes manifests for the resources of FILE") { file };
+        var (redisImages, exporterImage) = ImageOptions();
+        var command = new Command("render", "Print the Kubernetes manifests for the resources of FILE") { file, redisImages, exporterImage };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var (text, fileName) = await InputFile.ReadAsync(parseResult.GetRequiredValue(file), cancellationToken);
-            return await KubernetesEntryPoints.RenderAsync(text, fileName, cancellationToken);
+            var images = new KubernetesEntryPoints.Images(parseResult.GetValue(redisImages) ?? [], parseResult.GetValue(exporterImage));
+            return await KubernetesEntryPoints.RenderAsync(text, fileName, images, cancellationToken);
         });
         return command;
     }
@@ -28,9 +30,29 @@ public static class KubernetesCommandLine
             Description = "Kubeconfig file of the cluster to run against [default: $KUBECONFIG, else ~/.kube/config, else the pod's ServiceAccount]",
             HelpName = "FILE",
         };
-        var command = new Command("operator", "Run the Kubernetes operator (in a cluster, or against the current kubeconfig)") { kubeconfig };
+        var (redisImages, exporterImage) = ImageOptions();
+        var command = new Command("operator", "Run the Kubernetes operator (in a cluster, or against the current kubeconfig)") { kubeconfig, redisImages, exporterImage };
         command.SetAction((parseResult, cancellationToken) =>
-            KubernetesEntryPoints.RunOperatorAsync(parseResult.GetValue(kubeconfig), cancellationToken));
+        {
+            var images = new KubernetesEntryPoints.Images(parseResult.GetValue(redisImages) ?? [], parseResult.GetValue(exporterImage));
+            return KubernetesEntryPoints.RunOperatorAsync(parseResult.GetValue(kubeconfig), images, cancellationToken);
+        });
         return command;
     }
+
+    /// <summary>The images pods run, for sites that mirror Docker Hub or have no access to it.</summary>
+    private static (Option<string[]> Redis, Option<string?> Exporter) ImageOptions() =>
+    (
+        new Option<string[]>("--redis-image")
+        {
+            Description = "The image for one spec.version, as VERSION=IMAGE (repeatable) [default: v7=redis:7.4.5, v8=redis:8.2.1]",
+            HelpName = "VERSION=IMAGE",
+            AllowMultipleArgumentsPerToken = false,
+        },
+        new Option<string?>("--exporter-image")
+        {
+            Description = "The redis_exporter sidecar's image [default: oliver006/redis_exporter:v1.74.0]",
+            HelpName = "IMAGE",
+        }
+    );
 }

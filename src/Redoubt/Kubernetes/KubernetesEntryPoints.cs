@@ -11,14 +11,36 @@ namespace Redoubt.Kubernetes;
 /// </summary>
 public static class KubernetesEntryPoints
 {
+    /// <summary>The images named on the command line: <c>--redis-image VERSION=IMAGE</c> and <c>--exporter-image</c>.</summary>
+    public sealed record Images(IReadOnlyList<string> Redis, string? Exporter)
+    {
+        public static readonly Images Default = new([], null);
+    }
+
     /// <summary>Prints the Kubernetes manifests for the resources in <paramref name="yaml"/> to stdout; returns the exit code.</summary>
-    public static Task<int> RenderAsync(string yaml, string fileName, CancellationToken cancellationToken) =>
-        KubernetesCommands.RenderTextAsync(yaml, fileName, new ManifestOptions(), Console.Out, Console.Error, cancellationToken);
+    public static async Task<int> RenderAsync(string yaml, string fileName, Images images, CancellationToken cancellationToken)
+    {
+        var (manifests, error) = new ManifestOptions().WithImages(images.Redis, images.Exporter);
+        if (manifests is null)
+        {
+            await Console.Error.WriteLineAsync(error);
+            return 2;
+        }
+
+        return await KubernetesCommands.RenderTextAsync(yaml, fileName, manifests, Console.Out, Console.Error, cancellationToken);
+    }
 
     /// <summary>Runs the operator until <paramref name="cancellationToken"/> fires (Ctrl-C, SIGTERM); returns the exit code.</summary>
-    public static async Task<int> RunOperatorAsync(string? kubeconfig, CancellationToken cancellationToken)
+    public static async Task<int> RunOperatorAsync(string? kubeconfig, Images images, CancellationToken cancellationToken)
     {
+        var (manifests, error) = new ManifestOptions().WithImages(images.Redis, images.Exporter);
+        if (manifests is null)
+        {
+            await Console.Error.WriteLineAsync(error);
+            return 2;
+        }
+
         using var loggers = ControlPlaneLogging.CreateFactory(TerminalLog.StandardError());
-        return await KubernetesCommands.RunOperatorAsync(new OperatorOptions { Kubeconfig = kubeconfig }, loggers, cancellationToken);
+        return await KubernetesCommands.RunOperatorAsync(new OperatorOptions { Kubeconfig = kubeconfig, Manifests = manifests }, loggers, cancellationToken);
     }
 }
