@@ -36,7 +36,11 @@ public static class Planner
     /// </summary>
     public const string PublishPeriod = "PUBLISH-PERIOD";
 
-    public static ResourcePlan Plan(RedisResource resource)
+    /// <summary>A Redis node's name when the platform has no names of its own (the local platform's).</summary>
+    public static string DefaultRedisNodeName(int ordinal) => $"redis-{ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <param name="redisNodeName">The platform's name for the Redis node of an ordinal (<see cref="Platform.IRedisPlatform.RedisNodeName"/>).</param>
+    public static ResourcePlan Plan(RedisResource resource, Func<int, string>? redisNodeName = null)
     {
         var spec = SpecDefaults.Resolve(resource.Spec);
         return new ResourcePlan
@@ -49,8 +53,8 @@ public static class Planner
             Annotations = resource.Metadata.Annotations.ToImmutableDictionary(StringComparer.Ordinal),
             RequestedZones = resource.Spec.Zones is { Count: > 0 } zones ? [.. zones] : null,
             Spec = spec,
-            RedisNodes = Spread(NodeKind.Redis, "redis", spec.Replicas, spec.Zones),
-            Sentinels = Spread(NodeKind.Sentinel, "sentinel", spec.Sentinel.Replicas, spec.Zones),
+            RedisNodes = Spread(NodeKind.Redis, redisNodeName ?? DefaultRedisNodeName, spec.Replicas, spec.Zones),
+            Sentinels = Spread(NodeKind.Sentinel, i => $"sentinel-{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}", spec.Sentinel.Replicas, spec.Zones),
             RedisSettings = RedisSettingsFor(spec),
             SentinelSettings = SentinelSettingsFor(spec),
             RestartedAt = ResourceAnnotations.RestartedAtOf(resource),
@@ -58,8 +62,8 @@ public static class Planner
     }
 
     /// <summary>Round-robin over the zones so that consecutive ordinals (the master and its replicas) land in different zones.</summary>
-    internal static IReadOnlyList<PlannedNode> Spread(NodeKind kind, string prefix, int count, IReadOnlyList<string> zones) =>
-        [.. Enumerable.Range(0, count).Select(i => new PlannedNode(kind, $"{prefix}-{i}", i, zones[i % zones.Count]))];
+    internal static IReadOnlyList<PlannedNode> Spread(NodeKind kind, Func<int, string> name, int count, IReadOnlyList<string> zones) =>
+        [.. Enumerable.Range(0, count).Select(i => new PlannedNode(kind, name(i), i, zones[i % zones.Count]))];
 
     internal static IReadOnlyList<Setting> RedisSettingsFor(EffectiveSpec spec)
     {

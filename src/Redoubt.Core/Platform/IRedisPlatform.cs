@@ -10,6 +10,14 @@ namespace Redoubt.Core.Platform;
 /// </summary>
 public interface IRedisPlatform
 {
+    /// <summary>
+    /// The name of the Redis node of <paramref name="ordinal"/> in resource <paramref name="resourceName"/>, as the
+    /// platform reports it in <see cref="NodeState.Name"/>: the plan names its nodes this way, so what the healer
+    /// plans and what the platform observes are the same nodes by name. Locally <c>redis-0</c>; on Kubernetes the
+    /// StatefulSet's pod, <c>rfr-redis-NAME-0</c>.
+    /// </summary>
+    string RedisNodeName(string resourceName, int ordinal) => Planner.DefaultRedisNodeName(ordinal);
+
     /// <summary>Makes the plan's nodes exist (creating, restarting exited ones, removing surplus) and returns them. Idempotent.</summary>
     Task<IReadOnlyList<NodeState>> EnsureAsync(ResourcePlan plan, CancellationToken cancellationToken);
 

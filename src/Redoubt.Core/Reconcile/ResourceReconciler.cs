@@ -82,13 +82,16 @@ public sealed class ResourceReconciler : IAsyncDisposable
         Events.Restore(status.Events);
     }
 
+    /// <summary>The plan, its Redis nodes named as the platform names them.</summary>
+    private ResourcePlan PlanOf(RedisResource resource) => Planner.Plan(resource, ordinal => _platform.RedisNodeName(resource.Metadata.Name, ordinal));
+
     public async Task<ReconcileOutcome> ReconcileAsync(RedisResource resource, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var scope = _logger.BeginScope(new Dictionary<string, object> { ["resource"] = resource.Key });
-            var plan = Planner.Plan(resource);
+            var plan = PlanOf(resource);
             try
             {
                 await UsePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
@@ -132,7 +135,7 @@ public sealed class ResourceReconciler : IAsyncDisposable
             return;
         }
 
-        var plan = Planner.Plan(resource);
+        var plan = PlanOf(resource);
         var why = $"master {master.Name} {(nodeEvent.Event == NodeEventKind.Deleted ? "was deleted" : "exited")}{(nodeEvent.Detail.Length > 0 ? $" ({nodeEvent.Detail})" : "")}";
         await _fastFailover.RunAsync(plan, master.Name, address, nodeEvent.Time, why, _password, cancellationToken).ConfigureAwait(false);
     }
@@ -146,7 +149,7 @@ public sealed class ResourceReconciler : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var plan = Planner.Plan(resource);
+            var plan = PlanOf(resource);
             await UsePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
             return await _pass.SwitchoverAsync(plan, target, _password, cancellationToken).ConfigureAwait(false);
         }

@@ -10,7 +10,8 @@ public static class ManifestWriter
 {
     public static string ToYaml(RedisResource resource, ManifestOptions options)
     {
-        var plan = Planner.Plan(resource);
+        var names = new ObjectNames(resource.Metadata.Name);
+        var plan = Planner.Plan(resource, names.RedisPod);
         var desired = ManifestGenerator.Generate(plan, options);
         var text = new StringBuilder();
         text.Append("# Redis ").Append(resource.Key).Append(": objects the Redoubt operator keeps in place.\n");

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using k8s;
 using k8s.Autorest;
@@ -22,6 +21,9 @@ namespace Redoubt.Platforms.Kubernetes.Platform;
 /// </summary>
 public sealed partial class KubernetesPlatform : IRedisPlatform
 {
+    /// <summary>Nodes are known by pod name: the plan's Redis node of an ordinal is the StatefulSet's pod of that ordinal.</summary>
+    public string RedisNodeName(string resourceName, int ordinal) => new ObjectNames(resourceName).RedisPod(ordinal);
+
     private readonly IKubernetes _client;
     private readonly ManifestOptions _options;
     private readonly ObjectApplier _applier;
@@ -192,9 +194,8 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
 
     public async Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken)
     {
-        var pod = PodNameOf(new ObjectNames(plan.Name), nodeName);
-        LogRestarting(plan.Key, pod);
-        await _applier.DeleteAsync("Pod", plan.Namespace, pod, cancellationToken);
+        LogRestarting(plan.Key, nodeName);
+        await _applier.DeleteAsync("Pod", plan.Namespace, nodeName, cancellationToken);
     }
 
     public async Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken)
@@ -204,20 +205,10 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         return true;
     }
 
-    /// <summary>Nodes are known by pod name; a plan's node name ("redis-2") maps to the StatefulSet's pod of that ordinal.</summary>
-    internal static string PodNameOf(ObjectNames names, string nodeName)
-    {
-        var match = PlanNodeName().Match(nodeName);
-        return match.Success ? names.RedisPod(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)) : nodeName;
-    }
-
     internal async Task<IList<V1Pod>> ListPodsAsync(string @namespace, string name, CancellationToken ct)
     {
         var selector = $"{Labels.ManagedBy}={Labels.ManagedByValue},{Labels.Resource}={name}";
         var list = await _client.CoreV1.ListNamespacedPodAsync(@namespace, labelSelector: selector, cancellationToken: ct);
         return list.Items;
     }
-
-    [GeneratedRegex("^redis-([0-9]+)$")]
-    private static partial Regex PlanNodeName();
 }
