@@ -128,12 +128,20 @@ public sealed partial class ObjectWatch<T> where T : class, IKubernetesObject<V1
                 }
             }, ct))
             {
+                // The server reports an expired version (410 Gone, "too old resource version") as an ERROR event in the
+                // stream, then ends it: resuming from the same version would only be refused again, forever.
+                if (type == WatchEventType.Error)
+                {
+                    gone = true;
+                    break;
+                }
+
                 if (item.Metadata?.ResourceVersion is { Length: > 0 } version)
                 {
                     resourceVersion = version;
                 }
 
-                if (type is WatchEventType.Bookmark or WatchEventType.Error)
+                if (type == WatchEventType.Bookmark)
                 {
                     continue;
                 }

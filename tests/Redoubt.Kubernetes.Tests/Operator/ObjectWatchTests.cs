@@ -1,0 +1,60 @@
+using System.Runtime.CompilerServices;
+using k8s;
+using k8s.Models;
+using Redoubt.Kubernetes.Tests.Fakes;
+using Redoubt.Platforms.Kubernetes.Operator;
+
+namespace Redoubt.Kubernetes.Tests.Operator;
+
+/// <summary>The operator's list-then-watch when the server says a version is gone.</summary>
+public sealed class ObjectWatchTests
+{
+    /// <summary>
+    /// An API server reports an expired resourceVersion (410 Gone, "too old resource version") as an ERROR event in
+    /// the watch stream and ends it. Resuming from the same version would be refused again forever: the watch must
+    /// list again, and see what changed meanwhile.
+    /// </summary>
+    [Fact]
+    public async Task AnErrorEventInTheStreamMakesTheWatchListAgain()
+    {
+        var lists = 0;
+        var watchedFrom = new List<string>();
+        var seen = new List<string>();
+        using var log = new RecordingLogger();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var watch = new ObjectWatch<V1ConfigMap>("ConfigMap",
+            _ =>
+            {
+                var n = Interlocked.Increment(ref lists);
+                IList<V1ConfigMap> items = n == 1 ? [ConfigMap("before", "10")] : [ConfigMap("before", "10"), ConfigMap("meanwhile", "50")];
+                return Task.FromResult((items, n == 1 ? "10" : "50"));
+            },
+            (rv, _, _, ct) => Stream(rv, watchedFrom, stop, ct),
+            (_, _, current) => seen.Add(current.Metadata.Name),
+            log, TimeProvider.System);
+
+        await watch.RunAsync(stop.Token);
+
+        Assert.Equal(2, lists);
+        Assert.Equal(["10", "50"], watchedFrom);
+        Assert.Equal(["before", "meanwhile"], seen);
+        Assert.Contains(log.Lines, l => l.Contains("watch of ConfigMap expired at resourceVersion 10", StringComparison.Ordinal));
+    }
+
+    /// <summary>From version 10: an ERROR event, as a server that no longer keeps it sends. From 50: nothing; the test ends.</summary>
+    private static async IAsyncEnumerable<(WatchEventType, V1ConfigMap)> Stream(string rv, List<string> watchedFrom, CancellationTokenSource stop, [EnumeratorCancellation] CancellationToken ct)
+    {
+        watchedFrom.Add(rv);
+        if (rv == "10")
+        {
+            // The client deserializes the event's Status into the watched type: no metadata.
+            yield return (WatchEventType.Error, new V1ConfigMap());
+            yield break;
+        }
+
+        await stop.CancelAsync();
+        await Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private static V1ConfigMap ConfigMap(string name, string rv) => new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "ns", ResourceVersion = rv } };
+}
