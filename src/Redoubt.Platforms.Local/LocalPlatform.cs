@@ -125,7 +125,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         await EnsureAsync(plan, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken)
+    public Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         if (Running(plan.Key, Folder(plan), plan.RedisNodes.First(n => n.Name == nodeName)) is not { } process || (pid is not null && pid != process.Pid))
         {

@@ -88,7 +88,9 @@ public sealed record SwitchMaster(string FromNode, string Reason) : HealAction(R
 }
 
 /// <summary>Kill a deposed master that hangs, so that it can never wake up and acknowledge writes as a second master.</summary>
-public sealed record FenceNode(string Node, string Address, int? Pid, string Reason) : HealAction(Reason)
+/// <param name="Since">When the fenced incarnation started (the container's start on platforms without pids): a node
+/// restarted since, or a new pod at the same address, is never fenced.</param>
+public sealed record FenceNode(string Node, string Address, int? Pid, string Reason, DateTimeOffset? Since = null) : HealAction(Reason)
 {
     public override bool Disruptive => true;
     public override string Describe() => $"fence {Node} ({Address})";

@@ -12,6 +12,8 @@ public sealed record HealContext
     public string? DeposedMaster { get; init; }
     /// <summary>The deposed master's process id when it was master: only that process is fenced, never a fresh restart.</summary>
     public int? DeposedPid { get; init; }
+    /// <summary>When the deposed master's container started, where the platform has no pids (Kubernetes): a restarted container or a new pod is not it.</summary>
+    public DateTimeOffset? DeposedSince { get; init; }
     /// <summary>A failover Redoubt asked for is still running; nothing disruptive until it ends.</summary>
     public bool FailoverInFlight { get; init; }
     /// <summary>How long to wait for every node to report before choosing a master without the silent ones.</summary>

@@ -17,7 +17,7 @@ public sealed class HealExecutor(RedisAdmin admin, IRedisPlatform platform)
         switch (action)
         {
             case FenceNode f:
-                return await platform.FenceNodeAsync(plan, f.Node, f.Pid, cancellationToken).ConfigureAwait(false);
+                return await platform.FenceNodeAsync(plan, f.Node, f.Pid, f.Since, cancellationToken).ConfigureAwait(false);
             case RestartNode r:
                 await platform.RestartNodeAsync(plan, r.Node, cancellationToken).ConfigureAwait(false);
                 break;

@@ -126,9 +126,17 @@ public static class Healer
         }
 
         return [.. observation.Nodes
-            .Where(n => n.Address == deposed && !n.Reachable && n.Lifecycle == NodeLifecycle.Running && (context.DeposedPid is null || n.Pid == context.DeposedPid))
-            .Select(n => (HealAction)new FenceNode(n.Name, deposed, n.Pid, $"deposed master {n.Name} runs but does not answer (hung or cut off); the Sentinels follow {master.Name}"))];
+            .Where(n => n.Address == deposed && !n.Reachable && n.Lifecycle == NodeLifecycle.Running && SameIncarnation(n, context))
+            .Select(n => (HealAction)new FenceNode(n.Name, deposed, n.Pid, $"deposed master {n.Name} runs but does not answer (hung or cut off); the Sentinels follow {master.Name}", n.Since))];
     }
+
+    /// <summary>
+    /// Whether the node is still the process that was deposed: same pid where the platform has pids, else the same
+    /// start time (a container restarted since, or a new pod that got the old one's address, has another). A fresh
+    /// start boots parked and is not answering only because it is still starting: fencing it would make things worse.
+    /// </summary>
+    private static bool SameIncarnation(RedisNodeObservation node, HealContext context) =>
+        context.DeposedPid is { } pid ? node.Pid == pid : context.DeposedSince is not { } since || node.Since == since;
 
     private static HealDecision WithMaster(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation master, string? sentinelMaster, List<HealAction> actions)
     {

@@ -19,7 +19,7 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
 
     public async Task<RedisNodeObservation> ObserveNodeAsync(ResourcePlan plan, NodeState node)
     {
-        var observation = new RedisNodeObservation { Name = node.Name, Zone = node.Zone, Address = node.Address, Lifecycle = node.Lifecycle, Pid = node.Pid, Outdated = node.Outdated };
+        var observation = new RedisNodeObservation { Name = node.Name, Zone = node.Zone, Address = node.Address, Lifecycle = node.Lifecycle, Pid = node.Pid, Since = node.Since, Outdated = node.Outdated };
         if (node.Address is not { } address || node.Lifecycle is NodeLifecycle.Missing or NodeLifecycle.Exited or NodeLifecycle.Terminating)
         {
             return observation with { Error = node.Lifecycle.ToString().ToLowerInvariant() };

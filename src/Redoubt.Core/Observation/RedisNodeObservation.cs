@@ -10,6 +10,8 @@ public sealed record RedisNodeObservation
     public string? Address { get; init; }
     public NodeLifecycle Lifecycle { get; init; } = NodeLifecycle.Running;
     public int? Pid { get; init; }
+    /// <summary>When the node's process or container started, as the platform says; with <see cref="Pid"/>, its incarnation.</summary>
+    public DateTimeOffset? Since { get; init; }
     /// <summary>Why the platform would start this node differently now; null when it is up to date.</summary>
     public string? Outdated { get; init; }
     public bool Reachable { get; init; }

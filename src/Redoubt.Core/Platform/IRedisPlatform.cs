@@ -36,8 +36,12 @@ public interface IRedisPlatform
     /// starts it again, parked, like any node that exited.
     /// </summary>
     /// <param name="pid">When known, only that process is fenced: a node already restarted is left alone.</param>
+    /// <param name="since">
+    /// When the fenced incarnation started, for platforms without pids (a container's start): a container restarted
+    /// since, or a new pod with the same name, is left alone.
+    /// </param>
     /// <returns>False when there was nothing to fence: the process had already gone or been replaced.</returns>
-    Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken);
+    Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, DateTimeOffset? since, CancellationToken cancellationToken);
 
     /// <summary>
     /// Lifecycle facts the platform saw directly (a process exited, a container terminated, a pod was deleted), for

@@ -38,7 +38,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
                 if (await probes.RoleOfAsync(address).ConfigureAwait(false) is null)
                 {
                     fenced = true;
-                    await fencing.FenceAsync(plan, new FenceNode(hung.Name, address, hung.Pid, $"it runs but does not answer and {judged}"), cancellationToken).ConfigureAwait(false);
+                    await fencing.FenceAsync(plan, new FenceNode(hung.Name, address, hung.Pid, $"it runs but does not answer and {judged}", hung.Since), cancellationToken).ConfigureAwait(false);
                     var cause = $"master {hung.Name} does not answer (hung or cut off) and {judged}";
                     if (await fastFailover.RunAsync(plan, hung.Name, address, since, cause, password, cancellationToken).ConfigureAwait(false))
                     {
@@ -57,7 +57,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
                 if (MasterWatchRules.WhyFence(address, answers, views, promoted) is { } reason)
                 {
                     fenced = true;
-                    await fencing.FenceAsync(plan, new FenceNode(hung.Name, address, hung.Pid, $"it runs but does not answer (hung or cut off) and {reason}"), cancellationToken).ConfigureAwait(false);
+                    await fencing.FenceAsync(plan, new FenceNode(hung.Name, address, hung.Pid, $"it runs but does not answer (hung or cut off) and {reason}", hung.Since), cancellationToken).ConfigureAwait(false);
                     continue;
                 }
             }

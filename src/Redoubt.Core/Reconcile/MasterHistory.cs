@@ -19,6 +19,8 @@ public sealed record MasterHistory
     public string? DeposedAddress { get; init; }
     /// <summary>The deposed master's process when it was master: only that process is ever fenced, never a restart.</summary>
     public int? DeposedPid { get; init; }
+    /// <summary>When the deposed master's process or container started: its incarnation where the platform has no pids.</summary>
+    public DateTimeOffset? DeposedSince { get; init; }
     public DateTimeOffset? NoMasterSince { get; init; }
     /// <summary>When the master watch sent the first PING the master left unanswered: where a hang's failover starts.</summary>
     public DateTimeOffset? SilentSince { get; init; }
@@ -61,11 +63,11 @@ public sealed record MasterHistory
         var next = this with { Master = master, NoMasterSince = null, LastFailover = unrecorded ?? LastFailover };
         if (changed)
         {
-            next = next with { DeposedAddress = previous!.Address, DeposedPid = previous.Pid, SilentSince = null, HangOver = default };
+            next = next with { DeposedAddress = previous!.Address, DeposedPid = previous.Pid, DeposedSince = previous.Since, SilentSince = null, HangOver = default };
         }
         else if (DeposedAddress is not null && observation.Nodes.Any(n => n.Address == DeposedAddress && n.IsReplica))
         {
-            next = next with { DeposedAddress = null, DeposedPid = null };
+            next = next with { DeposedAddress = null, DeposedPid = null, DeposedSince = null };
         }
 
         return (next, unrecorded);
@@ -78,7 +80,7 @@ public sealed record MasterHistory
     /// <summary>A stall that ended: no failover is coming from it.</summary>
     public MasterHistory Answered() => SilentSince is null ? this : this with { SilentSince = null };
 
-    public MasterHistory Fenced() => this with { DeposedAddress = null, DeposedPid = null };
+    public MasterHistory Fenced() => this with { DeposedAddress = null, DeposedPid = null, DeposedSince = null };
 
     public MasterHistory HangEnded(RedisNodeObservation hung) => this with { HangOver = (hung.Address, hung.Pid) };
 

@@ -58,6 +58,7 @@ public sealed class ReconcilePass(
                     LastKnownMaster = history.Master?.Address,
                     DeposedMaster = history.DeposedAddress,
                     DeposedPid = history.DeposedPid,
+                    DeposedSince = history.DeposedSince,
                     FailoverInFlight = knowledge.FailoverInFlight,
                 });
                 var (next, unrecorded) = history.Observe(decided.Master, observation, now);

@@ -198,11 +198,32 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         await _applier.DeleteAsync("Pod", plan.Namespace, nodeName, cancellationToken);
     }
 
-    public async Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the pod at once (no grace: a frozen process cannot act on SIGTERM, and a grace period would leave it
+    /// able to wake up and acknowledge writes), but only the incarnation that was judged: a pod whose Redis container
+    /// is not running (the kubelet restarts it parked), was restarted since <paramref name="since"/>, or was replaced
+    /// by a new pod of the same name is left alone.
+    /// </summary>
+    public async Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, DateTimeOffset? since, CancellationToken cancellationToken)
     {
-        // The pod is deleted like a restart; the hung container stops receiving traffic as soon as its endpoints go.
-        await RestartNodeAsync(plan, nodeName, cancellationToken);
-        return true;
+        V1Pod pod;
+        try
+        {
+            pod = await _client.CoreV1.ReadNamespacedPodAsync(nodeName, plan.Namespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        var started = PodStates.From(pod, NodeKind.Redis, "").Since;
+        if (started is null || (since is not null && started != since))
+        {
+            return false;
+        }
+
+        LogFencing(plan.Key, nodeName);
+        return await _applier.DeleteNowAsync("Pod", plan.Namespace, nodeName, pod.Metadata.Uid, cancellationToken);
     }
 
     internal async Task<IList<V1Pod>> ListPodsAsync(string @namespace, string name, CancellationToken ct)

@@ -40,6 +40,25 @@ public sealed class ObjectApplier(IKubernetes client, ServerCapabilities server)
         }
     }
 
+    /// <summary>
+    /// Deletes the object without a grace period, only if it is still the one with <paramref name="uid"/>; false when
+    /// it is gone or was replaced (a new pod of the same name).
+    /// </summary>
+    public async Task<bool> DeleteNowAsync(string kind, string @namespace, string name, string uid, CancellationToken ct)
+    {
+        var (group, version, plural) = Resource(kind);
+        var options = new V1DeleteOptions { GracePeriodSeconds = 0, Preconditions = new V1Preconditions { Uid = uid } };
+        try
+        {
+            await client.CustomObjects.DeleteNamespacedCustomObjectAsync<JsonNode>(group, version, @namespace, plural, name, options, cancellationToken: ct);
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Where the server keeps a kind Redoubt manages; the core group is "" (the client maps it to /api).</summary>
     private (string Group, string Version, string Plural) Resource(string kind) => kind switch
     {

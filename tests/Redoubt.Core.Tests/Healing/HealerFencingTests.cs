@@ -38,6 +38,21 @@ public sealed class HealerFencingTests
         Assert.DoesNotContain(decision.Actions, a => a is FenceNode);
     }
 
+    /// <summary>Kubernetes has no pids: a container is known by when it started.</summary>
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(5, false)]
+    public void WithoutPidsTheDeposedContainerIsKnownByItsStart(int secondsLater, bool fenced)
+    {
+        var startedAt = ObservedClusters.T0.AddMinutes(-10);
+        var observation = AfterSentinelMovedTo(1, Silent(0) with { Since = startedAt.AddSeconds(secondsLater) });
+
+        var decision = Healer.Decide(Plan, observation, Deposed(0, pid: null) with { DeposedSince = startedAt });
+
+        Assert.Equal(fenced, decision.Actions.Any(a => a is FenceNode { Since: var since } && since == startedAt));
+        Assert.Equal(fenced, decision.Actions.Any(a => a is FenceNode));
+    }
+
     [Theory]
     [InlineData(NodeLifecycle.Exited)]
     [InlineData(NodeLifecycle.Starting)]

@@ -25,7 +25,7 @@ internal sealed class EventOnlyPlatform : IRedisPlatform
 
     public Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken) => throw Unused();
 
-    public Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, CancellationToken cancellationToken) => throw Unused();
+    public Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, DateTimeOffset? since, CancellationToken cancellationToken) => throw Unused();
 
     private static NotSupportedException Unused() => new("the loop's tests drive scripted reconcilers, which never ask the platform for nodes");
 }
