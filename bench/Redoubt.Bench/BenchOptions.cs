@@ -4,7 +4,7 @@ namespace Redoubt.Bench;
 
 /// <summary>
 /// The command line: <c>failover [--quick] [--kills N] [--runs N] [--saturation SECONDS] [--only a,b,c,d,e] [--keep]</c>,
-/// <c>ready</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>.
+/// <c>ready</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--keep]</c>.
 /// </summary>
 internal sealed class BenchOptions
 {
@@ -27,6 +27,9 @@ internal sealed class BenchOptions
 
     /// <summary>storm: zone partitions are among the kinds, so the storm runs inside a network namespace of its own.</summary>
     public bool Partitions => Kinds.Any(Storm.FaultKinds.IsPartition);
+
+    /// <summary>Whether the command runs inside a network namespace of its own: a storm with partitions, and pods.</summary>
+    public bool NeedsNamespace => Command == "pods" || (Command == "storm" && Partitions);
 
     /// <summary>
     /// storm: set when this process is the storm re-executed inside the namespace <see cref="StormNamespace"/> created
@@ -53,6 +56,7 @@ internal sealed class BenchOptions
     {
         "storm" => TimeSpan.FromMinutes(45),
         "scale" => TimeSpan.FromMinutes(30),
+        "pods" => TimeSpan.FromMinutes(40),
         _ => TimeSpan.FromMinutes(20),
     };
 
@@ -69,6 +73,9 @@ internal sealed class BenchOptions
                      with --partitions zone partitions) on two resources under writers at once, with load on a third; what
                      the writers and every Sentinel saw
           scale      N resources on one control plane: time to Ready, idle CPU and RSS, failover gap next to a single resource
+          pods       the operator on a real Kubernetes 1.20 with real pods (Docker, kubelet, scheduler in a network namespace
+                     of its own; needs root): a writer through the Sentinels while the master's container is killed, the
+                     master pod is deleted, the master is frozen and the template rolls; the rfrm Service's Endpoints
 
         options:
           --quick              2 kills, 2 runs, 20 s of saturation
@@ -83,6 +90,7 @@ internal sealed class BenchOptions
           --partitions         storm: add zone partitions (2-6 s) to the faults; needs root: the storm then runs inside a network
                                namespace it creates, and nothing is added to the host's addresses, routes or firewall
           --resources N        scale: resources on one control plane (default 50)
+          --runs N             pods: runs of each fault (default 3)
           --keep               keep the temporary home (configs, node logs) after the run
         """;
 
@@ -154,7 +162,7 @@ internal sealed class BenchOptions
             kinds = [.. kinds.Union(Storm.FaultKinds.Partitions)];
         }
 
-        return command is "failover" or "ready" or "storm" or "scale" && (inside is null) == (hostNamespace is null)
+        return command is "failover" or "ready" or "storm" or "scale" or "pods" && (inside is null) == (hostNamespace is null)
             ? new BenchOptions
             {
                 Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,

@@ -21,15 +21,15 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-if (options is { Command: "storm", Partitions: true, InsideNamespace: null })
+if (options is { NeedsNamespace: true, InsideNamespace: null })
 {
     try
     {
-        return await StormNamespace.RunInsideAsync(args, stop.Token);
+        return await StormNamespace.RunInsideAsync(args, options.Command, stop.Token);
     }
     catch (OperationCanceledException) when (stop.IsCancellationRequested)
     {
-        Console.Error.WriteLine($"stopped (Ctrl-C or the {options.Limit.TotalMinutes:F0}-minute limit); the storm's namespaces and every process it started are removed");
+        Console.Error.WriteLine($"stopped (Ctrl-C or the {options.Limit.TotalMinutes:F0}-minute limit); the {options.Command} run's namespaces and every process it started are removed");
         return 130;
     }
     catch (InvalidOperationException e)
@@ -48,6 +48,7 @@ try
         "ready" => await new ReadyCommand(home).RunAsync(stop.Token),
         "storm" => await new StormCommand(options, home).RunAsync(stop.Token),
         "scale" => await new ScaleCommand(options, home).RunAsync(stop.Token),
+        "pods" => await new Redoubt.Bench.Pods.PodsCommand(options, home).RunAsync(stop.Token),
         _ => await new FailoverCommand(options, home).RunAsync(stop.Token),
     };
 }

@@ -5,7 +5,7 @@ using Redoubt.Platforms.Local;
 namespace Redoubt.Bench;
 
 /// <summary>
-/// Runs the storm again inside a network namespace this process creates (<c>ip netns exec</c>, the same arguments
+/// Runs the storm (with partitions) or the pods run again inside a network namespace this process creates (<c>ip netns exec</c>, the same arguments
 /// plus <see cref="InsideMarker"/>), so its control planes, writers and load, and the zone namespaces of its
 /// partitions (whose uplink address and route are added to the namespace the storm runs in) all live there: nothing
 /// is added to the host's addresses, routes or firewall. Files, the temporary folder and the processes' pids are
@@ -21,17 +21,19 @@ internal static class StormNamespace
     /// <summary>How long the inner run has to clean up after Ctrl-C or the limit before it is killed.</summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(60);
 
-    public static async Task<int> RunInsideAsync(string[] args, CancellationToken cancellationToken)
+    public static async Task<int> RunInsideAsync(string[] args, string command, CancellationToken cancellationToken)
     {
         if (Environment.UserName != "root")
         {
-            Console.Error.WriteLine("zone partitions need root: the storm runs inside a network namespace it creates (ip netns), and so do its zones. Run it as root, or without --partitions.");
+            Console.Error.WriteLine(command == "pods"
+                ? "pods needs root: Docker, the kubelet and the cluster run inside a network namespace it creates (ip netns). Run it as root."
+                : "zone partitions need root: the storm runs inside a network namespace it creates (ip netns), and so do its zones. Run it as root, or without --partitions.");
             return 2;
         }
 
         var name = $"redoubt-bench-{Environment.ProcessId}";
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("the bench cannot tell its own executable to run again inside the namespace");
-        IEnumerable<string> command = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [self, typeof(StormNamespace).Assembly.Location] : [self];
+        IEnumerable<string> executable = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [self, typeof(StormNamespace).Assembly.Location] : [self];
         Process? inner = null;
         void CleanUp() => RemoveEverything(name, inner);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => CleanUp();
@@ -39,9 +41,11 @@ internal static class StormNamespace
         {
             Ip(required: true, "netns", "add", name);
             Ip(required: true, "-n", name, "link", "set", "lo", "up");
-            Console.WriteLine($"Running the storm inside the network namespace {name} (zone partitions cut links there; nothing is added to the host's namespace)");
+            Console.WriteLine(command == "pods"
+                ? $"Running the cluster inside the network namespace {name} (its node address, pod network and Docker's rules live there; nothing is added to the host's namespace)"
+                : $"Running the storm inside the network namespace {name} (zone partitions cut links there; nothing is added to the host's namespace)");
             var info = new ProcessStartInfo("ip") { UseShellExecute = false };
-            foreach (var argument in (string[])["netns", "exec", name, .. command, .. args, InsideMarker, name, HostMarker, ZoneNamespaceNetwork.CurrentNamespace()])
+            foreach (var argument in (string[])["netns", "exec", name, .. executable, .. args, InsideMarker, name, HostMarker, ZoneNamespaceNetwork.CurrentNamespace()])
             {
                 info.ArgumentList.Add(argument);
             }
@@ -104,6 +108,16 @@ internal static class StormNamespace
         {
             if (ns == name || ns.StartsWith(name + "-", StringComparison.Ordinal))
             {
+                // Whatever still runs in it (a container Docker started for the pods run, say) dies with it: only
+                // processes in a namespace this run made are signalled.
+                foreach (var pid in Ip(required: false, "netns", "pids", ns).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    if (int.TryParse(pid, System.Globalization.CultureInfo.InvariantCulture, out var id))
+                    {
+                        Signals.TrySend(id, Signals.Kill);
+                    }
+                }
+
                 Ip(required: false, "netns", "del", ns);
             }
         }
@@ -111,6 +125,24 @@ internal static class StormNamespace
 
     /// <summary>Runs ip as <see cref="ZoneNamespaceNetwork"/> wants it: the exit code and the standard error.</summary>
     public static async Task<(int Exit, string Error)> IpAsync(IReadOnlyList<string> arguments)
+    {
+        var (exit, _, error) = await RunIpAsync(arguments).ConfigureAwait(false);
+        return (exit, error);
+    }
+
+    /// <summary>Runs ip and returns its output; when <paramref name="required"/>, a failure throws (else it is what cleaning up tolerates: already gone).</summary>
+    private static string Ip(bool required, params string[] arguments)
+    {
+        var (exit, output, error) = RunIpAsync(arguments).GetAwaiter().GetResult();
+        if (exit != 0 && required)
+        {
+            throw new InvalidOperationException($"ip {string.Join(' ', arguments)} failed: {error.Trim()}");
+        }
+
+        return output;
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunIpAsync(IReadOnlyList<string> arguments)
     {
         var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -122,28 +154,6 @@ internal static class StormNamespace
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().ConfigureAwait(false);
-        await output.ConfigureAwait(false);
-        return (process.ExitCode, await error.ConfigureAwait(false));
-    }
-
-    /// <summary>Runs ip and returns its output; when <paramref name="required"/>, a failure throws (else it is what cleaning up tolerates: already gone).</summary>
-    private static string Ip(bool required, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not run ip (iproute2)");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0 && required)
-        {
-            throw new InvalidOperationException($"ip {string.Join(' ', arguments)} failed: {error.Result.Trim()}");
-        }
-
-        return output.Result;
+        return (process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
     }
 }

@@ -148,6 +148,23 @@ internal sealed class AckLog
         }
     }
 
+    /// <summary>When <paramref name="node"/> first acknowledged a write after <paramref name="timestamp"/>; null if it has not.</summary>
+    public long? FirstOnAfter(string node, long timestamp)
+    {
+        lock (_lock)
+        {
+            foreach (var (_, at, by) in _acks)
+            {
+                if (at > timestamp && by == node)
+                {
+                    return at;
+                }
+            }
+
+            return null;
+        }
+    }
+
     public bool AnyAfter(long timestamp)
     {
         lock (_lock)

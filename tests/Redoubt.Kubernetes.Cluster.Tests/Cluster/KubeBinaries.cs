@@ -3,18 +3,23 @@ using System.Diagnostics;
 namespace Redoubt.Kubernetes.Cluster.Tests.Cluster;
 
 /// <summary>
-/// Where kube-apiserver and kube-controller-manager are: tests/cluster/kube-binaries.sh prints the directory of its
-/// cache, building them first on a machine that has never built them (about 13 minutes on 2 cores).
+/// Where kube-apiserver and kube-controller-manager (and, for a node, kube-scheduler and kubelet) are:
+/// tests/cluster/kube-binaries.sh prints the directory of its cache, building them first on a machine that has never
+/// built them (about 13 minutes on 2 cores).
 /// </summary>
 internal static class KubeBinaries
 {
     // A first build on a busy shared machine can take far longer than the quiet-machine figure.
     private static readonly TimeSpan BuildDeadline = TimeSpan.FromMinutes(60);
 
-    public static async Task<string> EnsureAsync(CancellationToken ct)
+    private static readonly string[] ControlPlane = ["kube-apiserver", "kube-controller-manager"];
+
+    public static Task<string> EnsureAsync(CancellationToken ct) => EnsureAsync(ControlPlane, ct);
+
+    public static async Task<string> EnsureAsync(IReadOnlyList<string> binaries, CancellationToken ct)
     {
         var script = TestPaths.BinariesScript;
-        var start = new ProcessStartInfo("bash", [script])
+        var start = new ProcessStartInfo("bash", [script, .. binaries])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -43,7 +48,7 @@ internal static class KubeBinaries
         }
 
         var directory = lines[^1];
-        foreach (var binary in new[] { "kube-apiserver", "kube-controller-manager" })
+        foreach (var binary in binaries)
         {
             if (!File.Exists(Path.Combine(directory, binary)))
             {

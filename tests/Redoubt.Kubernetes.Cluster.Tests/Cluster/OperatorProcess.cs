@@ -22,7 +22,8 @@ internal sealed class OperatorProcess
     /// <summary>It exited without the test stopping or killing it: a crash, or a start-up error.</summary>
     public bool Crashed => _process.HasExited && !_ended;
 
-    public static OperatorProcess Start(TestCluster cluster, string kubeconfig, string identity, bool kubeconfigFromEnvironment = true)
+    /// <param name="options">More of `redoubt operator`'s options, e.g. <c>--redis-image</c>.</param>
+    public static OperatorProcess Start(TestCluster cluster, string kubeconfig, string identity, bool kubeconfigFromEnvironment = true, IEnumerable<string>? options = null)
     {
         var home = Path.Combine(cluster.Directory, $"home-{identity}");
         Directory.CreateDirectory(home);
@@ -39,6 +40,8 @@ internal sealed class OperatorProcess
         {
             arguments.Add($"--kubeconfig={kubeconfig}");
         }
+
+        arguments.AddRange(options ?? []);
 
         return new OperatorProcess(identity, cluster.Start($"operator-{identity}", "dotnet", arguments, environment));
     }

@@ -1,0 +1,353 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Redoubt.Bench.Reporting;
+using Redoubt.Bench.Scenarios;
+using Redoubt.Bench.Writers;
+using Redoubt.Kubernetes.Cluster.Tests.Cluster;
+
+namespace Redoubt.Bench.Pods;
+
+/// <summary>
+/// The operator on a real Kubernetes with real pods (tier 2 of the Kubernetes tests): etcd, kube-apiserver,
+/// kube-controller-manager, kube-scheduler, a kubelet and Docker, all inside the network namespace this run created;
+/// `redoubt operator` beside them as its own ServiceAccount with exactly deploy/rbac.yaml's rights; a Redis resource
+/// whose pods run a Redis image built from Debian's packages. A writer finds the master through the Sentinels' pod
+/// addresses while each fault runs, and after each the bench checks how soon the <c>rfrm</c> Service's Endpoints name
+/// the new master alone.
+/// </summary>
+internal sealed class PodsCommand(BenchOptions options, BenchHome home)
+{
+    private const string Namespace = "pods-bench";
+    private const string ResourceName = "bench";
+    private const string Instance = "redis-" + ResourceName;
+    private static readonly TimeSpan BackToReady = TimeSpan.FromMinutes(3);
+
+    private readonly List<PodEvent> _events = [];
+    private long _nextSequence = 1;
+
+    private enum Fault
+    {
+        ContainerKill,
+        PodDelete,
+        Freeze,
+        RollingUpdate,
+    }
+
+    private sealed record PodEvent(Fault Fault, int Run, double GapMs, int Lost, int Acknowledged, double? EndpointsMs, string From, string To, string Note);
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await RunClusterAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            RemoveContainerLogs();
+        }
+    }
+
+    /// <summary>
+    /// The kubelet keeps container logs under /var/log/pods and /var/log/containers, paths it does not let one
+    /// change; once it has stopped, this run's (every pod of its namespace) are removed.
+    /// </summary>
+    private static void RemoveContainerLogs()
+    {
+        foreach (var (directory, pattern) in new[] { ("/var/log/pods", $"{Namespace}_*"), ("/var/log/containers", $"*_{Namespace}_*") })
+        {
+            if (!Directory.Exists(directory))
+            {
+                continue;
+            }
+
+            foreach (var entry in Directory.EnumerateFileSystemEntries(directory, pattern))
+            {
+                try
+                {
+                    if (Directory.Exists(entry) && !new DirectoryInfo(entry).Attributes.HasFlag(FileAttributes.ReparsePoint))
+                    {
+                        Directory.Delete(entry, recursive: true);
+                    }
+                    else
+                    {
+                        File.Delete(entry);
+                    }
+                }
+                catch (IOException)
+                {
+                    // Left for the next run.
+                }
+            }
+        }
+    }
+
+    private async Task<int> RunClusterAsync(CancellationToken ct)
+    {
+        var total = Stopwatch.StartNew();
+        Console.WriteLine("pods: building or finding the Kubernetes binaries and the pod images (cached outside the checkout)");
+        var binaries = await KubeBinaries.EnsureAsync(["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet"], ct).ConfigureAwait(false);
+        await using var cluster = await TestCluster.StartAsync(ct).ConfigureAwait(false);
+        Console.WriteLine($"pods: API server ready at {cluster.ApiServerUrl} after {total.Elapsed.TotalSeconds:F0} s; logs in {cluster.Directory}");
+        var node = await PodNode.StartAsync(cluster, binaries, ct).ConfigureAwait(false);
+        Console.WriteLine($"pods: node {PodNode.NodeName} Ready after {total.Elapsed.TotalSeconds:F0} s (Redis {node.RedisVersion} image {node.RedisImageName})");
+        try
+        {
+            var kubeconfig = await OperatorInstall.InstallAsync(cluster, ct).ConfigureAwait(false);
+            var @operator = OperatorProcess.Start(cluster, kubeconfig, "bench", options: [$"--redis-image=v7={node.RedisImageName}"]);
+            using var admin = cluster.AdminClient();
+            await admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } }, cancellationToken: ct).ConfigureAwait(false);
+            var applied = Stopwatch.StartNew();
+            await ApplyAsync(cluster, "small", ct).ConfigureAwait(false);
+            await WaitReadyAsync(admin, @operator, ct).ConfigureAwait(false);
+            Console.WriteLine($"pods: resource {Namespace}/{ResourceName} Ready {applied.Elapsed.TotalSeconds:F1} s after the apply (3 Redis pods, 3 Sentinel pods)");
+
+            var password = await PasswordAsync(admin, ct).ConfigureAwait(false);
+            var preset = "small";
+            foreach (var fault in Enum.GetValues<Fault>())
+            {
+                for (var run = 1; run <= options.Runs; run++)
+                {
+                    if (fault == Fault.RollingUpdate)
+                    {
+                        preset = preset == "small" ? "medium" : "small";
+                    }
+
+                    var result = await RunEventAsync(cluster, admin, node, @operator, password, fault, run, preset, ct).ConfigureAwait(false);
+                    _events.Add(result);
+                    Console.WriteLine($"  {Describe(fault),-28} #{run}  gap {result.GapMs,6:F0} ms  lost {result.Lost} of {result.Acknowledged,-6}  rfrm Endpoints {Ms(result.EndpointsMs)} after the new master's first write  {result.From} -> {result.To}  {result.Note}");
+                }
+            }
+
+            if (@operator.Crashed)
+            {
+                throw new InvalidOperationException($"the operator exited during the run; the end of its log:\n{@operator.LogTail()}");
+            }
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"pods: {e.Message}");
+            Console.Error.WriteLine($"pods: the cluster's logs are kept in {cluster.Directory} until the next run");
+            Environment.SetEnvironmentVariable("REDOUBT_TEST_KEEP", "1");
+            PrintSummary(total.Elapsed);
+            return 1;
+        }
+        finally
+        {
+            if (options.Keep)
+            {
+                Environment.SetEnvironmentVariable("REDOUBT_TEST_KEEP", "1");
+            }
+        }
+
+        PrintSummary(total.Elapsed);
+        return _events.Any(e => e.Lost > 0) ? 1 : 0;
+    }
+
+    private async Task<PodEvent> RunEventAsync(TestCluster cluster, IKubernetes admin, PodNode node, OperatorProcess @operator, string password, Fault fault, int run, string preset, CancellationToken ct)
+    {
+        var status = await StatusAsync(admin, ct).ConfigureAwait(false);
+        var sentinels = status.Sentinels;
+        var master = status.MasterAddress ?? throw new InvalidOperationException("the resource is Ready but its status names no master");
+        await Keys.FlushAsync(master, password, ct).ConfigureAwait(false);
+
+        await using var writer = new RawSentinelWriter(sentinels, "mymaster", password, _nextSequence, longestRun: TimeSpan.FromMinutes(10));
+        writer.Start();
+        if (!await writer.Log.WaitForMoreAsync(500, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"the writer through the Sentinels ({string.Join(", ", sentinels)}) acknowledged no 500 writes within 30 s before the fault");
+        }
+
+        var masterPod = status.MasterPod;
+        using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var endpoints = new EndpointsTimeline();
+        var polling = endpoints.PollAsync(admin, Namespace, $"rfrm-{Instance}", stopPolling.Token);
+        var faultAt = Stopwatch.GetTimestamp();
+        var note = "";
+        string? previousTemplate = null;
+        switch (fault)
+        {
+            case Fault.ContainerKill:
+                var killed = await node.ContainerIdAsync(Namespace, masterPod, "redis", ct).ConfigureAwait(false);
+                faultAt = Stopwatch.GetTimestamp();
+                await node.DockerAsync(["kill", "--signal=KILL", killed], ct).ConfigureAwait(false);
+                break;
+            case Fault.PodDelete:
+                faultAt = Stopwatch.GetTimestamp();
+                await admin.CoreV1.DeleteNamespacedPodAsync(masterPod, Namespace, cancellationToken: ct).ConfigureAwait(false);
+                break;
+            case Fault.Freeze:
+                var frozen = await node.ContainerIdAsync(Namespace, masterPod, "redis", ct).ConfigureAwait(false);
+                faultAt = Stopwatch.GetTimestamp();
+                await node.DockerAsync(["pause", frozen], ct).ConfigureAwait(false);
+                // Frozen (the cgroup freezer, as SIGSTOP would) until the writer is served by another master, then thawed: the old
+                // master must not take writes again.
+                var moved = await WaitAsync(() => Task.FromResult(writer.Log.NodeAt(Stopwatch.GetTimestamp()) is { } at && at != master && writer.Log.AnyAfter(faultAt)), TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+                var thaw = await node.DockerAsync(["unpause", frozen], ct, check: false).ConfigureAwait(false);
+                note = (moved ? "" : "no new master within 30 s while frozen; ") + (thaw.Exit == 0 ? "thawed after the failover" : "the frozen container was gone before the thaw (fenced)");
+                break;
+            case Fault.RollingUpdate:
+                previousTemplate = await TemplateHashAsync(admin, ct).ConfigureAwait(false);
+                faultAt = Stopwatch.GetTimestamp();
+                await ApplyAsync(cluster, preset, ct).ConfigureAwait(false);
+                note = $"resourcesPreset -> {preset}";
+                break;
+        }
+
+        // Back to normal: Ready again, every Redis pod on the current template for a rolling update, and 500 more writes.
+        // A failure moves the master: until the status names another, it may still be the one from before the fault.
+        await WaitReadyAsync(admin, @operator, ct, rolledFrom: previousTemplate, movedFrom: fault == Fault.RollingUpdate ? null : master).ConfigureAwait(false);
+        if (!await writer.Log.WaitForMoreAsync(500, TimeSpan.FromSeconds(60), ct).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"{Describe(fault)} #{run}: the resource is Ready again but the writer acknowledged no 500 writes within 60 s");
+        }
+
+        var after = await StatusAsync(admin, ct).ConfigureAwait(false);
+        var newMaster = after.MasterAddress ?? throw new InvalidOperationException("Ready again but the status names no master");
+        await endpoints.UntilOnlyAsync(newMaster.Split(':')[0], TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        await stopPolling.CancelAsync().ConfigureAwait(false);
+        await polling.ConfigureAwait(false);
+        var endpointsMs = endpoints.LagAfter(newMaster.Split(':')[0], faultAt, writer.Log.FirstOnAfter(newMaster, faultAt));
+        await writer.StopAsync().ConfigureAwait(false);
+        _nextSequence = writer.NextSequence + 1;
+
+        var acknowledged = writer.Log.Sequences();
+        var lost = await Keys.MissingAsync(newMaster, password, acknowledged, ct).ConfigureAwait(false);
+        return new PodEvent(fault, run, writer.Log.GapAfterMs(faultAt), lost, acknowledged.Count, endpointsMs, status.MasterPod, after.MasterPod, note);
+    }
+
+    private async Task ApplyAsync(TestCluster cluster, string preset, CancellationToken ct)
+    {
+        var yaml = $"""
+            apiVersion: apps.cozystack.io/v1alpha1
+            kind: Redis
+            metadata:
+              name: {ResourceName}
+              namespace: {Namespace}
+              annotations:
+                # No redis_exporter image is built here.
+                redoubt.io/exporter: "false"
+            spec:
+              replicas: 3
+              version: v7
+              # No volume provisioner runs on this node: the data directory is the pod's own.
+              size: ""
+              resourcesPreset: {preset}
+              authEnabled: true
+
+            """;
+        var file = Path.Combine(home.Root, "pods-redis.yaml");
+        await File.WriteAllTextAsync(file, yaml, ct).ConfigureAwait(false);
+        var applied = await Kubectl.RunAsync(cluster.AdminKubeconfig, ["apply", "--server-side", "--field-manager=pods-bench", "-f", file], ct).ConfigureAwait(false);
+        if (applied.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kubectl apply of the Redis resource failed: {applied}");
+        }
+    }
+
+    /// <param name="rolledFrom">For a rolling update, the template hash before it: the StatefulSet must have moved off it and every pod with it.</param>
+    /// <param name="movedFrom">For a failure of the master, its address: the status must name another master.</param>
+    private static async Task WaitReadyAsync(IKubernetes admin, OperatorProcess @operator, CancellationToken ct, string? rolledFrom = null, string? movedFrom = null)
+    {
+        var last = "no status yet";
+        await Poll.UntilAsync("the Redis resource to be Ready", async () =>
+        {
+            if (@operator.Crashed)
+            {
+                throw new InvalidOperationException($"the operator exited; the end of its log:\n{@operator.LogTail()}");
+            }
+
+            var status = await StatusAsync(admin, ct).ConfigureAwait(false);
+            last = status.Summary;
+            if (status.Phase != "Ready" || status.MasterAddress is null || status.MasterAddress == movedFrom || status.Sentinels.Count == 0)
+            {
+                return null;
+            }
+
+            return rolledFrom is null || await AllPodsOnNewTemplateAsync(admin, rolledFrom, ct).ConfigureAwait(false) ? "ready" : null;
+        }, BackToReady, ct, () => $"last status: {last}").ConfigureAwait(false);
+    }
+
+    private static async Task<string?> TemplateHashAsync(IKubernetes admin, CancellationToken ct) =>
+        TemplateHash((await admin.AppsV1.ReadNamespacedStatefulSetAsync($"rfr-{Instance}", Namespace, cancellationToken: ct).ConfigureAwait(false)).Spec.Template.Metadata);
+
+    private static async Task<bool> AllPodsOnNewTemplateAsync(IKubernetes admin, string previous, CancellationToken ct)
+    {
+        var statefulSet = await admin.AppsV1.ReadNamespacedStatefulSetAsync($"rfr-{Instance}", Namespace, cancellationToken: ct).ConfigureAwait(false);
+        var want = TemplateHash(statefulSet.Spec.Template.Metadata);
+        var pods = await admin.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: "app.kubernetes.io/component=redis", cancellationToken: ct).ConfigureAwait(false);
+        return want is not null && want != previous && pods.Items.Count == statefulSet.Spec.Replicas
+            && pods.Items.All(p => TemplateHash(p.Metadata) == want && p.Metadata.DeletionTimestamp is null);
+    }
+
+    private static string? TemplateHash(V1ObjectMeta metadata) =>
+        metadata.Annotations is { } annotations && annotations.TryGetValue(Redoubt.Platforms.Kubernetes.Manifests.Annotations.TemplateHash, out var hash) ? hash : null;
+
+    private sealed record ResourceStatus(string Phase, string MasterPod, string? MasterAddress, List<string> Sentinels, string Summary);
+
+    private static async Task<ResourceStatus> StatusAsync(IKubernetes admin, CancellationToken ct)
+    {
+        var resource = await admin.CustomObjects.GetNamespacedCustomObjectAsync<JsonNode>(RedisCrd.Group, RedisCrd.Version, Namespace, RedisCrd.Plural, ResourceName, cancellationToken: ct).ConfigureAwait(false);
+        var status = resource["status"];
+        var phase = status?["phase"]?.GetValue<string>() ?? "";
+        // status.master is the master's address; its node entry names the pod.
+        var master = status?["master"]?.GetValue<string>();
+        var nodes = status?["nodes"]?.AsArray() ?? [];
+        var node = nodes.FirstOrDefault(n => master is not null && n?["address"]?.GetValue<string>() == master && n?["role"]?.GetValue<string>() == "master");
+        var address = node is null ? null : master;
+        var pod = node?["name"]?.GetValue<string>() ?? "";
+        var sentinels = (status?["sentinelNodes"]?.AsArray() ?? []).Select(s => s?["address"]?.GetValue<string>()).OfType<string>().Where(a => a.Length > 0).ToList();
+        var conditions = string.Join(", ", (status?["conditions"]?.AsArray() ?? []).Select(c => $"{c?["type"]}={c?["status"]}"));
+        return new ResourceStatus(phase, pod, address, sentinels, $"phase {phase}, master {pod} ({master}), conditions {conditions}");
+    }
+
+    private static async Task<string> PasswordAsync(IKubernetes admin, CancellationToken ct)
+    {
+        var secret = await admin.CoreV1.ReadNamespacedSecretAsync($"{Instance}-auth", Namespace, cancellationToken: ct).ConfigureAwait(false);
+        return Encoding.UTF8.GetString(secret.Data["password"]);
+    }
+
+    private static async Task<bool> WaitAsync(Func<Task<bool>> done, TimeSpan limit, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
+        {
+            if (await done().ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            await Task.Delay(5, ct).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    private void PrintSummary(TimeSpan elapsed)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"pods: {_events.Count} events in {elapsed.TotalMinutes:F1} min (operator beside a real kube-apiserver 1.20, kubelet with Docker, Redis pods)");
+        Console.WriteLine($"  {"fault",-28} {"runs",4}  {"gap median",10}  {"gap max",8}  {"lost",-14}  rfrm Endpoints after the new master (median / max)");
+        foreach (var group in _events.GroupBy(e => e.Fault))
+        {
+            var gaps = group.Select(e => e.GapMs).ToList();
+            var endpoints = group.Select(e => e.EndpointsMs).OfType<double>().ToList();
+            var lost = $"{group.Sum(e => e.Lost)} of {group.Sum(e => e.Acknowledged)}";
+            var lag = endpoints.Count == 0 ? "-" : $"{Stats.Median(endpoints):F0} / {Stats.Max(endpoints):F0} ms";
+            Console.WriteLine($"  {Describe(group.Key),-28} {group.Count(),4}  {Stats.Median(gaps),7:F0} ms  {Stats.Max(gaps),5:F0} ms  {lost,-14}  {lag}");
+        }
+    }
+
+    private static string Describe(Fault fault) => fault switch
+    {
+        Fault.ContainerKill => "kill -9 of master container",
+        Fault.PodDelete => "delete of the master pod",
+        Fault.Freeze => "master frozen (docker pause)",
+        _ => "rolling update of template",
+    };
+
+    private static string Ms(double? ms) => ms is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v,5:F0} ms") : "    - ";
+}
