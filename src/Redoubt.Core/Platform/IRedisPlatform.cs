@@ -44,6 +44,13 @@ public interface IRedisPlatform
     Task<bool> FenceNodeAsync(ResourcePlan plan, string nodeName, int? pid, DateTimeOffset? since, CancellationToken cancellationToken);
 
     /// <summary>
+    /// A failover or switchover just made <paramref name="masterNode"/> the master, before the next pass observes it:
+    /// a platform that routes clients by labels (Kubernetes' master Service) moves them now. Best effort; the next
+    /// pass's observation stays the authority.
+    /// </summary>
+    Task MasterMovedAsync(ResourcePlan plan, string masterNode, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
     /// Lifecycle facts the platform saw directly (a process exited, a container terminated, a pod was deleted), for
     /// every resource. The control loop reads them and hands each to its resource's fast path at once.
     /// </summary>

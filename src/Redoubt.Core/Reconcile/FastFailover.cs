@@ -80,15 +80,25 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
                 return false;
             }
 
-            journal.Failover(since, time.GetUtcNow() - since, fromNode, knowledge.NodeNameOf(promoted), why);
-            if (handOff)
+            var promotedName = knowledge.NodeNameOf(promoted);
+            journal.Failover(since, time.GetUtcNow() - since, fromNode, promotedName, why);
+            // The platform's routing moves while the Sentinels are handed over, not after.
+            var routing = journal.MasterMovedAsync(promotedName);
+            try
             {
-                await handOver.CompleteAsync(plan, leader, others, othersStoodAside: true, promoted, password, cancellationToken).ConfigureAwait(false);
+                if (handOff)
+                {
+                    await handOver.CompleteAsync(plan, leader, others, othersStoodAside: true, promoted, password, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    journal.Normal("HandOverSkipped", $"not every Sentinel answers, or not every link between them is sound: the others follow the new master once {leader} confirms it");
+                    await handOver.AwaitLeaderAsync(plan, leader, [], promoted, cancellationToken).ConfigureAwait(false);
+                }
             }
-            else
+            finally
             {
-                journal.Normal("HandOverSkipped", $"not every Sentinel answers, or not every link between them is sound: the others follow the new master once {leader} confirms it");
-                await handOver.AwaitLeaderAsync(plan, leader, [], promoted, cancellationToken).ConfigureAwait(false);
+                await routing.ConfigureAwait(false);
             }
 
             return true;

@@ -64,8 +64,17 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
 
             if (promoted is not null)
             {
-                Promoted(hung, promoted, since);
-                await HandOverAsync(plan, sentinels, views, promoted, password, cancellationToken).ConfigureAwait(false);
+                var name = Promoted(hung, promoted, since);
+                var routing = journal.MasterMovedAsync(name);
+                try
+                {
+                    await HandOverAsync(plan, sentinels, views, promoted, password, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await routing.ConfigureAwait(false);
+                }
+
                 return;
             }
 
@@ -74,7 +83,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
     }
 
     /// <summary>Recorded here, when the new master answers as one; a pass would notice later, slowed by the silent node.</summary>
-    private void Promoted(RedisNodeObservation hung, string promoted, DateTimeOffset since)
+    private string Promoted(RedisNodeObservation hung, string promoted, DateTimeOffset since)
     {
         var name = knowledge.NodeNameOf(promoted);
         // A pass may have seen it first and recorded it from the same start.
@@ -83,6 +92,8 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
         {
             journal.Failover(since, time.GetUtcNow() - since, hung.Name, name, "Sentinel failed over: the master did not answer (hung or cut off)");
         }
+
+        return name;
     }
 
     /// <summary>

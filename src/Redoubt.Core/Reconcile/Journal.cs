@@ -1,11 +1,15 @@
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Platform;
 using Redoubt.Model;
 
 namespace Redoubt.Core.Reconcile;
 
 /// <summary>The resource's events (status and log alike) and its failover records.</summary>
-public sealed class Journal(EventLog events, ResourceKnowledge knowledge, ILogger logger)
+public sealed class Journal(EventLog events, ResourceKnowledge knowledge, IRedisPlatform platform, ILogger logger)
 {
+    /// <summary>How long the platform may take to move its routing to a new master; the next pass does it otherwise.</summary>
+    private static readonly TimeSpan MasterMovedTimeout = TimeSpan.FromSeconds(2);
+
     public EventLog Events => events;
 
     public void Normal(string reason, string message)
@@ -26,6 +30,26 @@ public sealed class Journal(EventLog events, ResourceKnowledge knowledge, ILogge
         var record = MasterHistory.Failover(since, took, from, to, cause);
         knowledge.Update(h => h.WithFailover(record));
         Announce(record);
+    }
+
+    /// <summary>Tells the platform that <paramref name="to"/> is master now (its routing follows); never throws.</summary>
+    public async Task MasterMovedAsync(string to)
+    {
+        if (knowledge.Plan is not { } plan)
+        {
+            return;
+        }
+
+        using var bounded = new CancellationTokenSource(MasterMovedTimeout);
+        try
+        {
+            await platform.MasterMovedAsync(plan, to, bounded.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The next pass moves the platform's routing from what it observes.
+            ReconcilerLog.MasterMovedNotApplied(logger, to, e.Message);
+        }
     }
 
     /// <summary>The event of a failover already in the history.</summary>

@@ -22,6 +22,9 @@ internal static partial class ReconcilerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sentinel {Sentinel} did not accept the failover: {Error}")]
     public static partial void SentinelRefused(ILogger logger, string sentinel, string error);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "the platform did not move its routing to {Master} yet ({Error}); the next pass does")]
+    public static partial void MasterMovedNotApplied(ILogger logger, string master, string error);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sentinel hand-over: {Step}")]
     public static partial void HandOver(ILogger logger, string step);
 }

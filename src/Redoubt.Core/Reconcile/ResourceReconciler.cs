@@ -51,7 +51,7 @@ public sealed class ResourceReconciler : IAsyncDisposable
         _logger = logger;
         _time = time;
         Events = new EventLog(time);
-        _journal = new Journal(Events, _knowledge, logger);
+        _journal = new Journal(Events, _knowledge, platform, logger);
         var probes = new FastProbes(_fastAdmin);
         var executor = new HealExecutor(_admin, platform);
         var fencing = new Fencing(new HealExecutor(_fastAdmin, platform), _knowledge, _journal);

@@ -112,6 +112,7 @@ public sealed class Switchover(
             var pause = paused.Elapsed;
             var toName = knowledge.NodeNameOf(promoted);
             journal.Failover(started, time.GetUtcNow() - started, master.Name, toName, "planned switchover");
+            await journal.MasterMovedAsync(toName).ConfigureAwait(false);
             await handOver.AwaitLeaderAsync(plan, leader, handOff ? others : [], promoted, cancellationToken).ConfigureAwait(false);
             return new SwitchoverResult(true, master.Name, toName, Math.Round(pause.TotalMilliseconds, 1), $"{toName} is master; writes paused {pause.TotalMilliseconds:F0} ms");
         }

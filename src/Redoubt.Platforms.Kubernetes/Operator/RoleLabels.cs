@@ -34,6 +34,27 @@ public sealed class RoleLabels(IKubernetes client)
     }
 
     /// <summary>
+    /// The label changes a promotion calls for at once, before a pass observes it: every other Redis pod that carries
+    /// the master label loses it (first), then <paramref name="master"/> gains it unless it is being deleted. Replica
+    /// labels are the next pass's. Pure.
+    /// </summary>
+    public static List<(V1Pod Pod, string? Role)> AfterPromotion(IEnumerable<V1Pod> pods, string master)
+    {
+        var redis = pods.Where(p => PodChanges.KindOf(p) == NodeKind.Redis).ToList();
+        var changes = redis
+            .Where(p => p.Metadata.Name != master && p.Metadata.Labels.Get(Labels.Role) == Labels.RoleMaster)
+            .Select(p => (p, (string?)null))
+            .ToList();
+        if (redis.FirstOrDefault(p => p.Metadata.Name == master) is { } promoted && promoted.Metadata.DeletionTimestamp is null
+            && promoted.Metadata.Labels.Get(Labels.Role) != Labels.RoleMaster)
+        {
+            changes.Add((promoted, Labels.RoleMaster));
+        }
+
+        return changes;
+    }
+
+    /// <summary>
     /// Patches the pods whose label is wrong: every demotion before any promotion, so the master Service may
     /// briefly select no pod, never two.
     /// </summary>

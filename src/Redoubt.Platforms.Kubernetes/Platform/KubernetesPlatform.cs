@@ -226,6 +226,16 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         return await _applier.DeleteNowAsync("Pod", plan.Namespace, nodeName, pod.Metadata.Uid, cancellationToken);
     }
 
+    /// <summary>The master Service follows a promotion at once: the old master's label goes, the new one's comes.</summary>
+    public async Task MasterMovedAsync(ResourcePlan plan, string masterNode, CancellationToken cancellationToken)
+    {
+        var roles = new Operator.RoleLabels(_client);
+        foreach (var (pod, role) in Operator.RoleLabels.AfterPromotion(await ListPodsAsync(plan.Namespace, plan.Name, cancellationToken), masterNode))
+        {
+            await roles.SetAsync(pod, role, cancellationToken);
+        }
+    }
+
     internal async Task<IList<V1Pod>> ListPodsAsync(string @namespace, string name, CancellationToken ct)
     {
         var selector = $"{Labels.ManagedBy}={Labels.ManagedByValue},{Labels.Resource}={name}";
