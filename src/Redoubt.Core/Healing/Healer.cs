@@ -23,7 +23,7 @@ public static class Healer
         return liveMasters.Count switch
         {
             0 => NoMaster(plan, observation, context, sentinelMaster),
-            1 => WithMaster(plan, observation, liveMasters[0], sentinelMaster, Fence(observation, liveMasters[0], sentinelMaster, context)),
+            1 => WithMaster(plan, observation, liveMasters[0], sentinelMaster, Fence(observation, liveMasters[0], sentinelMaster, context), context),
             _ => SplitBrain(plan, observation, liveMasters, sentinelMaster, context),
         };
     }
@@ -111,7 +111,7 @@ public static class Healer
             .Where(m => m != winner)
             .Select(m => (HealAction)new DemoteMaster(m.Name, m.Address!, winner.Address!, $"two masters: {winner.Name} is the one {(winner.Address == sentinelMaster ? "the Sentinels name" : "with the most replicas and data")}"))
             .ToList();
-        return WithMaster(plan, observation, winner, sentinelMaster, [.. Fence(observation, winner, sentinelMaster, context), .. demotions]);
+        return WithMaster(plan, observation, winner, sentinelMaster, [.. Fence(observation, winner, sentinelMaster, context), .. demotions], context);
     }
 
     /// <summary>
@@ -130,7 +130,7 @@ public static class Healer
             .Select(n => (HealAction)new FenceNode(n.Name, deposed, n.Pid, $"deposed master {n.Name} runs but does not answer (hung or cut off); the Sentinels follow {master.Name}"))];
     }
 
-    private static HealDecision WithMaster(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation master, string? sentinelMaster, List<HealAction> actions)
+    private static HealDecision WithMaster(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation master, string? sentinelMaster, List<HealAction> actions, HealContext context)
     {
         if (plan.RedisNodes.All(n => n.Name != master.Name))
         {
@@ -144,6 +144,10 @@ public static class Healer
         actions.AddRange(attach.Count > 0 ? sentinelActions.Where(a => a is not MonitorMaster { Disruptive: false }) : sentinelActions);
         actions.AddRange(attach);
         actions.AddRange(ConfigActions(plan, observation));
+        if (context.Access is { } access)
+        {
+            actions.AddRange(AccessRules.Actions(observation, access));
+        }
         string? waiting = null;
         if (actions.Count == 0 && RollingRestart(plan, observation, master, sentinelMaster, out waiting) is { } restart)
         {

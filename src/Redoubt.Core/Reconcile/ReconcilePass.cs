@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Access;
 using Redoubt.Core.ControlPlane;
 using Redoubt.Core.Healing;
 using Redoubt.Core.Observation;
@@ -42,7 +43,7 @@ public sealed class ReconcilePass(
     /// Runs a pass. <paramref name="hungMaster"/> is called when the pass finds the master the Sentinels name silent:
     /// the hang watch takes it from there.
     /// </summary>
-    public async Task<ReconcileOutcome> RunAsync(RedisResource resource, ResourcePlan plan, string? password, Action<RedisNodeObservation> hungMaster, CancellationToken cancellationToken)
+    public async Task<ReconcileOutcome> RunAsync(RedisResource resource, ResourcePlan plan, ResourceSecrets secrets, Action<RedisNodeObservation> hungMaster, CancellationToken cancellationToken)
     {
         try
         {
@@ -59,10 +60,12 @@ public sealed class ReconcilePass(
                     DeposedMaster = history.DeposedAddress,
                     DeposedPid = history.DeposedPid,
                     FailoverInFlight = knowledge.FailoverInFlight,
+                    Access = AccessPlan.From(secrets),
                 });
                 var (next, unrecorded) = history.Observe(decided.Master, observation, now);
                 return (next, (decided, unrecorded));
             });
+            observation = observation with { ApplicationRefused = await ApplicationRefusedAsync(observation, decision.decided.Master, secrets.Application, cancellationToken).ConfigureAwait(false) };
             knowledge.Observation = observation;
             if (decision.unrecorded is { } failover)
             {
@@ -81,7 +84,7 @@ public sealed class ReconcilePass(
             var actions = decision.decided.ActionsForThisPass();
             foreach (var action in actions)
             {
-                await ActAsync(resource, plan, observation, action, password, cancellationToken).ConfigureAwait(false);
+                await ActAsync(resource, plan, observation, action, secrets, cancellationToken).ConfigureAwait(false);
             }
 
             var ready = actions.Count == 0 && StatusBuilder.IsReady(plan, observation, decision.decided.Master);
@@ -95,6 +98,19 @@ public sealed class ReconcilePass(
         }
     }
 
+    /// <summary>Logs in as the application on the master and on every Sentinel that answers, each on a fresh connection.</summary>
+    private static async Task<IReadOnlyList<string>> ApplicationRefusedAsync(ClusterObservation observation, RedisNodeObservation? master, string? password, CancellationToken cancellationToken)
+    {
+        var targets = observation.Sentinels.Where(s => s.Reachable).Select(s => (s.Name, Address: s.Address!)).ToList();
+        if (master?.Address is { } address)
+        {
+            targets.Insert(0, (master.Name, address));
+        }
+
+        var refusals = await Task.WhenAll(targets.Select(t => ApplicationLogin.RefusedAsync(t.Address, password, cancellationToken))).ConfigureAwait(false);
+        return [.. targets.Zip(refusals).Where(r => r.Second is not null).Select(r => $"{r.First.Name}: {r.Second}")];
+    }
+
     /// <summary>The platform failed (it could not create a node, store a secret): the status says so, and the pass is retried.</summary>
     public ReconcileOutcome Failed(RedisResource resource, ResourcePlan plan, RedoubtException e)
     {
@@ -105,15 +121,15 @@ public sealed class ReconcilePass(
     }
 
     /// <summary>A planned switchover on a fresh observation (which keeps a master a scale-down removes).</summary>
-    public async Task<SwitchoverResult> SwitchoverAsync(ResourcePlan plan, string? target, string? password, CancellationToken cancellationToken)
+    public async Task<SwitchoverResult> SwitchoverAsync(ResourcePlan plan, string? target, ResourceSecrets secrets, CancellationToken cancellationToken)
     {
         var watched = KeepingCurrentMaster(plan);
         var nodes = await platform.CheckAsync(watched, cancellationToken).ConfigureAwait(false);
         var observation = await observer.ObserveAsync(watched, nodes, cancellationToken).ConfigureAwait(false);
-        return await switchover.RunAsync(watched, observation, target, password, cancellationToken).ConfigureAwait(false);
+        return await switchover.RunAsync(watched, observation, target, secrets, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ActAsync(RedisResource resource, ResourcePlan plan, ClusterObservation observation, HealAction action, string? password, CancellationToken cancellationToken)
+    private async Task ActAsync(RedisResource resource, ResourcePlan plan, ClusterObservation observation, HealAction action, ResourceSecrets secrets, CancellationToken cancellationToken)
     {
         if (SentinelRecheck.Intended(action) is { } intended && await SentinelsMovedOnAsync(plan, observation, intended).ConfigureAwait(false) is { } why)
         {
@@ -127,7 +143,7 @@ public sealed class ReconcilePass(
             switch (action)
             {
                 case RequestFailover failover:
-                    await fastFailover.RunAsync(plan, failover.FromNode, failover.FromAddress, time.GetUtcNow(), failover.Reason, password, cancellationToken).ConfigureAwait(false);
+                    await fastFailover.RunAsync(plan, failover.FromNode, failover.FromAddress, time.GetUtcNow(), failover.Reason, secrets, cancellationToken).ConfigureAwait(false);
                     break;
                 case FenceNode fence:
                     await fencing.FenceAsync(plan, fence, cancellationToken).ConfigureAwait(false);
@@ -140,12 +156,12 @@ public sealed class ReconcilePass(
                         knowledge.ExpectExit(restart.Node);
                     }
 
-                    await executor.ExecuteAsync(plan, restart, password, cancellationToken).ConfigureAwait(false);
+                    await executor.ExecuteAsync(plan, restart, secrets, cancellationToken).ConfigureAwait(false);
                     journal.Normal("Restarted", $"{action.Describe()}: {action.Reason}");
                     break;
                 case SwitchMaster:
                     journal.Normal("Switchover", $"{action.Describe()}: {action.Reason}");
-                    var result = await switchover.RunAsync(plan, observation, null, password, cancellationToken).ConfigureAwait(false);
+                    var result = await switchover.RunAsync(plan, observation, null, secrets, cancellationToken).ConfigureAwait(false);
                     if (!result.Succeeded)
                     {
                         journal.Warning("SwitchoverFailed", result.Message);
@@ -153,7 +169,7 @@ public sealed class ReconcilePass(
 
                     break;
                 default:
-                    await executor.ExecuteAsync(plan, action, password, cancellationToken).ConfigureAwait(false);
+                    await executor.ExecuteAsync(plan, action, secrets, cancellationToken).ConfigureAwait(false);
                     journal.Normal(action.GetType().Name, $"{action.Describe()}: {action.Reason}");
                     break;
             }

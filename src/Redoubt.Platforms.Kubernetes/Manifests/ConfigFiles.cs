@@ -1,3 +1,4 @@
+using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
 
@@ -41,7 +42,7 @@ public static class ConfigFiles
             Port = Ports.Redis,
             DataDirectory = DataDirectory,
             LogFile = null,
-            Password = null,
+            Secrets = null,
             ParkHost = null,
             ParkPort = null,
             Includes = plan.Spec.AuthEnabled ? [$"{AuthDirectory}/{RedisAuthKey}"] : [],
@@ -56,7 +57,7 @@ public static class ConfigFiles
             Port = Ports.Sentinel,
             Directory = SentinelDirectory,
             LogFile = null,
-            Password = null,
+            Secrets = null,
             // The healer points the Sentinels at the master it finds; no master is known when the file is written.
             Master = null,
             // None: the pods of a Deployment share this file, and Sentinels with one id ignore each other.
@@ -64,9 +65,9 @@ public static class ConfigFiles
         };
 
     /// <summary>The include file of every Redis pod: clients, replicas and the healer all use the one password.</summary>
-    public static string RedisAuthSnippet(string password) => RedisConfigRenderer.RenderRedisAuth(password);
+    public static string RedisAuthSnippet(string password) => RedisConfigRenderer.RenderRedisAuth(new ResourceSecrets(password, null));
 
-    public static string SentinelAuthSnippet(string password) => RedisConfigRenderer.RenderSentinelAuth(password);
+    public static string SentinelAuthSnippet(string password) => RedisConfigRenderer.RenderSentinelAuth(new ResourceSecrets(password, null));
 
     public static string ZonesOf(ResourcePlan plan) =>
         plan.RequestedZones is { Count: > 0 } zones ? string.Join(",", zones) : "any";

@@ -6,6 +6,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
 using Redoubt.Platforms.Kubernetes.Manifests;
@@ -180,14 +181,15 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         return PodStates.From(plan, names, pods, pod => zones.GetValueOrDefault(pod.Metadata.Name, ""), templateHash);
     }
 
-    public async Task<string?> EnsurePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken)
+    /// <summary>The one password of the auth Secret: this platform does not render users of Redoubt's own yet.</summary>
+    public async Task<ResourceSecrets> EnsureSecretsAsync(ResourcePlan plan, CancellationToken cancellationToken)
     {
         if (!plan.Spec.AuthEnabled)
         {
-            return null;
+            return ResourceSecrets.None;
         }
 
-        return await _passwords.EnsureAsync(plan, new ObjectNames(plan.Name), cancellationToken);
+        return new ResourceSecrets(await _passwords.EnsureAsync(plan, new ObjectNames(plan.Name), cancellationToken), null);
     }
 
     public async Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken)
