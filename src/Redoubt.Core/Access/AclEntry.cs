@@ -3,6 +3,8 @@ namespace Redoubt.Core.Access;
 /// <summary>
 /// One line of <c>ACL LIST</c>, read: "user NAME on|off [nopass] [flags] #hash… ~keys… &amp;channels… +commands…".
 /// Flags other than on/off/nopass (sanitize-payload and the like) are left out: Redoubt sets none of them.
+/// <see cref="Rules"/> is normalised (<see cref="Normalise"/>): Redis lists single commands in an order of its own
+/// that changes from one process to the next.
 /// </summary>
 public sealed record AclEntry(string Name, bool Enabled, IReadOnlyList<string> PasswordHashes, bool NoPass, string Rules)
 {
@@ -45,7 +47,19 @@ public sealed record AclEntry(string Name, bool Enabled, IReadOnlyList<string> P
             }
         }
 
-        return new AclEntry(tokens[1], enabled, hashes, noPass, string.Join(' ', rules));
+        return new AclEntry(tokens[1], enabled, hashes, noPass, Normalise(string.Join(' ', rules)));
+    }
+
+    /// <summary>
+    /// Rules with their single-command tokens (+get, -migrate, +client|kill) sorted, everything else (keys, channels,
+    /// categories) left in place and order. Redis describes a user as keys, channels, then categories, then single
+    /// commands, each named once, so the order among single commands carries no meaning.
+    /// </summary>
+    public static string Normalise(string rules)
+    {
+        var tokens = rules.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        static bool Single(string t) => t.Length > 1 && t[0] is '+' or '-' && t[1] != '@';
+        return string.Join(' ', tokens.Where(t => !Single(t)).Concat(tokens.Where(Single).Order(StringComparer.Ordinal)));
     }
 
     /// <summary>Parses every user line of an ACL LIST reply, by name.</summary>

@@ -2,8 +2,8 @@ namespace Redoubt.Core.Access;
 
 /// <summary>
 /// One ACL user as Redoubt wants it on a node: enabled, with one password (by its hash) or none, and its rules
-/// (keys, channels, commands) written exactly as Redis 7.0 describes them back in <c>ACL LIST</c>, so that what a
-/// node reports can be compared with this text (<see cref="AclDrift"/>).
+/// (keys, channels, commands) written as Redis 7.0 describes them back in <c>ACL LIST</c> (single commands aside,
+/// whose order Redis varies), so that what a node reports can be compared with this text (<see cref="AclDrift"/>).
 /// </summary>
 public sealed record AclUser(string Name, string? PasswordHash, string Rules)
 {
@@ -16,5 +16,5 @@ public sealed record AclUser(string Name, string? PasswordHash, string Rules)
         [Name, "on", PasswordHash is { } hash ? "#" + hash : "nopass", .. Rules.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
 
     /// <summary>What this user would look like in ACL LIST.</summary>
-    public AclEntry Expected() => new(Name, Enabled: true, PasswordHash is null ? [] : [PasswordHash], PasswordHash is null, Rules);
+    public AclEntry Expected() => new(Name, Enabled: true, PasswordHash is null ? [] : [PasswordHash], PasswordHash is null, AclEntry.Normalise(Rules));
 }

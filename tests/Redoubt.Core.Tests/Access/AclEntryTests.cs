@@ -14,7 +14,18 @@ public sealed class AclEntryTests
         Assert.True(entry.Enabled);
         Assert.False(entry.NoPass);
         Assert.Equal(["5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"], entry.PasswordHashes);
-        Assert.Equal(AclUsers.ApplicationOnRedis, entry.Rules);
+        Assert.Equal("~* &* +@all -@admin +role -migrate -restore-asking", entry.Rules);
+    }
+
+    [Fact]
+    public void SingleCommandsCompareInAnyOrderButCategoriesKeepTheirs()
+    {
+        // Two Redis processes listed the same user so.
+        var one = AclEntry.Parse("user s on resetchannels &__sentinel__:hello -@all +slaveof +replicaof +multi +ping +exec +info");
+        var other = AclEntry.Parse("user s on resetchannels &__sentinel__:hello -@all +ping +multi +replicaof +exec +info +slaveof");
+
+        Assert.Equal(one!.Rules, other!.Rules);
+        Assert.NotEqual(AclEntry.Normalise("+@all -@admin"), AclEntry.Normalise("-@admin +@all"));
     }
 
     [Fact]

@@ -113,14 +113,24 @@ internal sealed class LocalCluster : IAsyncDisposable
         return await SequenceWriter.StartAsync(ClientOptions.ThroughSentinels(credentials));
     }
 
+    /// <summary>
+    /// A connection to one node as Redoubt's admin user: the test plays the operator (or someone who stole the admin
+    /// password), doing what applications may not (CONFIG, REPLICAOF, ACL).
+    /// </summary>
     public async Task<IDatabase> DirectAsync(string name, string address, List<ConnectionMultiplexer> keep)
     {
-        var credentials = await ControlPlane.GetCredentialsAsync("default", name, CancellationToken.None);
-        var options = new ConfigurationOptions { EndPoints = { address }, Password = credentials!.Password, AllowAdmin = true, AbortOnConnectFail = false, ConnectTimeout = 2000 };
+        var options = new ConfigurationOptions { EndPoints = { address }, User = Core.Access.AclUsers.Admin, Password = AdminPassword(name), AllowAdmin = true, AbortOnConnectFail = false, ConnectTimeout = 2000 };
         var mux = await ConnectionMultiplexer.ConnectAsync(options);
         keep.Add(mux);
         return mux.GetDatabase();
     }
+
+    /// <summary>The admin user's password, from its 0600 file in the resource's folder.</summary>
+    public string AdminPassword(string name) =>
+        File.ReadAllText(Path.Combine(Home, "resources", "default", name, "admin-password")).Trim();
+
+    /// <summary>The folder of a resource, where its nodes' config files and passwords are.</summary>
+    public string ResourceFolder(string name) => Path.Combine(Home, "resources", "default", name);
 
     public async ValueTask DisposeAsync()
     {
