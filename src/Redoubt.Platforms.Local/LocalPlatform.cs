@@ -170,6 +170,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         var revision = RevisionOf(plan, node, config);
         if (Running(plan.Key, folder, node) is { } running)
         {
+            KeepPrivate(folder.ConfigFile(node.Name));
             return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Running, host, port, running.Pid, running.Since, Outdated(folder, node, revision));
         }
 
@@ -191,6 +192,26 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         LogStarted(_logger, plan.Key, node.Name, address, started.Pid);
         _events.Writer.TryWrite(new NodeEvent(plan.Key, node.Kind, node.Name, NodeEventKind.Started, _time.GetUtcNow()));
         return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Starting, host, port, started.Pid, started.Since);
+    }
+
+    /// <summary>
+    /// A node started before Redoubt set its umask rewrites its config file (passwords in it) with mode 0644: back to
+    /// 0600 on every pass, until its next restart makes it write 0600 itself.
+    /// </summary>
+    private static void KeepPrivate(string file)
+    {
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            if (File.Exists(file) && File.GetUnixFileMode(file) != ownerOnly)
+            {
+                File.SetUnixFileMode(file, ownerOnly);
+            }
+        }
+        catch (IOException)
+        {
+            // Replaced by the node this instant (a rewrite): the next pass looks again.
+        }
     }
 
     private string BinaryOf(PlannedNode node) => node.Kind == NodeKind.Redis ? _options.RedisServer : _options.RedisSentinel;

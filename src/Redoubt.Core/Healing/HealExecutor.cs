@@ -102,11 +102,19 @@ public sealed class HealExecutor(RedisAdmin admin, IRedisPlatform platform)
     /// </summary>
     private async Task RepairUsersAsync(RepairUsers repair)
     {
+        var application = repair.Users.Any(u => u.Name == AclUsers.Application);
+        if (application)
+        {
+            // Redoubt's own users exist everywhere by now (the healer limits the application user only then): what
+            // follows must run as the admin, not on a connection the limit is about to take its rights from.
+            await admin.DropLegacyConnectionsAsync().ConfigureAwait(false);
+        }
+
         var commands = repair.Users.Select(u => (object[])["ACL", "SETUSER", u.Name, .. u.SetUserArguments()])
             .Concat(repair.Unexpected.Select(name => (object[])["ACL", "DELUSER", name]))
             .ToList();
         await admin.PipelineAsync(repair.Address, repair.Kind, commands).ConfigureAwait(false);
-        if (repair.Users.All(u => u.Name != AclUsers.Application))
+        if (!application)
         {
             return;
         }
@@ -117,8 +125,6 @@ public sealed class HealExecutor(RedisAdmin admin, IRedisPlatform platform)
         {
             await admin.PipelineAsync(repair.Address, repair.Kind, kills).ConfigureAwait(false);
         }
-
-        await admin.DropLegacyConnectionsAsync().ConfigureAwait(false);
     }
 
     /// <summary>The ids, in a CLIENT LIST reply, of replica links and Sentinel links logged in as <paramref name="user"/>.</summary>

@@ -132,9 +132,9 @@ public sealed class ApplicationUserTests(ITestOutputHelper output)
     }
 
     /// <summary>A connection to one node with the application's credentials, admin commands let through by the client so that the server decides.</summary>
-    internal static async Task<ConnectionMultiplexer> ApplicationOnNodeAsync(LocalCluster cluster, string address)
+    internal static async Task<ConnectionMultiplexer> ApplicationOnNodeAsync(LocalCluster cluster, string address, string name = "trust")
     {
-        var credentials = await cluster.ControlPlane.GetCredentialsAsync("default", "trust", CancellationToken.None);
+        var credentials = await cluster.ControlPlane.GetCredentialsAsync("default", name, CancellationToken.None);
         return await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { address },

@@ -67,6 +67,15 @@ internal sealed class LocalCluster : IAsyncDisposable
         ControlPlane = await LocalControlPlane.StartAsync(Options, _loggers, cts.Token);
     }
 
+    /// <summary>Stops and disposes the control plane (with <paramref name="stopNodes"/> false its nodes keep running) until the next <see cref="StartControlPlaneAsync"/>.</summary>
+    public async Task StopControlPlaneAsync(bool stopNodes)
+    {
+        var controlPlane = ControlPlane;
+        ControlPlane = null!;
+        await controlPlane.StopAsync(stopNodes, CancellationToken.None);
+        await controlPlane.DisposeAsync();
+    }
+
     public async Task ApplyAsync(string yaml)
     {
         var result = await ControlPlane.ApplyAsync(yaml, "test.yaml", CancellationToken.None);
