@@ -1,4 +1,3 @@
-using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
 
@@ -18,6 +17,9 @@ public static class ConfigFiles
     public const string RedisAuthKey = "redis-auth.conf";
     public const string SentinelAuthKey = "sentinel-auth.conf";
     public const string PasswordKey = "password";
+    public const string AdminPasswordKey = "admin-password";
+    public const string ReplicationPasswordKey = "replication-password";
+    public const string SentinelPasswordKey = "sentinel-password";
     public const string DataDirectory = "/data";
     public const string SentinelDirectory = "/sentinel";
 
@@ -45,7 +47,8 @@ public static class ConfigFiles
             Secrets = null,
             ParkHost = null,
             ParkPort = null,
-            Includes = plan.Spec.AuthEnabled ? [$"{AuthDirectory}/{RedisAuthKey}"] : [],
+            // The users and logins, from the auth Secret: Redoubt's own users exist whatever authEnabled says.
+            Includes = [$"{AuthDirectory}/{RedisAuthKey}"],
         };
 
     public static SentinelNodeConfig SentinelConfig(ResourcePlan plan, ObjectNames names, string zones) =>
@@ -64,10 +67,6 @@ public static class ConfigFiles
             MyId = null,
         };
 
-    /// <summary>The include file of every Redis pod: clients, replicas and the healer all use the one password.</summary>
-    public static string RedisAuthSnippet(string password) => RedisConfigRenderer.RenderRedisAuth(new ResourceSecrets(password, null));
-
-    public static string SentinelAuthSnippet(string password) => RedisConfigRenderer.RenderSentinelAuth(new ResourceSecrets(password, null));
 
     public static string ZonesOf(ResourcePlan plan) =>
         plan.RequestedZones is { Count: > 0 } zones ? string.Join(",", zones) : "any";

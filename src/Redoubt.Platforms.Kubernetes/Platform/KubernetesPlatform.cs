@@ -54,11 +54,8 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
     {
         // Rendered once per pass: what is applied and the template the pods are checked against are the same objects.
         var desired = ManifestGenerator.Generate(plan, _options);
-        if (plan.Spec.AuthEnabled)
-        {
-            // The pods mount the Secret: it must exist before the first of them is created.
-            await _passwords.EnsureAsync(plan, desired.Names, cancellationToken);
-        }
+        // The pods mount the Secret (Redoubt's own users have passwords even with auth off): it must exist first.
+        await _passwords.EnsureAsync(plan, desired.Names, cancellationToken);
 
         var hash = ContentHash.Of([.. desired.Applied.Select(item => KubernetesJson.Serialize(item))]);
         var now = _time.GetUtcNow();
@@ -181,16 +178,9 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         return PodStates.From(plan, names, pods, pod => zones.GetValueOrDefault(pod.Metadata.Name, ""), templateHash);
     }
 
-    /// <summary>The one password of the auth Secret: this platform does not render users of Redoubt's own yet.</summary>
-    public async Task<ResourceSecrets> EnsureSecretsAsync(ResourcePlan plan, CancellationToken cancellationToken)
-    {
-        if (!plan.Spec.AuthEnabled)
-        {
-            return ResourceSecrets.None;
-        }
-
-        return new ResourceSecrets(await _passwords.EnsureAsync(plan, new ObjectNames(plan.Name), cancellationToken), null);
-    }
+    /// <summary>The passwords of the auth Secret, the application's (when auth is on) and those of Redoubt's own users.</summary>
+    public Task<ResourceSecrets> EnsureSecretsAsync(ResourcePlan plan, CancellationToken cancellationToken) =>
+        _passwords.EnsureAsync(plan, new ObjectNames(plan.Name), cancellationToken);
 
     public async Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken)
     {
