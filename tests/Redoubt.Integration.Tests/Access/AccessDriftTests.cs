@@ -95,17 +95,7 @@ public sealed class AccessDriftTests(ITestOutputHelper output)
         await cluster.ApplyAsync(Resource);
         var status = (await cluster.WaitReadyAsync("drift")).Status!;
         var address = where == "redis" ? status.Nodes.First(n => n.Role == "replica").Address : status.Sentinels[1];
-        await using var admin = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-        {
-            EndPoints = { address },
-            User = AclUsers.Admin,
-            Password = cluster.AdminPassword("drift"),
-            CommandMap = where == "redis" ? CommandMap.Default : CommandMap.Sentinel,
-            TieBreaker = "",
-            AllowAdmin = true,
-            AbortOnConnectFail = false,
-            ConnectTimeout = 2000,
-        });
+        await using var admin = await cluster.AdminOnAsync("drift", address, sentinel: where == "sentinel");
         var server = admin.GetServer(address);
         var before = Users(await server.ExecuteAsync("ACL", "LIST"));
 

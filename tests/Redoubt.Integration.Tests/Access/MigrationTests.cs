@@ -34,10 +34,9 @@ public sealed class MigrationTests(ITestOutputHelper output)
 
         // The control plane stops (its nodes keep running), and every node is taken back to one password.
         await cluster.StopControlPlaneAsync(stopNodes: false);
-        var adminPassword = cluster.AdminPassword("old");
         foreach (var node in before.Nodes)
         {
-            await ToOnePasswordAsync(node.Address, CommandMap.Default, adminPassword,
+            await ToOnePasswordAsync(cluster, node.Address, sentinel: false,
             [
                 ["CONFIG", "SET", "masteruser", "", "masterauth", credentials.Password!],
                 ["ACL", "SETUSER", "default", "reset", "on", ">" + credentials.Password, "~*", "&*", "+@all"],
@@ -50,7 +49,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
 
         foreach (var sentinel in before.SentinelNodes)
         {
-            await ToOnePasswordAsync(sentinel.Address, SentinelAdministration, adminPassword,
+            await ToOnePasswordAsync(cluster, sentinel.Address, sentinel: true,
             [
                 ["SENTINEL", "SET", "mymaster", "auth-user", "", "auth-pass", credentials.Password!],
                 ["SENTINEL", "CONFIG", "SET", "sentinel-user", ""],
@@ -102,24 +101,9 @@ public sealed class MigrationTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Sentinel's commands as StackExchange.Redis knows them, and CLIENT and ACL, which Sentinel has too.</summary>
-    private static readonly CommandMap SentinelAdministration = CommandMap.Create(
-        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "auth", "hello", "ping", "info", "role", "sentinel", "subscribe", "psubscribe", "unsubscribe", "punsubscribe", "client", "acl" },
-        available: true);
-
-    private static async Task ToOnePasswordAsync(string address, CommandMap map, string adminPassword, string[][] commands)
+    private static async Task ToOnePasswordAsync(LocalCluster cluster, string address, bool sentinel, string[][] commands)
     {
-        await using var admin = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-        {
-            EndPoints = { address },
-            User = AclUsers.Admin,
-            Password = adminPassword,
-            CommandMap = map,
-            TieBreaker = "",
-            AllowAdmin = true,
-            AbortOnConnectFail = false,
-            ConnectTimeout = 2000,
-        });
+        await using var admin = await cluster.AdminOnAsync("old", address, sentinel);
         var server = admin.GetServer(address);
         foreach (var command in commands)
         {

@@ -134,6 +134,25 @@ internal sealed class LocalCluster : IAsyncDisposable
         return mux.GetDatabase();
     }
 
+    /// <summary>Sentinel's commands as StackExchange.Redis knows them, and CLIENT and ACL, which Sentinel has too.</summary>
+    private static readonly CommandMap SentinelAdministration = CommandMap.Create(
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "auth", "hello", "ping", "info", "role", "sentinel", "subscribe", "psubscribe", "unsubscribe", "punsubscribe", "client", "acl" },
+        available: true);
+
+    /// <summary>A connection to one Redis node or Sentinel as Redoubt's admin user, for what only an operator may do.</summary>
+    public async Task<ConnectionMultiplexer> AdminOnAsync(string name, string address, bool sentinel) =>
+        await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { address },
+            User = Core.Access.AclUsers.Admin,
+            Password = AdminPassword(name),
+            CommandMap = sentinel ? SentinelAdministration : CommandMap.Default,
+            TieBreaker = "",
+            AllowAdmin = true,
+            AbortOnConnectFail = false,
+            ConnectTimeout = 2000,
+        });
+
     /// <summary>The admin user's password, from its 0600 file in the resource's folder.</summary>
     public string AdminPassword(string name) =>
         File.ReadAllText(Path.Combine(Home, "resources", "default", name, "admin-password")).Trim();
