@@ -13,7 +13,11 @@ public static class ApplicationLogin
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Null when the application gets in; otherwise what it was told (never the password).</summary>
+    /// <summary>
+    /// What the node told the application when it refused it (never the password), or null when it let it in. A node
+    /// that does not answer in time, or drops the connection, refused nothing: whether it is reachable is the other
+    /// probes' question, and a slow connect on a loaded machine must not make a healthy resource not Ready.
+    /// </summary>
     public static async Task<string?> RefusedAsync(string address, string? password, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -28,11 +32,11 @@ public static class ApplicationLogin
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return $"no answer within {Timeout.TotalMilliseconds:F0} ms";
+            return null;
         }
         catch (Exception e) when (e is IOException or SocketException or NodeUnreachableException)
         {
-            return e.Message;
+            return null;
         }
     }
 }

@@ -66,6 +66,12 @@ public sealed class ReconcilePass(
                 return (next, (decided, unrecorded));
             });
             observation = observation with { ApplicationRefused = await ApplicationRefusedAsync(observation, decision.decided.Master, secrets.Application, cancellationToken).ConfigureAwait(false) };
+            if (observation.ApplicationRefused.Count > 0 && knowledge.Observation?.ApplicationRefused.Count is null or 0)
+            {
+                // Once when it starts: the conditions say it for as long as it lasts.
+                journal.Warning("LoginRefused", $"applications cannot log in: {string.Join("; ", observation.ApplicationRefused)}");
+            }
+
             knowledge.Observation = observation;
             if (decision.unrecorded is { } failover)
             {
