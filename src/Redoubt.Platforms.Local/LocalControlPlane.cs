@@ -194,7 +194,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
         }
 
         var plan = Planner.Plan(resource);
-        var password = await _platform.EnsurePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
+        var password = (await _platform.EnsureSecretsAsync(plan, cancellationToken).ConfigureAwait(false)).Application;
         var sentinels = resource.Status?.Sentinels is { Count: > 0 } known ? known : [];
         return new Credentials(@namespace, name, plan.MasterName, sentinels, resource.Status?.Master, plan.Spec.AuthEnabled, password);
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Redoubt.Core;
+using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
 
@@ -60,35 +61,52 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
             : throw new RedoubtException($"zone {zone} of {plan.Key} has no network namespace: {namespaces.Count} are configured for {plan.Spec.Zones.Count} zones");
     }
 
-    public Task<string?> EnsurePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each password in a file of its own (mode 0600 in the 0700 resource folder), created on first use and kept: the
+    /// application's only when auth is on, Redoubt's own users' always. A resource created before ACL users gets
+    /// theirs here, and the healer adds the users to its running nodes.
+    /// </summary>
+    public Task<ResourceSecrets> EnsureSecretsAsync(ResourcePlan plan, CancellationToken cancellationToken)
     {
-        if (!plan.Spec.AuthEnabled)
-        {
-            return Task.FromResult<string?>(null);
-        }
-
         var folder = Folder(plan);
-        if (AtomicFile.ReadOrNull(folder.SecretFile)?.Trim() is { Length: > 0 } existing)
+        Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);
+        var application = plan.Spec.AuthEnabled ? EnsurePassword(folder.SecretFile) : null;
+        var own = new RedoubtPasswords(EnsurePassword(folder.AdminSecretFile), EnsurePassword(folder.ReplicationSecretFile), EnsurePassword(folder.SentinelSecretFile));
+        return Task.FromResult(new ResourceSecrets(application, own));
+    }
+
+    private static string EnsurePassword(string file)
+    {
+        if (AtomicFile.ReadOrNull(file)?.Trim() is { Length: > 0 } existing)
         {
-            return Task.FromResult<string?>(existing);
+            return existing;
         }
 
-        Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);
         var password = Passwords.Generate();
-        AtomicFile.Write(folder.SecretFile, password + "\n");
-        return Task.FromResult<string?>(password);
+        AtomicFile.Write(file, password + "\n");
+        return password;
+    }
+
+    /// <summary>The passwords as they are on disk, creating nothing (a read-only check).</summary>
+    private static ResourceSecrets StoredSecrets(ResourcePlan plan, ResourceFolder folder)
+    {
+        string? Read(string file) => AtomicFile.ReadOrNull(file)?.Trim() is { Length: > 0 } password ? password : null;
+        var application = plan.Spec.AuthEnabled ? Read(folder.SecretFile) : null;
+        return Read(folder.AdminSecretFile) is { } admin && Read(folder.ReplicationSecretFile) is { } replication && Read(folder.SentinelSecretFile) is { } sentinel
+            ? new ResourceSecrets(application, new RedoubtPasswords(admin, replication, sentinel))
+            : new ResourceSecrets(application, null);
     }
 
     public async Task<IReadOnlyList<NodeState>> EnsureAsync(ResourcePlan plan, CancellationToken cancellationToken)
     {
         var folder = Folder(plan);
         Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);
-        var password = await EnsurePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
+        var secrets = await EnsureSecretsAsync(plan, cancellationToken).ConfigureAwait(false);
         var uid = Uid(folder);
         var states = new List<NodeState>();
         foreach (var node in plan.RedisNodes.Concat(plan.Sentinels))
         {
-            states.Add(EnsureNode(plan, folder, node, password, uid));
+            states.Add(EnsureNode(plan, folder, node, secrets, uid));
         }
 
         await RemoveSurplusAsync(plan, folder).ConfigureAwait(false);
@@ -99,7 +117,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     {
         var folder = Folder(plan);
         var ports = PortAllocator.Load(folder);
-        var password = plan.Spec.AuthEnabled ? AtomicFile.ReadOrNull(folder.SecretFile)?.Trim() : null;
+        var secrets = StoredSecrets(plan, folder);
         var uid = AtomicFile.ReadOrNull(folder.UidFile)?.Trim() ?? "";
         IReadOnlyList<NodeState> states = [.. plan.RedisNodes.Concat(plan.Sentinels).Select(node =>
         {
@@ -108,7 +126,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
             var (host, port) = address is null ? ((string?)null, 0) : Endpoints.Parse(address);
             var outdated = process is null || host is null
                 ? null
-                : Outdated(folder, node, RevisionOf(plan, node, Configure(plan, folder, node, host, port, password, uid)));
+                : Outdated(folder, node, RevisionOf(plan, node, Configure(plan, folder, node, host, port, secrets, uid)));
             return new NodeState(node.Kind, node.Name, node.Zone, process is null ? NodeLifecycle.Exited : NodeLifecycle.Running, host, port, process?.Pid, process?.Since, outdated);
         })];
         return Task.FromResult(states);
@@ -139,7 +157,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         return Task.FromResult(true);
     }
 
-    private NodeState EnsureNode(ResourcePlan plan, ResourceFolder folder, PlannedNode node, string? password, string uid)
+    private NodeState EnsureNode(ResourcePlan plan, ResourceFolder folder, PlannedNode node, ResourceSecrets secrets, string uid)
     {
         var host = ZoneAddress(plan, node.Zone);
         var basePort = node.Kind == NodeKind.Redis ? _options.PortBase : _options.SentinelPortBase;
@@ -148,10 +166,11 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         var address = _ports.AddressOf(folder, node.Name, host, basePort, checkBind: netns is null);
         var (_, port) = Endpoints.Parse(address);
         folder.EnsureNodeDirectories(node.Name);
-        var config = Configure(plan, folder, node, host, port, password, uid);
+        var config = Configure(plan, folder, node, host, port, secrets, uid);
         var revision = RevisionOf(plan, node, config);
         if (Running(plan.Key, folder, node) is { } running)
         {
+            KeepPrivate(folder.ConfigFile(node.Name));
             return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Running, host, port, running.Pid, running.Since, Outdated(folder, node, revision));
         }
 
@@ -175,6 +194,26 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Starting, host, port, started.Pid, started.Since);
     }
 
+    /// <summary>
+    /// A node started before Redoubt set its umask rewrites its config file (passwords in it) with mode 0644: back to
+    /// 0600 on every pass, until its next restart makes it write 0600 itself.
+    /// </summary>
+    private static void KeepPrivate(string file)
+    {
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            if (File.Exists(file) && File.GetUnixFileMode(file) != ownerOnly)
+            {
+                File.SetUnixFileMode(file, ownerOnly);
+            }
+        }
+        catch (IOException)
+        {
+            // Replaced by the node this instant (a rewrite): the next pass looks again.
+        }
+    }
+
     private string BinaryOf(PlannedNode node) => node.Kind == NodeKind.Redis ? _options.RedisServer : _options.RedisSentinel;
 
     /// <summary>Why the node's running process, started from the revision in its folder, is not what <paramref name="wanted"/> would start.</summary>
@@ -187,7 +226,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         NodeRevision.BinaryIdentity(BinaryOf(node)));
 
     /// <summary>A node's configuration: exactly one of the two is set, by the node's kind.</summary>
-    private static (RedisNodeConfig? Redis, SentinelNodeConfig? Sentinel) Configure(ResourcePlan plan, ResourceFolder folder, PlannedNode node, string host, int port, string? password, string uid)
+    private static (RedisNodeConfig? Redis, SentinelNodeConfig? Sentinel) Configure(ResourcePlan plan, ResourceFolder folder, PlannedNode node, string host, int port, ResourceSecrets secrets, string uid)
     {
         IReadOnlyList<string> bind = plan.Spec.External ? ["*", "-::*"] : [host];
         return node.Kind == NodeKind.Redis
@@ -200,7 +239,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
                 AnnounceHost = host,
                 DataDirectory = folder.DataDirectory(node.Name),
                 LogFile = folder.LogFile(node.Name),
-                Password = password,
+                Secrets = secrets,
                 ParkHost = host,
                 ParkPort = port,
             }, null)
@@ -213,7 +252,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
                 AnnounceHost = host,
                 Directory = folder.DataDirectory(node.Name),
                 LogFile = folder.LogFile(node.Name),
-                Password = password,
+                Secrets = secrets,
                 MyId = RedisConfigRenderer.SentinelId(plan.Key, uid, node.Name),
             });
     }

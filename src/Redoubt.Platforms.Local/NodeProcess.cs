@@ -41,8 +41,10 @@ internal sealed class NodeProcess : IDisposable
 
     public static NodeProcess Start(string binary, string configFile, string outputFile, string pidFile, string? netns, string node, NodeKind kind, Action<NodeProcess, string> onExit)
     {
-        // sh only redirects and execs: the PID we get is redis itself, in a session of its own. `ip netns exec`
-        // enters the namespace and execs too, so the PID stays the same.
+        // sh only sets the umask, redirects and execs: the PID we get is redis itself, in a session of its own. `ip
+        // netns exec` enters the namespace and execs too, so the PID stays the same. umask 077: whatever the node
+        // writes (Sentinel's and CONFIG REWRITE's config files, with passwords; snapshots and AOF, with data; logs) is
+        // its owner's alone, where Redis would make it 0644.
         var info = new ProcessStartInfo(netns is null ? "setsid" : "ip") { UseShellExecute = false };
         if (netns is not null)
         {
@@ -52,7 +54,7 @@ internal sealed class NodeProcess : IDisposable
             }
         }
 
-        foreach (var argument in (string[])["sh", "-c", "exec \"$0\" \"$1\" </dev/null >>\"$2\" 2>&1", binary, configFile, outputFile])
+        foreach (var argument in (string[])["sh", "-c", "umask 077; exec \"$0\" \"$1\" </dev/null >>\"$2\" 2>&1", binary, configFile, outputFile])
         {
             info.ArgumentList.Add(argument);
         }

@@ -8,7 +8,11 @@ internal sealed class ResourceFolder(string home, string @namespace, string name
     public string Root { get; } = Path.Combine(home, "resources", @namespace, name);
     public string ResourceFile => Path.Combine(Root, "resource.json");
     public string StatusFile => Path.Combine(Root, "status.json");
+    /// <summary>The application's password, what <c>credentials</c> gives.</summary>
     public string SecretFile => Path.Combine(Root, "password");
+    public string AdminSecretFile => Path.Combine(Root, "admin-password");
+    public string ReplicationSecretFile => Path.Combine(Root, "replication-password");
+    public string SentinelSecretFile => Path.Combine(Root, "sentinel-password");
     public string PortsFile => Path.Combine(Root, "ports.json");
     public string UidFile => Path.Combine(Root, "uid");
 

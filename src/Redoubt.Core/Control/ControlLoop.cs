@@ -182,7 +182,12 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
                 switch (read)
                 {
                     case ResourceRead<TItem>.Found found:
-                        var reconciler = slot.Reconciler(() => _reconcilers.Create(key, _platform, _source.SavedStatusOf(found)));
+                        var reconciler = slot.Reconciler(() =>
+                        {
+                            var created = _reconcilers.Create(key, _platform, _source.SavedStatusOf(found));
+                            created.RequestPassesWith(() => Enqueue(key));
+                            return created;
+                        });
                         slot.Follow(found.Resource);
                         var outcome = await reconciler.ReconcileAsync(found.Resource, pass.Token).ConfigureAwait(false);
                         return await _source.ReportAsync(found, outcome, pass.Token).ConfigureAwait(false);

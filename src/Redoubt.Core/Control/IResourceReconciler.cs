@@ -17,4 +17,9 @@ public interface IResourceReconciler : IAsyncDisposable
     Task OnNodeEventAsync(RedisResource resource, NodeEvent nodeEvent, CancellationToken cancellationToken);
 
     Task<SwitchoverResult> SwitchoverAsync(RedisResource resource, string? target, CancellationToken cancellationToken);
+
+    /// <summary>Gives the reconciler a way to ask for a pass at once, between the passes its outcomes schedule.</summary>
+    void RequestPassesWith(Action requestPass)
+    {
+    }
 }

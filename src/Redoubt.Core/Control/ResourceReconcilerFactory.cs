@@ -27,6 +27,8 @@ public sealed class ResourceReconcilerFactory(ILoggerFactory loggerFactory, Time
         public Task<SwitchoverResult> SwitchoverAsync(RedisResource resource, string? target, CancellationToken cancellationToken) =>
             reconciler.SwitchoverAsync(resource, target, cancellationToken);
 
+        public void RequestPassesWith(Action requestPass) => reconciler.RequestPassesWith(requestPass);
+
         public ValueTask DisposeAsync() => reconciler.DisposeAsync();
     }
 }

@@ -115,3 +115,31 @@ public sealed record RestartNode(string Node, Platform.NodeKind Kind, string Rea
     public override bool Disruptive => true;
     public override string Describe() => $"restart {Node}";
 }
+
+/// <summary>
+/// ACL SETUSER (reset, then the wanted password hash and rules) for each user of a node that drifted, and ACL DELUSER
+/// for users Redoubt did not create. When the application user is among them, the links Sentinels and replicas had
+/// opened as that user (before users of Redoubt's own existed) are closed: they come back as their own users.
+/// </summary>
+public sealed record RepairUsers(string Node, string Address, Platform.NodeKind Kind, IReadOnlyList<Access.AclUser> Users, IReadOnlyList<string> Unexpected, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => false;
+    public override string Describe() => $"repair ACL user(s) {string.Join(", ", Users.Select(u => u.Name).Concat(Unexpected))} on {Node}";
+}
+
+/// <summary>CONFIG SET masteruser/masterauth: how the node logs in to its master when it is (or becomes) a replica.</summary>
+public sealed record SetReplicationAuth(string Node, string Address, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => false;
+    public override string Describe() => $"set the replication login of {Node}";
+}
+
+/// <summary>
+/// SENTINEL CONFIG SET sentinel-user/sentinel-pass (how it logs in to its peers) and SENTINEL SET auth-user/auth-pass
+/// (how it logs in to the Redis nodes).
+/// </summary>
+public sealed record SetSentinelAuth(string Sentinel, string Address, bool Monitoring, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => false;
+    public override string Describe() => $"set the logins of {Sentinel}";
+}

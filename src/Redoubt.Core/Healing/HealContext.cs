@@ -18,4 +18,6 @@ public sealed record HealContext
     public bool FailoverInFlight { get; init; }
     /// <summary>How long to wait for every node to report before choosing a master without the silent ones.</summary>
     public TimeSpan ElectionGrace { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>The users and logins every node must have; null where the platform keeps one password (no ACL users).</summary>
+    public Access.AccessPlan? Access { get; init; }
 }

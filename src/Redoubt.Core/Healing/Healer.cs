@@ -23,7 +23,7 @@ public static class Healer
         return liveMasters.Count switch
         {
             0 => NoMaster(plan, observation, context, sentinelMaster),
-            1 => WithMaster(plan, observation, liveMasters[0], sentinelMaster, Fence(observation, liveMasters[0], sentinelMaster, context)),
+            1 => WithMaster(plan, observation, liveMasters[0], sentinelMaster, Fence(observation, liveMasters[0], sentinelMaster, context), context),
             _ => SplitBrain(plan, observation, liveMasters, sentinelMaster, context),
         };
     }
@@ -111,7 +111,7 @@ public static class Healer
             .Where(m => m != winner)
             .Select(m => (HealAction)new DemoteMaster(m.Name, m.Address!, winner.Address!, $"two masters: {winner.Name} is the one {(winner.Address == sentinelMaster ? "the Sentinels name" : "with the most replicas and data")}"))
             .ToList();
-        return WithMaster(plan, observation, winner, sentinelMaster, [.. Fence(observation, winner, sentinelMaster, context), .. demotions]);
+        return WithMaster(plan, observation, winner, sentinelMaster, [.. Fence(observation, winner, sentinelMaster, context), .. demotions], context);
     }
 
     /// <summary>
@@ -138,7 +138,7 @@ public static class Healer
     private static bool SameIncarnation(RedisNodeObservation node, HealContext context) =>
         context.DeposedPid is { } pid ? node.Pid == pid : context.DeposedSince is not { } since || node.Since == since;
 
-    private static HealDecision WithMaster(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation master, string? sentinelMaster, List<HealAction> actions)
+    private static HealDecision WithMaster(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation master, string? sentinelMaster, List<HealAction> actions, HealContext context)
     {
         if (plan.RedisNodes.All(n => n.Name != master.Name))
         {
@@ -152,6 +152,10 @@ public static class Healer
         actions.AddRange(attach.Count > 0 ? sentinelActions.Where(a => a is not MonitorMaster { Disruptive: false }) : sentinelActions);
         actions.AddRange(attach);
         actions.AddRange(ConfigActions(plan, observation));
+        if (context.Access is { } access)
+        {
+            actions.AddRange(AccessRules.Actions(observation, access));
+        }
         string? waiting = null;
         if (actions.Count == 0 && RollingRestart(plan, observation, master, sentinelMaster, out waiting) is { } restart)
         {

@@ -4,4 +4,11 @@ namespace Redoubt.Core.Observation;
 public sealed record ClusterObservation(
     DateTimeOffset Time,
     IReadOnlyList<RedisNodeObservation> Nodes,
-    IReadOnlyList<SentinelObservation> Sentinels);
+    IReadOnlyList<SentinelObservation> Sentinels)
+{
+    /// <summary>
+    /// Where an application could not log in on a fresh connection (the master, a Sentinel), and what it was told;
+    /// empty when every one let it in. Redoubt's own connections are no evidence: they were opened long ago.
+    /// </summary>
+    public IReadOnlyList<string> ApplicationRefused { get; init; } = [];
+}

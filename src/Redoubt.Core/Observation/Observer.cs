@@ -1,3 +1,4 @@
+using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
 using Redoubt.Core.Redis;
@@ -29,8 +30,10 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
         {
             var infoTask = admin.ExecuteAsync(address, NodeKind.Redis, "INFO", "server", "replication", "persistence", "keyspace");
             var configTask = admin.ExecuteAsync(address, NodeKind.Redis, "CONFIG", ["GET", .. plan.RedisSettings.Select(s => (object)s.Key)]);
+            var accessTask = RedisAccessAsync(address);
             var info = InfoParser.Parse((await infoTask.ConfigureAwait(false)).Text ?? "");
             var config = Pairs(await configTask.ConfigureAwait(false));
+            var (acl, masterUser, masterAuthHash) = await accessTask.ConfigureAwait(false);
             var role = info.Text("role");
             var masterAddress = role == "slave" && info.Text("master_host") is { } host ? Endpoints.Format(host, (int)info.Number("master_port")) : null;
             return observation with
@@ -47,6 +50,9 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
                 Replicas = ConnectedReplicas(info),
                 Config = config,
                 Version = info.Text("redis_version"),
+                Acl = acl,
+                MasterUser = masterUser,
+                MasterAuthHash = masterAuthHash,
             };
         }
         catch (RedisAdminException e)
@@ -101,13 +107,58 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
                 replicas = Addresses(await replicasTask.ConfigureAwait(false));
             }
 
-            return observation with { Reachable = true, Master = ours, ForeignMasters = foreign, KnownSentinels = sentinels, KnownReplicas = replicas, Timers = await timers.ConfigureAwait(false) };
+            var (acl, peerUser, peerAuthHash) = await SentinelAccessAsync(address).ConfigureAwait(false);
+            return observation with
+            {
+                Reachable = true,
+                Master = ours,
+                ForeignMasters = foreign,
+                KnownSentinels = sentinels,
+                KnownReplicas = replicas,
+                Timers = await timers.ConfigureAwait(false),
+                Acl = acl,
+                PeerUser = peerUser,
+                PeerAuthHash = peerAuthHash,
+            };
         }
         catch (RedisAdminException e)
         {
             return observation with { Error = e.Message };
         }
     }
+
+    /// <summary>
+    /// A Redis node's users and how it logs in to its master. The password is hashed at once: the observation, which
+    /// ends up in logs and reasons, never holds it. Null fields when the node refuses (a legacy connection, limited).
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<string, AclEntry>? Acl, string? User, string? AuthHash)> RedisAccessAsync(string address)
+    {
+        try
+        {
+            var replies = await admin.PipelineAsync(address, NodeKind.Redis, [["ACL", "LIST"], ["CONFIG", "GET", "masteruser"], ["CONFIG", "GET", "masterauth"]]).ConfigureAwait(false);
+            return (AclEntry.ParseAll(replies[0].Array.Select(l => l.Text ?? "")), Pairs(replies[1]).Text("masteruser"), HashOrNull(Pairs(replies[2]).Text("masterauth")));
+        }
+        catch (RedisReplyException)
+        {
+            return (null, null, null);
+        }
+    }
+
+    /// <summary>A Sentinel's users and how it logs in to its peers, the password hashed at once.</summary>
+    private async Task<(IReadOnlyDictionary<string, AclEntry>? Acl, string? User, string? AuthHash)> SentinelAccessAsync(string address)
+    {
+        try
+        {
+            var replies = await admin.PipelineAsync(address, NodeKind.Sentinel, [["ACL", "LIST"], ["SENTINEL", "CONFIG", "GET", "sentinel-user"], ["SENTINEL", "CONFIG", "GET", "sentinel-pass"]]).ConfigureAwait(false);
+            return (AclEntry.ParseAll(replies[0].Array.Select(l => l.Text ?? "")), Pairs(replies[1]).Text("sentinel-user"), HashOrNull(Pairs(replies[2]).Text("sentinel-pass")));
+        }
+        catch (RedisReplyException)
+        {
+            return (null, null, null);
+        }
+    }
+
+    private static string? HashOrNull(string? password) => password is { Length: > 0 } ? PasswordHash.Of(password) : null;
 
     private async Task<IReadOnlyDictionary<string, string>> TimersAsync(string address)
     {

@@ -1,3 +1,4 @@
+using Redoubt.Core.Access;
 using Redoubt.Core.Platform;
 
 namespace Redoubt.Core.Observation;
@@ -31,6 +32,12 @@ public sealed record RedisNodeObservation
     public IReadOnlyList<ConnectedReplica> Replicas { get; init; } = [];
     public IReadOnlyDictionary<string, string> Config { get; init; } = new Dictionary<string, string>();
     public string? Version { get; init; }
+
+    /// <summary>The node's ACL users by name (ACL LIST); null when it could not be read.</summary>
+    public IReadOnlyDictionary<string, AclEntry>? Acl { get; init; }
+    /// <summary>The user this node logs in as when it is a replica (masteruser), and its password's hash (masterauth).</summary>
+    public string? MasterUser { get; init; }
+    public string? MasterAuthHash { get; init; }
 
     public bool IsMaster => Reachable && Role == "master";
     public bool IsReplica => Reachable && Role == "slave";

@@ -1,3 +1,4 @@
+using Redoubt.Core.Access;
 using Redoubt.Core.Platform;
 
 namespace Redoubt.Core.Observation;
@@ -23,6 +24,12 @@ public sealed record SentinelObservation
     public IReadOnlyList<string> KnownReplicas { get; init; } = [];
     /// <summary>SENTINEL DEBUG's timers (milliseconds by name); empty where the Sentinel has no such command (before 7.0).</summary>
     public IReadOnlyDictionary<string, string> Timers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The Sentinel's ACL users by name (ACL LIST); null when it could not be read.</summary>
+    public IReadOnlyDictionary<string, AclEntry>? Acl { get; init; }
+    /// <summary>The user it logs in to its peers as (sentinel-user), and its password's hash (sentinel-pass).</summary>
+    public string? PeerUser { get; init; }
+    public string? PeerAuthHash { get; init; }
 }
 
 public sealed record MonitoredMaster

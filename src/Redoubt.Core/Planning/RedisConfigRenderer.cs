@@ -1,3 +1,6 @@
+using Redoubt.Core.Access;
+using Redoubt.Core.Platform;
+
 namespace Redoubt.Core.Planning;
 
 /// <summary>Renders redis.conf and sentinel.conf for a node; the one place either platform gets its configuration from.</summary>
@@ -36,9 +39,9 @@ public static class RedisConfigRenderer
             w.Line("replica-announce-ip", announce);
         }
 
-        if (config.Password is { } password)
+        if (config.Secrets is { } secrets)
         {
-            w.Line("requirepass", password).Line("masterauth", password);
+            WriteRedisAuth(w, secrets);
         }
 
         foreach (var include in config.Includes)
@@ -77,10 +80,9 @@ public static class RedisConfigRenderer
             w.Line("sentinel", "announce-ip", announce).Line("sentinel", "announce-port", config.Port);
         }
 
-        if (config.Password is { } password)
+        if (config.Secrets is { } secrets)
         {
-            // Sentinel authenticates to its peers with its own requirepass, so one password serves clients and peers.
-            w.Line("requirepass", password);
+            WriteSentinelAuth(w, secrets);
         }
 
         foreach (var include in config.Includes)
@@ -91,8 +93,13 @@ public static class RedisConfigRenderer
         if (config.Master is { } master)
         {
             w.Line("sentinel", "monitor", plan.MasterName, master.Host, master.Port, plan.Spec.Sentinel.Quorum);
-            if (config.Password is { } masterPassword)
+            if (config.Secrets?.SentinelLogin is { Password: { } masterPassword } login)
             {
+                if (login.User is { } user)
+                {
+                    w.Line("sentinel", "auth-user", plan.MasterName, user);
+                }
+
                 w.Line("sentinel", "auth-pass", plan.MasterName, masterPassword);
             }
 
@@ -106,12 +113,48 @@ public static class RedisConfigRenderer
     }
 
     /// <summary>The auth lines of a Redis node, for platforms that keep them in a file of their own (a Secret).</summary>
-    public static string RenderRedisAuth(string password) =>
-        new ConfigWriter().Line("requirepass", password).Line("masterauth", password).ToString();
+    public static string RenderRedisAuth(ResourceSecrets secrets) => WriteRedisAuth(new ConfigWriter(), secrets).ToString();
 
-    /// <summary>The auth line of a Sentinel, which also authenticates it to its peers.</summary>
-    public static string RenderSentinelAuth(string password) =>
-        new ConfigWriter().Line("requirepass", password).ToString();
+    /// <summary>The auth lines of a Sentinel (its users, and how it authenticates to its peers).</summary>
+    public static string RenderSentinelAuth(ResourceSecrets secrets) => WriteSentinelAuth(new ConfigWriter(), secrets).ToString();
+
+    /// <summary>
+    /// The users of a Redis node (passwords as SHA-256 hashes) and how it authenticates to its master as a replica.
+    /// Without users of Redoubt's own, the one application password does everything (requirepass, masterauth).
+    /// </summary>
+    private static ConfigWriter WriteRedisAuth(ConfigWriter w, ResourceSecrets secrets)
+    {
+        if (secrets.Redoubt is not { } own)
+        {
+            return secrets.Application is { } password ? w.Line("requirepass", password).Line("masterauth", password) : w;
+        }
+
+        foreach (var user in AclUsers.For(NodeKind.Redis, secrets))
+        {
+            w.Line("user", [.. user.ConfigArguments()]);
+        }
+
+        return w.Line("masteruser", AclUsers.Replication).Line("masterauth", own.Replication);
+    }
+
+    /// <summary>
+    /// The users of a Sentinel and how it authenticates to its peers (sentinel-user/sentinel-pass). Without users of
+    /// Redoubt's own, the Sentinel authenticates to its peers with its own requirepass: one password for everything.
+    /// </summary>
+    private static ConfigWriter WriteSentinelAuth(ConfigWriter w, ResourceSecrets secrets)
+    {
+        if (secrets.Redoubt is not { } own)
+        {
+            return secrets.Application is { } password ? w.Line("requirepass", password) : w;
+        }
+
+        foreach (var user in AclUsers.For(NodeKind.Sentinel, secrets))
+        {
+            w.Line("user", [.. user.ConfigArguments()]);
+        }
+
+        return w.Line("sentinel", "sentinel-user", AclUsers.Sentinel).Line("sentinel", "sentinel-pass", own.Sentinel);
+    }
 
     /// <summary>A 40-hex-digit Sentinel id derived from the resource and the Sentinel's name: stable across restarts, distinct across resources.</summary>
     public static string SentinelId(string resourceKey, string uid, string sentinelName) =>

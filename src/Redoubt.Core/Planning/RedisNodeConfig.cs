@@ -1,3 +1,5 @@
+using Redoubt.Core.Access;
+
 namespace Redoubt.Core.Planning;
 
 /// <summary>
@@ -16,8 +18,8 @@ public sealed record RedisNodeConfig
     public required string DataDirectory { get; init; }
     /// <summary>Null logs to standard output (containers).</summary>
     public string? LogFile { get; init; }
-    /// <summary>Null when auth is off, or when <see cref="Includes"/> carries it (Kubernetes Secret).</summary>
-    public string? Password { get; init; }
+    /// <summary>The users and passwords to render; null when <see cref="Includes"/> carries them (a Kubernetes Secret).</summary>
+    public ResourceSecrets? Secrets { get; init; }
     public string? ParkHost { get; init; }
     public int? ParkPort { get; init; }
     public IReadOnlyList<string> Includes { get; init; } = [];

@@ -4,13 +4,18 @@ namespace Redoubt.Core.Planning;
 /// The part of a node's configuration that only a restart applies, as one short hash: the rendered file without
 /// the settings the healer changes at run time (CONFIG SET, SENTINEL SET) and without the monitored master. A
 /// node started from a different hash than the plan's is restarted by the healer, one node at a time; a change of
-/// maxmemory or of a Sentinel timer restarts nothing.
+/// maxmemory or of a Sentinel timer restarts nothing. Nor do Redoubt's own users: the healer creates and repairs them
+/// at run time (ACL SETUSER, CONFIG SET masteruser, SENTINEL SET auth-user), a node started later reads them from its
+/// freshly rendered file, and a resource created before them keeps its revisions (only the application password,
+/// rendered as it always was, counts), so adding them restarts nothing.
 /// </summary>
 public static class Revisions
 {
     public static string OfRedis(RedisNodeConfig config) =>
-        ContentHash.Of(RedisConfigRenderer.RenderRedis(config with { Plan = config.Plan with { RedisSettings = [] } }));
+        ContentHash.Of(RedisConfigRenderer.RenderRedis(config with { Plan = config.Plan with { RedisSettings = [] }, Secrets = WithoutOwnUsers(config.Secrets) }));
 
     public static string OfSentinel(SentinelNodeConfig config) =>
-        ContentHash.Of(RedisConfigRenderer.RenderSentinel(config with { Master = null }));
+        ContentHash.Of(RedisConfigRenderer.RenderSentinel(config with { Master = null, Secrets = WithoutOwnUsers(config.Secrets) }));
+
+    private static Access.ResourceSecrets? WithoutOwnUsers(Access.ResourceSecrets? secrets) => secrets is null ? null : secrets with { Redoubt = null };
 }

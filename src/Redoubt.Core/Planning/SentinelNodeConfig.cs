@@ -1,3 +1,5 @@
+using Redoubt.Core.Access;
+
 namespace Redoubt.Core.Planning;
 
 /// <summary>Where and how one Sentinel runs. <see cref="Master"/> is the master it starts monitoring, when one is known.</summary>
@@ -10,7 +12,8 @@ public sealed record SentinelNodeConfig
     public string? AnnounceHost { get; init; }
     public required string Directory { get; init; }
     public string? LogFile { get; init; }
-    public string? Password { get; init; }
+    /// <summary>The users and passwords to render; null when an included file carries them (a Kubernetes Secret).</summary>
+    public ResourceSecrets? Secrets { get; init; }
     public (string Host, int Port)? Master { get; init; }
     /// <summary>
     /// A stable Sentinel id, so a restarted Sentinel is the same peer to the others. Null where one file serves

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 
 namespace Redoubt.Core.Platform;
@@ -24,8 +25,11 @@ public interface IRedisPlatform
     /// <summary>Read-only: the nodes as they are now.</summary>
     Task<IReadOnlyList<NodeState>> CheckAsync(ResourcePlan plan, CancellationToken cancellationToken);
 
-    /// <summary>The resource's password, created on first use; null when auth is off.</summary>
-    Task<string?> EnsurePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken);
+    /// <summary>
+    /// The resource's passwords, each created on first use: the application's (none when auth is off) and, where the
+    /// platform manages ACL users, those of Redoubt's own users.
+    /// </summary>
+    Task<ResourceSecrets> EnsureSecretsAsync(ResourcePlan plan, CancellationToken cancellationToken);
 
     /// <summary>Restarts one node with freshly rendered configuration (rolling restart of settings that need it).</summary>
     Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Access;
 using Redoubt.Core.Healing;
 using Redoubt.Core.Observation;
 using Redoubt.Core.Planning;
@@ -15,7 +16,7 @@ namespace Redoubt.Core.Reconcile;
 public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes, SentinelHandOver handOver, Journal journal, ILogger logger, TimeProvider time)
 {
     /// <summary>True when a replica was promoted and the Sentinels handed over to it; false when it left the failover to Sentinel.</summary>
-    public async Task<bool> RunAsync(ResourcePlan plan, string fromNode, string fromAddress, DateTimeOffset since, string why, string? password, CancellationToken cancellationToken)
+    public async Task<bool> RunAsync(ResourcePlan plan, string fromNode, string fromAddress, DateTimeOffset since, string why, ResourceSecrets secrets, CancellationToken cancellationToken)
     {
         using var failover = knowledge.BeginFailover();
         if (failover is null)
@@ -88,7 +89,7 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
             {
                 if (handOff)
                 {
-                    await handOver.CompleteAsync(plan, leader, others, othersStoodAside: true, promoted, password, cancellationToken).ConfigureAwait(false);
+                    await handOver.CompleteAsync(plan, leader, others, othersStoodAside: true, promoted, secrets, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {

@@ -9,7 +9,7 @@ public sealed class Fencing(HealExecutor executor, ResourceKnowledge knowledge, 
     public async Task<bool> FenceAsync(ResourcePlan plan, FenceNode fence, CancellationToken cancellationToken)
     {
         knowledge.ExpectExit(fence.Node);
-        if (await executor.ExecuteAsync(plan, fence, null, cancellationToken).ConfigureAwait(false))
+        if (await executor.ExecuteAsync(plan, fence, Access.ResourceSecrets.None, cancellationToken).ConfigureAwait(false))
         {
             journal.Warning("Fenced", $"{fence.Describe()}: {fence.Reason}");
             return true;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Access;
 using Redoubt.Core.Healing;
 using Redoubt.Core.Observation;
 using Redoubt.Core.Planning;
@@ -16,7 +17,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
 {
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(20);
 
-    public async Task RunAsync(ResourcePlan plan, RedisNodeObservation hung, string why, string? password, CancellationToken cancellationToken)
+    public async Task RunAsync(ResourcePlan plan, RedisNodeObservation hung, string why, ResourceSecrets secrets, CancellationToken cancellationToken)
     {
         ReconcilerLog.HangWatch(logger, $"{hung.Name} ({hung.Address})", why);
         var address = hung.Address!;
@@ -40,7 +41,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
                     fenced = true;
                     await fencing.FenceAsync(plan, new FenceNode(hung.Name, address, hung.Pid, $"it runs but does not answer and {judged}", hung.Since), cancellationToken).ConfigureAwait(false);
                     var cause = $"master {hung.Name} does not answer (hung or cut off) and {judged}";
-                    if (await fastFailover.RunAsync(plan, hung.Name, address, since, cause, password, cancellationToken).ConfigureAwait(false))
+                    if (await fastFailover.RunAsync(plan, hung.Name, address, since, cause, secrets, cancellationToken).ConfigureAwait(false))
                     {
                         knowledge.Update(h => h.HangEnded(hung));
                         return;
@@ -68,7 +69,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
                 var routing = journal.MasterMovedAsync(name);
                 try
                 {
-                    await HandOverAsync(plan, sentinels, views, promoted, password, cancellationToken).ConfigureAwait(false);
+                    await HandOverAsync(plan, sentinels, views, promoted, secrets, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -100,7 +101,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
     /// The Sentinel leading the failover confirms the promotion at its next INFO to the replica, up to a second from
     /// now; the others would learn it from its hello after that. Redoubt points them at the new master now.
     /// </summary>
-    private async Task HandOverAsync(ResourcePlan plan, List<string> sentinels, SentinelView?[] views, string promoted, string? password, CancellationToken cancellationToken)
+    private async Task HandOverAsync(ResourcePlan plan, List<string> sentinels, SentinelView?[] views, string promoted, ResourceSecrets secrets, CancellationToken cancellationToken)
     {
         var leaders = sentinels.Where((_, i) => views[i]?.LeadsFailover == true).ToList();
         if (leaders.Count != 1 || !SentinelHandOver.IsSafe(plan, views, await handOver.PeersSoundAsync(plan, sentinels).ConfigureAwait(false)))
@@ -122,6 +123,6 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
         }
 
         var others = sentinels.Where((s, i) => s != leader && views[i] is not null && named[i] != promoted).ToList();
-        await handOver.CompleteAsync(plan, leader, others, othersStoodAside: false, promoted, password, cancellationToken).ConfigureAwait(false);
+        await handOver.CompleteAsync(plan, leader, others, othersStoodAside: false, promoted, secrets, cancellationToken).ConfigureAwait(false);
     }
 }

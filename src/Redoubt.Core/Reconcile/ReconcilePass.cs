@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Access;
 using Redoubt.Core.ControlPlane;
 using Redoubt.Core.Healing;
 using Redoubt.Core.Observation;
@@ -42,7 +43,7 @@ public sealed class ReconcilePass(
     /// Runs a pass. <paramref name="hungMaster"/> is called when the pass finds the master the Sentinels name silent:
     /// the hang watch takes it from there.
     /// </summary>
-    public async Task<ReconcileOutcome> RunAsync(RedisResource resource, ResourcePlan plan, string? password, Action<RedisNodeObservation> hungMaster, CancellationToken cancellationToken)
+    public async Task<ReconcileOutcome> RunAsync(RedisResource resource, ResourcePlan plan, ResourceSecrets secrets, Action<RedisNodeObservation> hungMaster, CancellationToken cancellationToken)
     {
         try
         {
@@ -60,10 +61,18 @@ public sealed class ReconcilePass(
                     DeposedPid = history.DeposedPid,
                     DeposedSince = history.DeposedSince,
                     FailoverInFlight = knowledge.FailoverInFlight,
+                    Access = AccessPlan.From(secrets),
                 });
                 var (next, unrecorded) = history.Observe(decided.Master, observation, now);
                 return (next, (decided, unrecorded));
             });
+            observation = observation with { ApplicationRefused = await ApplicationRefusedAsync(observation, decision.decided.Master, secrets.Application, cancellationToken).ConfigureAwait(false) };
+            if (observation.ApplicationRefused.Count > 0 && knowledge.Observation?.ApplicationRefused.Count is null or 0)
+            {
+                // Once when it starts: the conditions say it for as long as it lasts.
+                journal.Warning("LoginRefused", $"applications cannot log in: {string.Join("; ", observation.ApplicationRefused)}");
+            }
+
             knowledge.Observation = observation;
             if (decision.unrecorded is { } failover)
             {
@@ -82,7 +91,7 @@ public sealed class ReconcilePass(
             var actions = decision.decided.ActionsForThisPass();
             foreach (var action in actions)
             {
-                await ActAsync(resource, plan, observation, action, password, cancellationToken).ConfigureAwait(false);
+                await ActAsync(resource, plan, observation, action, secrets, cancellationToken).ConfigureAwait(false);
             }
 
             var ready = actions.Count == 0 && StatusBuilder.IsReady(plan, observation, decision.decided.Master);
@@ -96,6 +105,19 @@ public sealed class ReconcilePass(
         }
     }
 
+    /// <summary>Logs in as the application on the master and on every Sentinel that answers, each on a fresh connection.</summary>
+    private static async Task<IReadOnlyList<string>> ApplicationRefusedAsync(ClusterObservation observation, RedisNodeObservation? master, string? password, CancellationToken cancellationToken)
+    {
+        var targets = observation.Sentinels.Where(s => s.Reachable).Select(s => (s.Name, Address: s.Address!)).ToList();
+        if (master?.Address is { } address)
+        {
+            targets.Insert(0, (master.Name, address));
+        }
+
+        var refusals = await Task.WhenAll(targets.Select(t => ApplicationLogin.RefusedAsync(t.Address, password, cancellationToken))).ConfigureAwait(false);
+        return [.. targets.Zip(refusals).Where(r => r.Second is not null).Select(r => $"{r.First.Name}: {r.Second}")];
+    }
+
     /// <summary>The platform failed (it could not create a node, store a secret): the status says so, and the pass is retried.</summary>
     public ReconcileOutcome Failed(RedisResource resource, ResourcePlan plan, RedoubtException e)
     {
@@ -106,15 +128,15 @@ public sealed class ReconcilePass(
     }
 
     /// <summary>A planned switchover on a fresh observation (which keeps a master a scale-down removes).</summary>
-    public async Task<SwitchoverResult> SwitchoverAsync(ResourcePlan plan, string? target, string? password, CancellationToken cancellationToken)
+    public async Task<SwitchoverResult> SwitchoverAsync(ResourcePlan plan, string? target, ResourceSecrets secrets, CancellationToken cancellationToken)
     {
         var watched = KeepingCurrentMaster(plan);
         var nodes = await platform.CheckAsync(watched, cancellationToken).ConfigureAwait(false);
         var observation = await observer.ObserveAsync(watched, nodes, cancellationToken).ConfigureAwait(false);
-        return await switchover.RunAsync(watched, observation, target, password, cancellationToken).ConfigureAwait(false);
+        return await switchover.RunAsync(watched, observation, target, secrets, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ActAsync(RedisResource resource, ResourcePlan plan, ClusterObservation observation, HealAction action, string? password, CancellationToken cancellationToken)
+    private async Task ActAsync(RedisResource resource, ResourcePlan plan, ClusterObservation observation, HealAction action, ResourceSecrets secrets, CancellationToken cancellationToken)
     {
         if (SentinelRecheck.Intended(action) is { } intended && await SentinelsMovedOnAsync(plan, observation, intended).ConfigureAwait(false) is { } why)
         {
@@ -128,7 +150,7 @@ public sealed class ReconcilePass(
             switch (action)
             {
                 case RequestFailover failover:
-                    await fastFailover.RunAsync(plan, failover.FromNode, failover.FromAddress, time.GetUtcNow(), failover.Reason, password, cancellationToken).ConfigureAwait(false);
+                    await fastFailover.RunAsync(plan, failover.FromNode, failover.FromAddress, time.GetUtcNow(), failover.Reason, secrets, cancellationToken).ConfigureAwait(false);
                     break;
                 case FenceNode fence:
                     await fencing.FenceAsync(plan, fence, cancellationToken).ConfigureAwait(false);
@@ -141,12 +163,12 @@ public sealed class ReconcilePass(
                         knowledge.ExpectExit(restart.Node);
                     }
 
-                    await executor.ExecuteAsync(plan, restart, password, cancellationToken).ConfigureAwait(false);
+                    await executor.ExecuteAsync(plan, restart, secrets, cancellationToken).ConfigureAwait(false);
                     journal.Normal("Restarted", $"{action.Describe()}: {action.Reason}");
                     break;
                 case SwitchMaster:
                     journal.Normal("Switchover", $"{action.Describe()}: {action.Reason}");
-                    var result = await switchover.RunAsync(plan, observation, null, password, cancellationToken).ConfigureAwait(false);
+                    var result = await switchover.RunAsync(plan, observation, null, secrets, cancellationToken).ConfigureAwait(false);
                     if (!result.Succeeded)
                     {
                         journal.Warning("SwitchoverFailed", result.Message);
@@ -154,7 +176,7 @@ public sealed class ReconcilePass(
 
                     break;
                 default:
-                    await executor.ExecuteAsync(plan, action, password, cancellationToken).ConfigureAwait(false);
+                    await executor.ExecuteAsync(plan, action, secrets, cancellationToken).ConfigureAwait(false);
                     journal.Normal(action.GetType().Name, $"{action.Describe()}: {action.Reason}");
                     break;
             }

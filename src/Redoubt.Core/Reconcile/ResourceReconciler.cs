@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Access;
 using Redoubt.Core.ControlPlane;
 using Redoubt.Core.Healing;
 using Redoubt.Core.Observation;
@@ -26,6 +27,7 @@ public sealed class ResourceReconciler : IAsyncDisposable
     private const string MasterWatchLoop = "master watch";
     private const string ConnectionKeeperLoop = "connection keeper";
     private const string HangWatchLoop = "hang watch";
+    private const string AccessWatchLoop = "access watch";
 
     private readonly IRedisPlatform _platform;
     private readonly ILogger _logger;
@@ -41,9 +43,11 @@ public sealed class ResourceReconciler : IAsyncDisposable
     private readonly HangWatch _hangWatch;
     private readonly MasterWatch _masterWatch;
     private readonly ConnectionKeeper _keeper;
+    private readonly AccessWatch _accessWatch;
     private readonly LoopSupervisor _loops;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private string? _password;
+    private ResourceSecrets _secrets = ResourceSecrets.None;
+    private Action _requestPass = () => { };
 
     public ResourceReconciler(IRedisPlatform platform, ILogger logger, TimeProvider time)
     {
@@ -62,12 +66,16 @@ public sealed class ResourceReconciler : IAsyncDisposable
         _hangWatch = new HangWatch(_knowledge, probes, fencing, _fastFailover, handOver, _journal, logger, time);
         _masterWatch = new MasterWatch(_knowledge, _fastAdmin, time);
         _keeper = new ConnectionKeeper(_knowledge, _fastAdmin, time);
+        _accessWatch = new AccessWatch(_knowledge, _fastAdmin, time);
         _loops = new LoopSupervisor(logger, time);
     }
 
     public EventLog Events { get; }
 
     public RedisStatus? LastStatus => _pass.LastStatus;
+
+    /// <summary>How the reconciler asks its control loop for a pass now (the access watch found drift).</summary>
+    public void RequestPassesWith(Action requestPass) => _requestPass = requestPass;
 
     /// <summary>Carries over what an earlier control plane reported (after a restart), so history is not lost.</summary>
     public void Restore(RedisStatus? status)
@@ -104,7 +112,8 @@ public sealed class ResourceReconciler : IAsyncDisposable
             _knowledge.Plan = plan;
             _loops.StartForever(MasterWatchLoop, token => _masterWatch.RunAsync(() => _loops.IsRunning(HangWatchLoop), StartHangWatch, token));
             _loops.StartForever(ConnectionKeeperLoop, _keeper.RunAsync);
-            return await _pass.RunAsync(resource, plan, _password, hung => StartHangWatch(hung, "a pass found it silent"), cancellationToken).ConfigureAwait(false);
+            _loops.StartForever(AccessWatchLoop, token => _accessWatch.RunAsync(() => Volatile.Read(ref _secrets), () => _requestPass(), token));
+            return await _pass.RunAsync(resource, plan, _secrets, hung => StartHangWatch(hung, "a pass found it silent"), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -137,7 +146,7 @@ public sealed class ResourceReconciler : IAsyncDisposable
 
         var plan = PlanOf(resource);
         var why = $"master {master.Name} {(nodeEvent.Event == NodeEventKind.Deleted ? "was deleted" : "exited")}{(nodeEvent.Detail.Length > 0 ? $" ({nodeEvent.Detail})" : "")}";
-        await _fastFailover.RunAsync(plan, master.Name, address, nodeEvent.Time, why, _password, cancellationToken).ConfigureAwait(false);
+        await _fastFailover.RunAsync(plan, master.Name, address, nodeEvent.Time, why, _secrets, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -151,7 +160,7 @@ public sealed class ResourceReconciler : IAsyncDisposable
         {
             var plan = PlanOf(resource);
             await UsePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
-            return await _pass.SwitchoverAsync(plan, target, _password, cancellationToken).ConfigureAwait(false);
+            return await _pass.SwitchoverAsync(plan, target, _secrets, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -159,12 +168,13 @@ public sealed class ResourceReconciler : IAsyncDisposable
         }
     }
 
-    /// <summary>The resource's password, for both sets of connections.</summary>
+    /// <summary>The resource's passwords, for both sets of connections.</summary>
     private async Task UsePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken)
     {
-        _password = await _platform.EnsurePasswordAsync(plan, cancellationToken).ConfigureAwait(false);
-        _admin.UsePassword(_password);
-        _fastAdmin.UsePassword(_password);
+        var secrets = await _platform.EnsureSecretsAsync(plan, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _secrets, secrets);
+        _admin.UseSecrets(secrets);
+        _fastAdmin.UseSecrets(secrets);
     }
 
     private void StartHangWatch(string why)
@@ -179,7 +189,7 @@ public sealed class ResourceReconciler : IAsyncDisposable
     {
         if (_knowledge.Plan is { } plan && hung.Address is not null)
         {
-            _loops.StartOnce(HangWatchLoop, token => _hangWatch.RunAsync(plan, hung, why, _password, token));
+            _loops.StartOnce(HangWatchLoop, token => _hangWatch.RunAsync(plan, hung, why, _secrets, token));
         }
     }
 

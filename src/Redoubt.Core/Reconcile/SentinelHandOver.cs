@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Access;
 using Redoubt.Core.Healing;
 using Redoubt.Core.Observation;
 using Redoubt.Core.Planning;
@@ -68,13 +69,13 @@ public sealed class SentinelHandOver(FastProbes probes, HealExecutor fastExecuto
     /// until the leader names it too, and releases the hellos of all of them. <paramref name="othersStoodAside"/>: they
     /// monitor nothing now (the fast path removed them); otherwise what they monitor is replaced.
     /// </summary>
-    public async Task CompleteAsync(ResourcePlan plan, string leader, IReadOnlyList<string> others, bool othersStoodAside, string promoted, string? password, CancellationToken cancellationToken)
+    public async Task CompleteAsync(ResourcePlan plan, string leader, IReadOnlyList<string> others, bool othersStoodAside, string promoted, ResourceSecrets secrets, CancellationToken cancellationToken)
     {
-        await PointOthersAsync(plan, others, othersStoodAside, promoted, password, cancellationToken).ConfigureAwait(false);
+        await PointOthersAsync(plan, others, othersStoodAside, promoted, secrets, cancellationToken).ConfigureAwait(false);
         await AwaitLeaderAsync(plan, leader, others, promoted, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task PointOthersAsync(ResourcePlan plan, IReadOnlyList<string> others, bool othersStoodAside, string promoted, string? password, CancellationToken cancellationToken)
+    public async Task PointOthersAsync(ResourcePlan plan, IReadOnlyList<string> others, bool othersStoodAside, string promoted, ResourceSecrets secrets, CancellationToken cancellationToken)
     {
         if (others.Count == 0)
         {
@@ -86,7 +87,7 @@ public sealed class SentinelHandOver(FastProbes probes, HealExecutor fastExecuto
         var rejoin = new MonitorMaster([.. others.Select(o => new SentinelTarget(o, o, Replace: !othersStoodAside))], promoted, "hand over to the promoted replica");
         try
         {
-            await fastExecutor.ExecuteAsync(plan, rejoin, password, cancellationToken).ConfigureAwait(false);
+            await fastExecutor.ExecuteAsync(plan, rejoin, secrets, cancellationToken).ConfigureAwait(false);
             ReconcilerLog.HandOver(logger, $"{string.Join(", ", others)} point at {promoted}");
         }
         catch (RedisAdminException e)

@@ -14,7 +14,8 @@ public static class StatusBuilder
         && observation.Nodes.Count == plan.RedisNodes.Count
         && observation.Sentinels.Count == plan.Sentinels.Count
         && observation.Nodes.Where(n => n != master).All(n => InSync(n, master))
-        && observation.Sentinels.All(s => Monitoring(plan, s, master));
+        && observation.Sentinels.All(s => Monitoring(plan, s, master))
+        && observation.ApplicationRefused.Count == 0;
 
     public static bool InSync(RedisNodeObservation replica, RedisNodeObservation master) =>
         replica.IsReplica && replica.MasterAddress == master.Address && replica.MasterLinkUp && !replica.SyncInProgress
@@ -85,14 +86,31 @@ public static class StatusBuilder
         var pending = string.Join("; ", outdated.GroupBy(o => o.Why, StringComparer.Ordinal).Select(g => $"{g.Key}: {string.Join(", ", g.Select(o => o.Name))}"));
         return
         [
-            Condition(previous, now, "Ready", ready, ready ? "AllHealthy" : "NotReady", ready ? "master, replicas and Sentinels are healthy" : decision.Waiting ?? "converging"),
-            Condition(previous, now, "MasterAvailable", master is not null, master is not null ? "MasterElected" : "NoMaster", master is not null ? $"{master.Name} at {master.Address} accepts writes" : decision.Waiting ?? "no node is master"),
+            Condition(previous, now, "Ready", ready, ready ? "AllHealthy" : "NotReady", ready ? "master, replicas and Sentinels are healthy"
+                : observation.ApplicationRefused.Count > 0 ? $"applications cannot log in: {string.Join("; ", observation.ApplicationRefused)}"
+                : decision.Waiting ?? "converging"),
+            MasterAvailable(previous, now, observation, decision),
             Condition(previous, now, "ReplicasInSync", inSync == replicasWanted, inSync == replicasWanted ? "InSync" : "Syncing", $"{inSync} of {replicasWanted} replica(s) linked and in sync"),
             Condition(previous, now, "SentinelsMonitoring", monitoring == plan.Sentinels.Count, monitoring == plan.Sentinels.Count ? "Monitoring" : "NotMonitoring", $"{monitoring} of {plan.Sentinels.Count} Sentinel(s) monitor the master and know each other"),
             Condition(previous, now, "UpToDate", outdated.Count == 0, outdated.Count == 0 ? "UpToDate" : "RestartPending", outdated.Count == 0
                 ? "every node runs its current configuration"
                 : $"{outdated.Count} node(s) to restart, one at a time; {pending}"),
         ];
+    }
+
+    /// <summary>A master that applications cannot log in to is not available to them, whatever Redoubt's own connections say.</summary>
+    private static StatusCondition MasterAvailable(IReadOnlyList<StatusCondition> previous, DateTimeOffset now, ClusterObservation observation, HealDecision decision)
+    {
+        const string type = "MasterAvailable";
+        if (decision.Master is not { } master)
+        {
+            return Condition(previous, now, type, false, "NoMaster", decision.Waiting ?? "no node is master");
+        }
+
+        var refused = observation.ApplicationRefused.FirstOrDefault(r => r.StartsWith(master.Name + ":", StringComparison.Ordinal));
+        return refused is null
+            ? Condition(previous, now, type, true, "MasterElected", $"{master.Name} at {master.Address} accepts writes")
+            : Condition(previous, now, type, false, "LoginRefused", $"applications cannot log in to the master {refused}");
     }
 
     private static StatusCondition Condition(IReadOnlyList<StatusCondition> previous, DateTimeOffset now, string type, bool ok, string reason, string message) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Redoubt.Core.Access;
 using Redoubt.Core.ControlPlane;
 using Redoubt.Core.Healing;
 using Redoubt.Core.Observation;
@@ -21,7 +22,7 @@ public sealed class Switchover(
     /// <summary>
     /// <paramref name="observation"/> must include a master that a scale-down removes: it is the one to switch away from.
     /// </summary>
-    public async Task<SwitchoverResult> RunAsync(ResourcePlan plan, ClusterObservation observation, string? target, string? password, CancellationToken cancellationToken)
+    public async Task<SwitchoverResult> RunAsync(ResourcePlan plan, ClusterObservation observation, string? target, ResourceSecrets secrets, CancellationToken cancellationToken)
     {
         var masters = observation.Nodes.Where(n => n.IsMaster).ToList();
         if (masters.Count != 1)
@@ -48,10 +49,10 @@ public sealed class Switchover(
         }
 
         using var failover = knowledge.BeginOverlappingFailover();
-        return await SwitchAsync(plan, master, chosen, inSync, sentinels, named: target is not null, password, cancellationToken).ConfigureAwait(false);
+        return await SwitchAsync(plan, master, chosen, inSync, sentinels, named: target is not null, secrets, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<SwitchoverResult> SwitchAsync(ResourcePlan plan, RedisNodeObservation master, RedisNodeObservation chosen, List<RedisNodeObservation> replicas, List<string> sentinels, bool named, string? password, CancellationToken cancellationToken)
+    private async Task<SwitchoverResult> SwitchAsync(ResourcePlan plan, RedisNodeObservation master, RedisNodeObservation chosen, List<RedisNodeObservation> replicas, List<string> sentinels, bool named, ResourceSecrets secrets, CancellationToken cancellationToken)
     {
         var from = master.Address!;
         var to = chosen.Address!;
@@ -102,7 +103,7 @@ public sealed class Switchover(
                 && (await handOver.PeersSoundAsync(plan, sentinels).ConfigureAwait(false)).Count(p => p == true) >= plan.Sentinels.Count;
             if (handOff)
             {
-                await handOver.PointOthersAsync(plan, others, othersStoodAside: false, promoted, password, cancellationToken).ConfigureAwait(false);
+                await handOver.PointOthersAsync(plan, others, othersStoodAside: false, promoted, secrets, cancellationToken).ConfigureAwait(false);
             }
 
             // Demote before resuming: an old master that accepts writes after the switch would lose them.

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using Redoubt.Core.Access;
 using Redoubt.Core.Platform;
 
 namespace Redoubt.Core.Redis;
@@ -8,27 +9,30 @@ namespace Redoubt.Core.Redis;
 /// The control plane's connections to Redis nodes and Sentinels: one per endpoint, reused across passes, one
 /// request at a time, every request bounded by a timeout. A connection that times out or breaks is dropped and
 /// made again on next use, so a frozen node costs one timeout and never blocks the next pass.
+/// Connections log in as Redoubt's admin user. A node started before ACL users has no such user yet: it is reached
+/// the way it always was (the application password, or none), until the healer has added the users; such a legacy
+/// connection is dropped as soon as it is refused a command, and the next one logs in as the admin.
 /// </summary>
 public sealed class RedisAdmin : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<(string Address, NodeKind Kind), Slot> _slots = new();
     private readonly TimeSpan _timeout;
-    private string? _password;
+    private ResourceSecrets _secrets = ResourceSecrets.None;
 
     public RedisAdmin(TimeSpan? timeout = null)
     {
         _timeout = timeout ?? TimeSpan.FromMilliseconds(1000);
     }
 
-    /// <summary>Sets the password used by new connections; existing ones are dropped when it changes.</summary>
-    public void UsePassword(string? password)
+    /// <summary>Sets the credentials used by new connections; existing ones are dropped when they change.</summary>
+    public void UseSecrets(ResourceSecrets secrets)
     {
-        if (password == _password)
+        if (secrets == _secrets)
         {
             return;
         }
 
-        _password = password;
+        _secrets = secrets;
         foreach (var key in _slots.Keys)
         {
             if (_slots.TryRemove(key, out var slot))
@@ -68,6 +72,12 @@ public sealed class RedisAdmin : IAsyncDisposable
             var replies = await slot.Connection.PipelineAsync(commands, deadline.Token).ConfigureAwait(false);
             if (replies.OfType<RedisReplyException>().FirstOrDefault() is { } error)
             {
+                if (slot.Connection.LoggedInAsLegacy && error.Message.StartsWith("NOPERM", StringComparison.Ordinal))
+                {
+                    // The application user was limited under this connection: the admin user exists by now.
+                    await slot.DropAsync().ConfigureAwait(false);
+                }
+
                 throw error;
             }
 
@@ -86,22 +96,57 @@ public sealed class RedisAdmin : IAsyncDisposable
 
     private async Task<RespConnection> OpenAsync(string address, NodeKind kind, CancellationToken cancellationToken)
     {
+        var secrets = _secrets;
         var (host, port) = Endpoints.Parse(address);
         var connection = await RespConnection.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
-        if (_password is null)
+        try
         {
+            if (secrets.Redoubt is { } own)
+            {
+                var replies = await connection.PipelineAsync([["AUTH", AclUsers.Admin, own.Admin]], cancellationToken).ConfigureAwait(false);
+                if (replies[0] is not RedisReplyException refused)
+                {
+                    return connection;
+                }
+
+                if (!refused.Message.StartsWith("WRONGPASS", StringComparison.Ordinal))
+                {
+                    throw new RedisReplyException($"{address} ({kind}) refused Redoubt's admin user: {refused.Message}");
+                }
+
+                // No admin user (a node started before ACL users): the way in it always had.
+                connection.LoggedInAsLegacy = true;
+            }
+
+            if (secrets.Application is { } password)
+            {
+                var replies = await connection.PipelineAsync([["AUTH", password]], cancellationToken).ConfigureAwait(false);
+                // A node with auth off refuses AUTH with "called without any password configured"; it needs none.
+                if (replies[0] is RedisReplyException refused && !refused.Message.Contains("without any password", StringComparison.Ordinal))
+                {
+                    throw new RedisReplyException($"{address} ({kind}) refused the password: {refused.Message}");
+                }
+            }
+
             return connection;
         }
-
-        var replies = await connection.PipelineAsync([["AUTH", _password]], cancellationToken).ConfigureAwait(false);
-        // A node with auth off refuses AUTH with "called without any password configured"; it needs none.
-        if (replies[0] is RedisReplyException refused && !refused.Message.Contains("without any password", StringComparison.Ordinal))
+        catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw new RedisReplyException($"{address} ({kind}) refused the password: {refused.Message}");
+            throw;
         }
+    }
 
-        return connection;
+    /// <summary>Closes every connection that did not log in as the admin user, once the users are in place.</summary>
+    public async Task DropLegacyConnectionsAsync()
+    {
+        foreach (var (key, slot) in _slots)
+        {
+            if (slot.Connection?.LoggedInAsLegacy == true && _slots.TryRemove(key, out var removed))
+            {
+                await removed.CloseAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -23,6 +23,9 @@ internal sealed class RespConnection : IAsyncDisposable
         _stream = new NetworkStream(socket, ownsSocket: true);
     }
 
+    /// <summary>Logged in the way a node without Redoubt's admin user is reached (see <see cref="RedisAdmin"/>).</summary>
+    public bool LoggedInAsLegacy { get; set; }
+
     public static async Task<RespConnection> ConnectAsync(string host, int port, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

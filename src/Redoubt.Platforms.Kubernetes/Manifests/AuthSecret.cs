@@ -1,16 +1,20 @@
 using k8s.Models;
+using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 
 namespace Redoubt.Platforms.Kubernetes.Manifests;
 
 /// <summary>
-/// The Secret <c>redis-&lt;name&gt;-auth</c>: key <c>password</c> as the reference platform has it, plus the two
-/// config snippets derived from it. It is the only place the password lives. The operator creates it once with a
-/// random password and rewrites only the derived keys, so a password set by hand is kept.
+/// The Secret <c>redis-&lt;name&gt;-auth</c>: key <c>password</c> (the application's, as the reference platform has
+/// it; absent when auth is off), the passwords of Redoubt's own users (<c>admin-password</c>,
+/// <c>replication-password</c>, <c>sentinel-password</c>), and the two config snippets derived from them (the ACL
+/// users with their passwords hashed, and the replicas' and Sentinels' logins). It is the only place the passwords
+/// live. The operator creates each password once, at random, and rewrites only the derived keys, so a password set
+/// by hand is kept.
 /// </summary>
 public static class AuthSecret
 {
-    public static V1Secret Build(ResourcePlan plan, ObjectNames names, string? password)
+    public static V1Secret Build(ResourcePlan plan, ObjectNames names, ResourceSecrets? secrets)
     {
         var secret = new V1Secret
         {
@@ -19,18 +23,33 @@ public static class AuthSecret
             Metadata = ObjectMetadata.Create(names.AuthSecret, plan.Namespace, Labels.Common(names), OwnerReferences.For(plan)),
             Type = "Opaque",
         };
-        if (password is not null)
+        if (secrets is not null)
         {
-            secret.StringData = DataFor(password);
+            secret.StringData = DataFor(secrets);
         }
 
         return secret;
     }
 
-    public static Dictionary<string, string> DataFor(string password) => new()
+    public static Dictionary<string, string> DataFor(ResourceSecrets secrets)
     {
-        [ConfigFiles.PasswordKey] = password,
-        [ConfigFiles.RedisAuthKey] = ConfigFiles.RedisAuthSnippet(password),
-        [ConfigFiles.SentinelAuthKey] = ConfigFiles.SentinelAuthSnippet(password),
-    };
+        var data = new Dictionary<string, string>
+        {
+            [ConfigFiles.RedisAuthKey] = RedisConfigRenderer.RenderRedisAuth(secrets),
+            [ConfigFiles.SentinelAuthKey] = RedisConfigRenderer.RenderSentinelAuth(secrets),
+        };
+        if (secrets.Application is { } application)
+        {
+            data[ConfigFiles.PasswordKey] = application;
+        }
+
+        if (secrets.Redoubt is { } own)
+        {
+            data[ConfigFiles.AdminPasswordKey] = own.Admin;
+            data[ConfigFiles.ReplicationPasswordKey] = own.Replication;
+            data[ConfigFiles.SentinelPasswordKey] = own.Sentinel;
+        }
+
+        return data;
+    }
 }

@@ -17,6 +17,9 @@ public static class ConfigFiles
     public const string RedisAuthKey = "redis-auth.conf";
     public const string SentinelAuthKey = "sentinel-auth.conf";
     public const string PasswordKey = "password";
+    public const string AdminPasswordKey = "admin-password";
+    public const string ReplicationPasswordKey = "replication-password";
+    public const string SentinelPasswordKey = "sentinel-password";
     public const string DataDirectory = "/data";
     public const string SentinelDirectory = "/sentinel";
 
@@ -41,10 +44,11 @@ public static class ConfigFiles
             Port = Ports.Redis,
             DataDirectory = DataDirectory,
             LogFile = null,
-            Password = null,
+            Secrets = null,
             ParkHost = null,
             ParkPort = null,
-            Includes = plan.Spec.AuthEnabled ? [$"{AuthDirectory}/{RedisAuthKey}"] : [],
+            // The users and logins, from the auth Secret: Redoubt's own users exist whatever authEnabled says.
+            Includes = [$"{AuthDirectory}/{RedisAuthKey}"],
         };
 
     public static SentinelNodeConfig SentinelConfig(ResourcePlan plan, ObjectNames names, string zones) =>
@@ -56,17 +60,13 @@ public static class ConfigFiles
             Port = Ports.Sentinel,
             Directory = SentinelDirectory,
             LogFile = null,
-            Password = null,
+            Secrets = null,
             // The healer points the Sentinels at the master it finds; no master is known when the file is written.
             Master = null,
             // None: the pods of a Deployment share this file, and Sentinels with one id ignore each other.
             MyId = null,
         };
 
-    /// <summary>The include file of every Redis pod: clients, replicas and the healer all use the one password.</summary>
-    public static string RedisAuthSnippet(string password) => RedisConfigRenderer.RenderRedisAuth(password);
-
-    public static string SentinelAuthSnippet(string password) => RedisConfigRenderer.RenderSentinelAuth(password);
 
     public static string ZonesOf(ResourcePlan plan) =>
         plan.RequestedZones is { Count: > 0 } zones ? string.Join(",", zones) : "any";

@@ -44,15 +44,10 @@ public static class ManifestGenerator
             obsolete.Add(("Service", names.ExternalService));
         }
 
-        if (!plan.Spec.AuthEnabled)
-        {
-            obsolete.Add(("Secret", names.AuthSecret));
-        }
-
         return new DesiredObjects
         {
             Names = names,
-            AuthSecret = plan.Spec.AuthEnabled ? AuthSecret.Build(plan, names, password: null) : null,
+            AuthSecret = AuthSecret.Build(plan, names, secrets: null),
             Applied = applied,
             Obsolete = obsolete,
         };

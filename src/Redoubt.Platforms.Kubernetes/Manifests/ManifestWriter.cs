@@ -18,8 +18,9 @@ public static class ManifestWriter
         if (desired.AuthSecret is { } secret)
         {
             text.Append("---\n")
-                .Append("# The operator fills this Secret once with a random 32-character password (key \"password\") and the\n")
-                .Append("# config snippets derived from it, and never overwrites a password that is already there.\n")
+                .Append("# The operator fills this Secret once with random 32-character passwords (key \"password\" for\n")
+                .Append("# applications, unless authEnabled is false; admin-, replication- and sentinel-password for Redoubt's\n")
+                .Append("# own users) and the config snippets derived from them, and never overwrites a password already there.\n")
                 .Append(Document(secret));
         }
 

@@ -1,4 +1,5 @@
 using k8s.Models;
+using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 using Redoubt.Model;
 
@@ -31,11 +32,8 @@ public static class RedisStatefulSet
             new() { Name = DataVolume, MountPath = ConfigFiles.DataDirectory },
             new() { Name = "tmp", MountPath = "/tmp" },
         };
-        if (spec.AuthEnabled)
-        {
-            volumes.Add(AuthVolume(names, ConfigFiles.RedisAuthKey));
-            mounts.Add(new V1VolumeMount { Name = "auth", MountPath = ConfigFiles.AuthDirectory, ReadOnlyProperty = true });
-        }
+        volumes.Add(AuthVolume(names, ConfigFiles.RedisAuthKey));
+        mounts.Add(new V1VolumeMount { Name = "auth", MountPath = ConfigFiles.AuthDirectory, ReadOnlyProperty = true });
 
         if (spec.SizeBytes is null)
         {
@@ -46,7 +44,7 @@ public static class RedisStatefulSet
         var containers = new List<V1Container> { RedisContainer(plan, options, mounts) };
         if (exporter)
         {
-            containers.Add(ExporterContainer(names, options, spec.AuthEnabled));
+            containers.Add(ExporterContainer(names, options));
         }
 
         var statefulSet = new V1StatefulSet
@@ -112,22 +110,24 @@ public static class RedisStatefulSet
         VolumeMounts = mounts,
     };
 
-    private static V1Container ExporterContainer(ObjectNames names, ManifestOptions options, bool auth)
+    /// <summary>
+    /// The exporter logs in as Redoubt's admin user: the application user may not read CONFIG, SLOWLOG or LATENCY,
+    /// which the exporter reports.
+    /// </summary>
+    private static V1Container ExporterContainer(ObjectNames names, ManifestOptions options)
     {
         var env = new List<V1EnvVar>
         {
             new() { Name = "REDIS_ADDR", Value = $"redis://localhost:{Ports.Redis}" },
             new() { Name = "REDIS_EXPORTER_LOG_FORMAT", Value = "txt" },
-        };
-        if (auth)
-        {
+            new() { Name = "REDIS_USER", Value = AclUsers.Admin },
             // A reference to the Secret, never the value.
-            env.Add(new V1EnvVar
+            new()
             {
                 Name = "REDIS_PASSWORD",
-                ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = names.AuthSecret, Key = ConfigFiles.PasswordKey } },
-            });
-        }
+                ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = names.AuthSecret, Key = ConfigFiles.AdminPasswordKey } },
+            },
+        };
 
         return new V1Container
         {

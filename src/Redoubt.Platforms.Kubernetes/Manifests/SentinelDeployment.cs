@@ -29,13 +29,12 @@ public static class SentinelDeployment
             new() { Name = "config", MountPath = ConfigFiles.ConfigDirectory, ReadOnlyProperty = true },
             new() { Name = "sentinel-config-writable", MountPath = ConfigFiles.SentinelDirectory },
         };
-        var copy = $"cp {ConfigFiles.SentinelConfigPath} {ConfigFiles.SentinelWritablePath}";
-        if (spec.AuthEnabled)
-        {
-            volumes.Add(RedisStatefulSet.AuthVolume(names, ConfigFiles.SentinelAuthKey));
-            initMounts.Add(new V1VolumeMount { Name = "auth", MountPath = ConfigFiles.AuthDirectory, ReadOnlyProperty = true });
-            copy += $" && cat {ConfigFiles.AuthDirectory}/{ConfigFiles.SentinelAuthKey} >> {ConfigFiles.SentinelWritablePath}";
-        }
+        // The users and logins come from the auth Secret, whatever authEnabled says (Redoubt's own users always exist).
+        // umask 077: the copy holds the Sentinel's logins in clear, and Sentinel rewrites it with the process umask.
+        volumes.Add(RedisStatefulSet.AuthVolume(names, ConfigFiles.SentinelAuthKey));
+        initMounts.Add(new V1VolumeMount { Name = "auth", MountPath = ConfigFiles.AuthDirectory, ReadOnlyProperty = true });
+        var copy = $"umask 077 && cp {ConfigFiles.SentinelConfigPath} {ConfigFiles.SentinelWritablePath}"
+            + $" && cat {ConfigFiles.AuthDirectory}/{ConfigFiles.SentinelAuthKey} >> {ConfigFiles.SentinelWritablePath}";
 
         return new V1Deployment
         {

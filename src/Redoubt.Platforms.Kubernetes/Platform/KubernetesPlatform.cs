@@ -5,6 +5,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
 using Redoubt.Platforms.Kubernetes.Manifests;
@@ -55,11 +56,8 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
     {
         // Rendered once per pass: what is applied and the template the pods are checked against are the same objects.
         var desired = ManifestGenerator.Generate(plan, _options);
-        if (plan.Spec.AuthEnabled)
-        {
-            // The pods mount the Secret: it must exist before the first of them is created.
-            await _passwords.EnsureAsync(plan, desired.Names, cancellationToken);
-        }
+        // The pods mount the Secret (Redoubt's own users have passwords even with auth off): it must exist first.
+        await _passwords.EnsureAsync(plan, desired.Names, cancellationToken);
 
         var hash = ContentHash.Of([.. desired.Applied.Select(item => KubernetesJson.Serialize(item))]);
         var now = _time.GetUtcNow();
@@ -182,15 +180,9 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         return PodStates.From(plan, names, pods, pod => zones.GetValueOrDefault(pod.Metadata.Name, ""), templateHash);
     }
 
-    public async Task<string?> EnsurePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken)
-    {
-        if (!plan.Spec.AuthEnabled)
-        {
-            return null;
-        }
-
-        return await _passwords.EnsureAsync(plan, new ObjectNames(plan.Name), cancellationToken);
-    }
+    /// <summary>The passwords of the auth Secret, the application's (when auth is on) and those of Redoubt's own users.</summary>
+    public Task<ResourceSecrets> EnsureSecretsAsync(ResourcePlan plan, CancellationToken cancellationToken) =>
+        _passwords.EnsureAsync(plan, new ObjectNames(plan.Name), cancellationToken);
 
     public async Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken)
     {

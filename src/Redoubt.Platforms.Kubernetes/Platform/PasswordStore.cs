@@ -3,6 +3,7 @@ using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
 using Redoubt.Platforms.Kubernetes.Manifests;
@@ -10,13 +11,13 @@ using Redoubt.Platforms.Kubernetes.Manifests;
 namespace Redoubt.Platforms.Kubernetes.Platform;
 
 /// <summary>
-/// The auth Secret's password: created once (<see cref="Passwords"/>), read
-/// afterwards, never replaced. The derived config snippets are rewritten when they no longer match, so a password
-/// changed by hand in the Secret reaches Redis and the Sentinels at their next start.
+/// The auth Secret's passwords: each created once (<see cref="Passwords"/>), read afterwards, never replaced. The
+/// derived config snippets are rewritten when they no longer match, so a password changed by hand in the Secret
+/// reaches Redis and the Sentinels at once (the healer sets it at run time) and in their files at their next start.
 /// </summary>
 public sealed class PasswordStore(IKubernetes client)
 {
-    public async Task<string> EnsureAsync(ResourcePlan plan, ObjectNames names, CancellationToken ct)
+    public async Task<ResourceSecrets> EnsureAsync(ResourcePlan plan, ObjectNames names, CancellationToken ct)
     {
         var ns = plan.Namespace;
         V1Secret? secret;
@@ -31,11 +32,13 @@ public sealed class PasswordStore(IKubernetes client)
 
         if (secret is null)
         {
-            var password = Passwords.Generate();
+            var created = new ResourceSecrets(
+                plan.Spec.AuthEnabled ? Passwords.Generate() : null,
+                new RedoubtPasswords(Passwords.Generate(), Passwords.Generate(), Passwords.Generate()));
             try
             {
-                await client.CoreV1.CreateNamespacedSecretAsync(AuthSecret.Build(plan, names, password), ns, cancellationToken: ct);
-                return password;
+                await client.CoreV1.CreateNamespacedSecretAsync(AuthSecret.Build(plan, names, created), ns, cancellationToken: ct);
+                return created;
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
             {
@@ -44,8 +47,10 @@ public sealed class PasswordStore(IKubernetes client)
             }
         }
 
-        var stored = Read(secret, ConfigFiles.PasswordKey);
-        var current = stored is { Length: > 0 } ? stored : Passwords.Generate();
+        string Kept(string key) => Read(secret, key) is { Length: > 0 } stored ? stored : Passwords.Generate();
+        var current = new ResourceSecrets(
+            plan.Spec.AuthEnabled ? Kept(ConfigFiles.PasswordKey) : null,
+            new RedoubtPasswords(Kept(ConfigFiles.AdminPasswordKey), Kept(ConfigFiles.ReplicationPasswordKey), Kept(ConfigFiles.SentinelPasswordKey)));
         var wanted = AuthSecret.DataFor(current);
         if (wanted.Any(pair => Read(secret, pair.Key) != pair.Value))
         {

@@ -27,6 +27,9 @@ internal static class Steps
         RefreshSentinel r => $"refresh {r.Sentinel} {r.Address}",
         RestartNode r => $"restart {r.Node} ({r.Kind})",
         SetSentinelTimers t => $"sentinel debug {t.Sentinel} {t.Address} {string.Join(" ", t.Timers.Select(x => $"{x.Key}={x.Value}"))}",
+        RepairUsers u => $"users {u.Node} {string.Join(",", u.Users.Select(x => x.Name).Concat(u.Unexpected.Select(x => "-" + x)))}",
+        SetReplicationAuth r => $"replication login {r.Node}",
+        SetSentinelAuth s => $"sentinel logins {s.Sentinel}",
         _ => $"{action.GetType().Name}: {action.Describe()}",
     };
 }

@@ -1,3 +1,4 @@
+using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Tests.Fixtures;
 using static Redoubt.Core.Tests.Fixtures.RedisConfigText;
@@ -16,7 +17,7 @@ public sealed class RedisConfigRendererTests
         Port = 7001,
         DataDirectory = "/home/r/.local/share/redoubt/default/t/redis-1",
         LogFile = "/home/r/.local/share/redoubt/default/t/redis-1/redis.log",
-        Password = password,
+        Secrets = new ResourceSecrets(password, null),
         ParkHost = "127.0.1.2",
         ParkPort = 7001,
     };
@@ -30,7 +31,7 @@ public sealed class RedisConfigRendererTests
         AnnounceHost = "127.0.1.3",
         Directory = "/home/r/.local/share/redoubt/default/t/sentinel-2",
         LogFile = "/home/r/.local/share/redoubt/default/t/sentinel-2/sentinel.log",
-        Password = password,
+        Secrets = new ResourceSecrets(password, null),
         Master = ("127.0.1.1", 7000),
         MyId = "1096682ec0a4aabe6f5aa34970eb7caada5afc1c",
     };
@@ -148,7 +149,7 @@ public sealed class RedisConfigRendererTests
             Bind = ["0.0.0.0", "::"],
             AnnounceHost = "10.0.0.7",
             LogFile = null,
-            Password = null,
+            Secrets = null,
             Includes = ["/etc/redis/auth.conf"],
         });
 

@@ -38,6 +38,9 @@ public sealed class StatusBuilderReadinessTests
         ["a Sentinel reports no last good ping"] = o => o.With(Watching(Plan, 1, master: 0).WithoutSetting("last-ok-ping-reply")),
         ["a Sentinel's last good ping is not a number"] = o => o.With(Watching(Plan, 1, master: 0).WithSetting("last-ok-ping-reply", "n/a")),
         ["a planned Sentinel is not observed"] = o => o.Without("sentinel-2"),
+        // Redoubt's own connections say all is well; an application logging in afresh is refused.
+        ["an application cannot log in to the master"] = o => o with { ApplicationRefused = ["redis-0: WRONGPASS invalid username-password pair or user is disabled."] },
+        ["an application cannot log in to a Sentinel"] = o => o with { ApplicationRefused = ["sentinel-1: WRONGPASS invalid username-password pair or user is disabled."] },
     };
 
     public static TheoryData<string> BreakageNames => [.. Breakages.Keys];
@@ -65,6 +68,20 @@ public sealed class StatusBuilderReadinessTests
     public void AResourceIsNotReadyWhen(string breakage)
     {
         Assert.False(IsReady(Breakages[breakage](ObservedClusters.Healthy(Plan))));
+    }
+
+    [Fact]
+    public void AMasterApplicationsCannotLogInToIsNotAvailableAndTheConditionSaysWhy()
+    {
+        var observation = ObservedClusters.Healthy(Plan) with { ApplicationRefused = ["redis-0: WRONGPASS invalid username-password pair or user is disabled."] };
+        var decision = new Core.Healing.HealDecision(observation.Nodes[0], [], null);
+
+        var conditions = StatusBuilder.Conditions(Plan, observation, decision, ready: false, [], ObservedClusters.T0);
+
+        var available = Assert.Single(conditions, c => c.Type == "MasterAvailable");
+        Assert.Equal(("False", "LoginRefused"), (available.Status, available.Reason));
+        Assert.Contains("WRONGPASS", available.Message, StringComparison.Ordinal);
+        Assert.Contains("applications cannot log in", Assert.Single(conditions, c => c.Type == "Ready").Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,6 +67,15 @@ internal sealed class LocalCluster : IAsyncDisposable
         ControlPlane = await LocalControlPlane.StartAsync(Options, _loggers, cts.Token);
     }
 
+    /// <summary>Stops and disposes the control plane (with <paramref name="stopNodes"/> false its nodes keep running) until the next <see cref="StartControlPlaneAsync"/>.</summary>
+    public async Task StopControlPlaneAsync(bool stopNodes)
+    {
+        var controlPlane = ControlPlane;
+        ControlPlane = null!;
+        await controlPlane.StopAsync(stopNodes, CancellationToken.None);
+        await controlPlane.DisposeAsync();
+    }
+
     public async Task ApplyAsync(string yaml)
     {
         var result = await ControlPlane.ApplyAsync(yaml, "test.yaml", CancellationToken.None);
@@ -113,14 +122,43 @@ internal sealed class LocalCluster : IAsyncDisposable
         return await SequenceWriter.StartAsync(ClientOptions.ThroughSentinels(credentials));
     }
 
+    /// <summary>
+    /// A connection to one node as Redoubt's admin user: the test plays the operator (or someone who stole the admin
+    /// password), doing what applications may not (CONFIG, REPLICAOF, ACL).
+    /// </summary>
     public async Task<IDatabase> DirectAsync(string name, string address, List<ConnectionMultiplexer> keep)
     {
-        var credentials = await ControlPlane.GetCredentialsAsync("default", name, CancellationToken.None);
-        var options = new ConfigurationOptions { EndPoints = { address }, Password = credentials!.Password, AllowAdmin = true, AbortOnConnectFail = false, ConnectTimeout = 2000 };
+        var options = new ConfigurationOptions { EndPoints = { address }, User = Core.Access.AclUsers.Admin, Password = AdminPassword(name), AllowAdmin = true, AbortOnConnectFail = false, ConnectTimeout = 2000 };
         var mux = await ConnectionMultiplexer.ConnectAsync(options);
         keep.Add(mux);
         return mux.GetDatabase();
     }
+
+    /// <summary>Sentinel's commands as StackExchange.Redis knows them, and CLIENT and ACL, which Sentinel has too.</summary>
+    private static readonly CommandMap SentinelAdministration = CommandMap.Create(
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "auth", "hello", "ping", "info", "role", "sentinel", "subscribe", "psubscribe", "unsubscribe", "punsubscribe", "client", "acl" },
+        available: true);
+
+    /// <summary>A connection to one Redis node or Sentinel as Redoubt's admin user, for what only an operator may do.</summary>
+    public async Task<ConnectionMultiplexer> AdminOnAsync(string name, string address, bool sentinel) =>
+        await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { address },
+            User = Core.Access.AclUsers.Admin,
+            Password = AdminPassword(name),
+            CommandMap = sentinel ? SentinelAdministration : CommandMap.Default,
+            TieBreaker = "",
+            AllowAdmin = true,
+            AbortOnConnectFail = false,
+            ConnectTimeout = 2000,
+        });
+
+    /// <summary>The admin user's password, from its 0600 file in the resource's folder.</summary>
+    public string AdminPassword(string name) =>
+        File.ReadAllText(Path.Combine(Home, "resources", "default", name, "admin-password")).Trim();
+
+    /// <summary>The folder of a resource, where its nodes' config files and passwords are.</summary>
+    public string ResourceFolder(string name) => Path.Combine(Home, "resources", "default", name);
 
     public async ValueTask DisposeAsync()
     {

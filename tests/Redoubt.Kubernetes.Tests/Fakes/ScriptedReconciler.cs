@@ -40,7 +40,7 @@ public sealed class ScriptedReconcilerFactory : IResourceReconcilerFactory
             }
 
             var plan = Planner.Plan(resource);
-            await platform.EnsurePasswordAsync(plan, cancellationToken);
+            await platform.EnsureSecretsAsync(plan, cancellationToken);
             var nodes = await platform.EnsureAsync(plan, cancellationToken);
             var master = nodes.FirstOrDefault(n => n.Kind == NodeKind.Redis && n.Lifecycle == NodeLifecycle.Running);
             var status = new RedisStatus

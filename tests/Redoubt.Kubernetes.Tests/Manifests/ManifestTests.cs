@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 using Redoubt.Model;
 using Redoubt.Platforms.Kubernetes.Manifests;
@@ -105,21 +106,36 @@ public sealed class ManifestTests
     }
 
     [Fact]
-    public void AuthSecretCarriesThePasswordAndTheSnippetsDerivedFromIt()
+    public void AuthSecretCarriesThePasswordsAndTheSnippetsDerivedFromThem()
     {
-        var secret = AuthSecret.Build(Planner.Plan(Resource()), new ObjectNames("example"), "p\"w");
-        Assert.Equal("p\"w", secret.StringData["password"]);
-        Assert.Equal("requirepass \"p\\\"w\"\nmasterauth \"p\\\"w\"\n", secret.StringData["redis-auth.conf"]);
-        Assert.Throws<ArgumentException>(() => AuthSecret.Build(Planner.Plan(Resource()), new ObjectNames("example"), "a\nrequirepass x"));
+        var own = new RedoubtPasswords("admin1", "repl\"1", "sentinel1");
+        var secret = AuthSecret.Build(Planner.Plan(Resource()), new ObjectNames("example"), new ResourceSecrets("app1", own));
+
+        Assert.Equal("app1", secret.StringData["password"]);
+        Assert.Equal("admin1", secret.StringData["admin-password"]);
+        Assert.Equal("repl\"1", secret.StringData["replication-password"]);
+        Assert.Equal("sentinel1", secret.StringData["sentinel-password"]);
+        var redis = secret.StringData["redis-auth.conf"];
+        Assert.Contains($"user default on \"#{PasswordHash.Of("app1")}\"", redis, StringComparison.Ordinal);
+        Assert.Contains($"user redoubt-admin on \"#{PasswordHash.Of("admin1")}\"", redis, StringComparison.Ordinal);
+        Assert.Contains("masteruser redoubt-replication\nmasterauth \"repl\\\"1\"\n", redis, StringComparison.Ordinal);
+        Assert.DoesNotContain("app1", redis, StringComparison.Ordinal);
+        var sentinel = secret.StringData["sentinel-auth.conf"];
+        Assert.Contains("sentinel sentinel-user redoubt-sentinel\nsentinel sentinel-pass sentinel1\n", sentinel, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => AuthSecret.Build(Planner.Plan(Resource()), new ObjectNames("example"), new ResourceSecrets("app", own with { Replication = "a\nrequirepass x" })));
     }
 
     [Fact]
-    public void WithoutAuthThereIsNoSecretAndNoAuthVolume()
+    public void WithoutAuthTheSecretStillHoldsRedoubtsOwnUsersAndApplicationsNeedNoPassword()
     {
         var desired = Generate(Resource(s => s.AuthEnabled = false));
-        Assert.Null(desired.AuthSecret);
-        Assert.Contains(("Secret", "redis-example-auth"), desired.Obsolete);
-        Assert.All(PodSpecs(desired), p => Assert.DoesNotContain(p.Volumes, v => v.Name == "auth"));
+        Assert.NotNull(desired.AuthSecret);
+        Assert.DoesNotContain(("Secret", "redis-example-auth"), desired.Obsolete);
+        Assert.All(PodSpecs(desired), p => Assert.Contains(p.Volumes, v => v.Name == "auth"));
+
+        var secret = AuthSecret.Build(Planner.Plan(Resource(s => s.AuthEnabled = false)), new ObjectNames("example"), new ResourceSecrets(null, new RedoubtPasswords("a", "r", "s")));
+        Assert.False(secret.StringData.ContainsKey("password"));
+        Assert.Contains("user default on nopass", secret.StringData["redis-auth.conf"], StringComparison.Ordinal);
     }
 
     [Fact]

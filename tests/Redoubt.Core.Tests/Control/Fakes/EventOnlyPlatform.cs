@@ -21,7 +21,7 @@ internal sealed class EventOnlyPlatform : IRedisPlatform
 
     public Task<IReadOnlyList<NodeState>> CheckAsync(ResourcePlan plan, CancellationToken cancellationToken) => throw Unused();
 
-    public Task<string?> EnsurePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken) => throw Unused();
+    public Task<Redoubt.Core.Access.ResourceSecrets> EnsureSecretsAsync(ResourcePlan plan, CancellationToken cancellationToken) => throw Unused();
 
     public Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken) => throw Unused();
 

@@ -1,0 +1,19 @@
+namespace Redoubt.Core.Access;
+
+/// <summary>
+/// The passwords of one resource. <see cref="Application"/> is what <c>credentials</c> hands out (null when
+/// <c>authEnabled: false</c>); <see cref="Redoubt"/> holds the passwords of Redoubt's own users, which exist whatever
+/// the spec says. A platform that does not manage ACL users yet leaves <see cref="Redoubt"/> null: every connection
+/// then uses the one application password, as before ACL users.
+/// </summary>
+public sealed record ResourceSecrets(string? Application, RedoubtPasswords? Redoubt)
+{
+    public static readonly ResourceSecrets None = new(null, null);
+
+    /// <summary>The user and password Sentinels and Redoubt use towards Redis and Sentinel: null user means <c>AUTH password</c>.</summary>
+    public (string? User, string? Password) SentinelLogin =>
+        Redoubt is { } own ? (AclUsers.Sentinel, own.Sentinel) : (null, Application);
+}
+
+/// <summary>One password per user of Redoubt's own, each in a file (a Secret key) of its own.</summary>
+public sealed record RedoubtPasswords(string Admin, string Replication, string Sentinel);

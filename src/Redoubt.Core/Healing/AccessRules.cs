@@ -1,0 +1,74 @@
+using Redoubt.Core.Access;
+using Redoubt.Core.Observation;
+using Redoubt.Core.Platform;
+
+namespace Redoubt.Core.Healing;
+
+/// <summary>
+/// Who may log in where, healed like any setting: every node's ACL users against the plan (<see cref="AclDrift"/>),
+/// every replica's and Sentinel's own login. Pure. In two steps, so that no login is switched to a user that does not
+/// exist yet (a resource created before ACL users, a node that lost its users): first Redoubt's own users, on every
+/// node; only when every node has them, the logins, and the application user (<c>default</c>) last, which closes the
+/// links replicas and Sentinels had opened as that user.
+/// </summary>
+public static class AccessRules
+{
+    public static IReadOnlyList<HealAction> Actions(ClusterObservation observation, AccessPlan access)
+    {
+        var redis = observation.Nodes.Where(n => n.Reachable && n.Acl is not null)
+            .Select(n => (n.Name, n.Address!, NodeKind.Redis, Wanted: access.RedisUsers, Drift: AclDrift.Compare(access.RedisUsers, n.Acl!)));
+        var sentinels = observation.Sentinels.Where(s => s.Reachable && s.Acl is not null)
+            .Select(s => (s.Name, s.Address!, NodeKind.Sentinel, Wanted: access.SentinelUsers, Drift: AclDrift.Compare(access.SentinelUsers, s.Acl!)));
+        var drifts = redis.Concat(sentinels).ToList();
+
+        var own = drifts
+            .Select(d => Repair(d.Name, d.Item2, d.Item3, d.Wanted, [.. d.Drift.Where(x => x.User != AclUsers.Application)]))
+            .OfType<HealAction>()
+            .ToList();
+        if (own.Count > 0)
+        {
+            return own;
+        }
+
+        var actions = new List<HealAction>();
+        foreach (var node in observation.Nodes.Where(n => n.Reachable && n.Acl is not null))
+        {
+            if (node.MasterUser != AclUsers.Replication || node.MasterAuthHash != access.ReplicationPasswordHash)
+            {
+                actions.Add(new SetReplicationAuth(node.Name, node.Address!, node.MasterUser == AclUsers.Replication ? "its masterauth is not the replication user's password" : $"it logs in to its master as {Shown(node.MasterUser)}, not {AclUsers.Replication}"));
+            }
+        }
+
+        foreach (var sentinel in observation.Sentinels.Where(s => s.Reachable && s.Acl is not null))
+        {
+            if (sentinel.PeerUser != AclUsers.Sentinel || sentinel.PeerAuthHash != access.SentinelPasswordHash)
+            {
+                actions.Add(new SetSentinelAuth(sentinel.Name, sentinel.Address!, sentinel.Master is not null, sentinel.PeerUser == AclUsers.Sentinel ? "its sentinel-pass is not the Sentinel user's password" : $"it logs in to its peers as {Shown(sentinel.PeerUser)}, not {AclUsers.Sentinel}"));
+            }
+        }
+
+        actions.AddRange(drifts
+            .Select(d => Repair(d.Name, d.Item2, d.Item3, d.Wanted, [.. d.Drift.Where(x => x.User == AclUsers.Application)]))
+            .OfType<HealAction>());
+        return actions;
+    }
+
+    private static RepairUsers? Repair(string node, string address, NodeKind kind, IReadOnlyList<AclUser> wanted, IReadOnlyList<AclDifference> drift)
+    {
+        if (drift.Count == 0)
+        {
+            return null;
+        }
+
+        var names = drift.Select(d => d.User).ToHashSet(StringComparer.Ordinal);
+        return new RepairUsers(
+            node,
+            address,
+            kind,
+            [.. wanted.Where(u => names.Contains(u.Name))],
+            [.. names.Where(n => wanted.All(u => u.Name != n))],
+            string.Join("; ", drift));
+    }
+
+    private static string Shown(string? user) => user is { Length: > 0 } ? user : "default";
+}

@@ -1,0 +1,67 @@
+using Redoubt.Core.Access;
+using Redoubt.Core.Observation;
+using Redoubt.Core.Platform;
+using Redoubt.Core.Redis;
+
+namespace Redoubt.Core.Reconcile;
+
+/// <summary>
+/// Between passes (a Ready resource is passed every 5 s), looks every second at who may log in: an application on a
+/// fresh connection to the master, and every node's users (ACL LIST) against the plan. A difference asks for a pass at
+/// once, which repairs it (the healer's <see cref="Healing.AccessRules"/>) and says so in the status and the events:
+/// a password or an ACL changed behind Redoubt's back is healed within about a second, not five.
+/// </summary>
+public sealed class AccessWatch(ResourceKnowledge knowledge, RedisAdmin fastAdmin, TimeProvider time)
+{
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    /// <summary>Runs until cancelled; <paramref name="secrets"/> gives the current passwords, <paramref name="requestPass"/> asks for a pass.</summary>
+    public async Task RunAsync(Func<ResourceSecrets> secrets, Action requestPass, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Task.Delay(Period, time, cancellationToken).ConfigureAwait(false);
+            if (knowledge.Observation is { } observation && await DriftedAsync(observation, secrets(), cancellationToken).ConfigureAwait(false))
+            {
+                requestPass();
+            }
+        }
+    }
+
+    private async Task<bool> DriftedAsync(ClusterObservation observation, ResourceSecrets secrets, CancellationToken cancellationToken)
+    {
+        // The pass already knows: it runs again soon by itself.
+        if (observation.ApplicationRefused.Count > 0)
+        {
+            return false;
+        }
+
+        if (knowledge.History.Master?.Address is { } master && await ApplicationLogin.RefusedAsync(master, secrets.Application, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return true;
+        }
+
+        if (AccessPlan.From(secrets) is not { } access)
+        {
+            return false;
+        }
+
+        var checks = observation.Nodes.Where(n => n.Reachable && n.Acl is not null).Select(n => DriftedAsync(n.Address!, NodeKind.Redis, access.RedisUsers))
+            .Concat(observation.Sentinels.Where(s => s.Reachable && s.Acl is not null).Select(s => DriftedAsync(s.Address!, NodeKind.Sentinel, access.SentinelUsers)));
+        return (await Task.WhenAll(checks).ConfigureAwait(false)).Any(drifted => drifted);
+    }
+
+    private async Task<bool> DriftedAsync(string address, NodeKind kind, IReadOnlyList<AclUser> wanted)
+    {
+        try
+        {
+            var list = await fastAdmin.ExecuteAsync(address, kind, FastProbes.Timeout, "ACL", "LIST").ConfigureAwait(false);
+            return AclDrift.Compare(wanted, AclEntry.ParseAll(list.Array.Select(l => l.Text ?? ""))).Count > 0;
+        }
+        catch (RedisAdminException)
+        {
+            // Silent or refusing: the passes and the other watches deal with a node that does not answer.
+            return false;
+        }
+    }
+}
