@@ -38,17 +38,8 @@ missing_binaries() {
   for b in "${wanted[@]}"; do [ -x "$bin/$b" ] || echo "$b"; done
 }
 
-sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-install_packages() {
-  local p need=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
-  done
-  [ ${#need[@]} -gt 0 ] || return 0
-  log "installing ${need[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
-}
+# shellcheck source=packages.sh
+. "$(dirname "$0")/packages.sh"
 
 # The cluster runs Debian's etcd beside the binaries, so it is installed even when they are cached; the tests
 # drive it with kubectl like users do (Debian's kubernetes-client when no kubectl is installed).

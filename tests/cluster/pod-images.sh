@@ -19,17 +19,8 @@ suite="bookworm"
 cache="${REDOUBT_POD_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/redoubt/pod-images}"
 log() { echo "pod-images: $*" >&2; }
 
-sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-install_packages() {
-  local p need=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
-  done
-  [ ${#need[@]} -gt 0 ] || return 0
-  log "installing ${need[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
-}
+# shellcheck source=packages.sh
+. "$(dirname "$0")/packages.sh"
 
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
