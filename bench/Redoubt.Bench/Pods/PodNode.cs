@@ -180,8 +180,8 @@ internal sealed class PodNode
     /// </summary>
     private static async Task MountCgroupsAsync(CancellationToken ct)
     {
-        var hierarchies = (await File.ReadAllLinesAsync("/proc/1/mounts", ct).ConfigureAwait(false))
-            .Select(l => l.Split(' '))
+        var mounts = (await File.ReadAllLinesAsync("/proc/1/mounts", ct).ConfigureAwait(false)).Select(l => l.Split(' ')).ToList();
+        var hierarchies = mounts
             .Where(f => f.Length >= 4 && f[2] is "cgroup" or "cgroup2" && f[1].StartsWith("/sys/fs/cgroup", StringComparison.Ordinal))
             .ToList();
         if (hierarchies.Count == 0)
@@ -189,7 +189,7 @@ internal sealed class PodNode
             throw new InvalidOperationException("the host mounts no cgroup hierarchy under /sys/fs/cgroup; Docker cannot run containers here");
         }
 
-        var root = File.ReadAllLines("/proc/1/mounts").Select(l => l.Split(' ')).FirstOrDefault(f => f.Length >= 4 && f[1] == "/sys/fs/cgroup");
+        var root = mounts.FirstOrDefault(f => f.Length >= 4 && f[1] == "/sys/fs/cgroup");
         if (root is not null && root[2] != "cgroup2")
         {
             await MountAsync(["-t", "tmpfs", "-o", "mode=755", "cgroup_root", "/sys/fs/cgroup"], ct).ConfigureAwait(false);

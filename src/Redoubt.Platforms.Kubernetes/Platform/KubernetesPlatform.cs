@@ -28,6 +28,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
     private readonly IKubernetes _client;
     private readonly ManifestOptions _options;
     private readonly ObjectApplier _applier;
+    private readonly Operator.RoleLabels _roles;
     private readonly PasswordStore _passwords;
     private readonly ZoneLookup _zones;
     private readonly ILogger _logger;
@@ -47,6 +48,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         _client = client;
         _options = server.Apply(options);
         _applier = new ObjectApplier(client, server);
+        _roles = new Operator.RoleLabels(client);
         _passwords = new PasswordStore(client);
         _zones = new ZoneLookup(client);
         _logger = logger;
@@ -221,10 +223,9 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
     /// <summary>The master Service follows a promotion at once: the old master's label goes, the new one's comes.</summary>
     public async Task MasterMovedAsync(ResourcePlan plan, string masterNode, CancellationToken cancellationToken)
     {
-        var roles = new Operator.RoleLabels(_client);
         foreach (var (pod, role) in Operator.RoleLabels.AfterPromotion(await ListPodsAsync(plan.Namespace, plan.Name, cancellationToken), masterNode))
         {
-            await roles.SetAsync(pod, role, cancellationToken);
+            await _roles.SetAsync(pod, role, cancellationToken);
         }
     }
 
