@@ -43,7 +43,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
                     var cause = $"master {hung.Name} does not answer (hung or cut off) and {judged}";
                     if (await fastFailover.RunAsync(plan, hung.Name, address, since, cause, secrets, cancellationToken).ConfigureAwait(false))
                     {
-                        knowledge.Update(h => h.HangEnded(hung));
+                        knowledge.Update(h => h.MasterReplaced(hung));
                         return;
                     }
 
@@ -88,7 +88,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
     {
         var name = knowledge.NodeNameOf(promoted);
         // A pass may have seen it first and recorded it from the same start.
-        var recorded = knowledge.Update(h => (h.HangEnded(hung), h.Recorded(name, since)));
+        var recorded = knowledge.Update(h => (h.MasterReplaced(hung), h.Recorded(name, since)));
         if (!recorded)
         {
             journal.Failover(since, time.GetUtcNow() - since, hung.Name, name, "Sentinel failed over: the master did not answer (hung or cut off)");

@@ -24,8 +24,11 @@ public sealed record MasterHistory
     public DateTimeOffset? NoMasterSince { get; init; }
     /// <summary>When the master watch sent the first PING the master left unanswered: where a hang's failover starts.</summary>
     public DateTimeOffset? SilentSince { get; init; }
-    /// <summary>The hung master whose replacement the hang watch saw: nothing watches it again until a pass learns the new master.</summary>
-    public (string? Address, int? Pid) HangOver { get; init; }
+    /// <summary>
+    /// The master whose replacement the fast path or the hang watch saw: nothing watches it again until a pass learns the
+    /// new master (a restarted node at its address, or its hung process, would otherwise look like a master gone silent).
+    /// </summary>
+    public (string? Address, int? Pid) ReplacedMaster { get; init; }
     public FailoverRecord? LastFailover { get; init; }
     /// <summary>Whether the resource was ever Ready: a resource that has been is Degraded when it is not, never Pending.</summary>
     public bool EverReady { get; init; }
@@ -63,7 +66,7 @@ public sealed record MasterHistory
         var next = this with { Master = master, NoMasterSince = null, LastFailover = unrecorded ?? LastFailover };
         if (changed)
         {
-            next = next with { DeposedAddress = previous!.Address, DeposedPid = previous.Pid, DeposedSince = previous.Since, SilentSince = null, HangOver = default };
+            next = next with { DeposedAddress = previous!.Address, DeposedPid = previous.Pid, DeposedSince = previous.Since, SilentSince = null, ReplacedMaster = default };
         }
         else if (DeposedAddress is not null && observation.Nodes.Any(n => n.Address == DeposedAddress && n.IsReplica))
         {
@@ -82,11 +85,14 @@ public sealed record MasterHistory
 
     public MasterHistory Fenced() => this with { DeposedAddress = null, DeposedPid = null, DeposedSince = null };
 
-    public MasterHistory HangEnded(RedisNodeObservation hung) => this with { HangOver = (hung.Address, hung.Pid) };
+    public MasterHistory MasterReplaced(RedisNodeObservation master) => this with { ReplacedMaster = (master.Address, master.Pid) };
 
-    public bool IsHangOver(RedisNodeObservation master) => HangOver == (master.Address, master.Pid);
+    public bool IsReplaced(RedisNodeObservation master) => ReplacedMaster == (master.Address, master.Pid);
 
-    public MasterHistory WithFailover(FailoverRecord failover) => this with { LastFailover = failover };
+    /// <summary>A failover recorded the moment it happened, before any pass saw it: the master it replaced is no longer watched.</summary>
+    public MasterHistory WithFailover(FailoverRecord failover) => Master is { } master && master.Name == failover.From
+        ? MasterReplaced(master) with { LastFailover = failover, SilentSince = null }
+        : this with { LastFailover = failover };
 
     /// <summary>Whether a failover to <paramref name="to"/> that started at or after <paramref name="since"/> is recorded already.</summary>
     public bool Recorded(string to, DateTimeOffset since) => LastFailover is { } last && last.To == to && last.Time >= since;

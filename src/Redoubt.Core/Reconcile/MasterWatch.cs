@@ -23,7 +23,7 @@ public sealed class MasterWatch(ResourceKnowledge knowledge, RedisAdmin fastAdmi
         {
             await Task.Delay(Period, time, cancellationToken).ConfigureAwait(false);
             var master = knowledge.History.Master;
-            if (master?.Address is not { } address || hangWatchRunning() || knowledge.History.IsHangOver(master))
+            if (master?.Address is not { } address || hangWatchRunning() || knowledge.History.IsReplaced(master))
             {
                 silent = 0;
                 continue;

@@ -83,7 +83,7 @@ public sealed class ReconcilePass(
             var history = knowledge.History;
             if (decision.decided.Master is null && Healer.SentinelMajority(plan, observation) is { } named
                 && observation.Nodes.FirstOrDefault(n => n.Address == named) is { Reachable: false, Lifecycle: NodeLifecycle.Running } silent
-                && history.Master is { } last && last.Address == named && (last.Pid is null || last.Pid == silent.Pid) && !history.IsHangOver(last))
+                && history.Master is { } last && last.Address == named && (last.Pid is null || last.Pid == silent.Pid) && !history.IsReplaced(last))
             {
                 hungMaster(last);
             }

@@ -97,13 +97,30 @@ public sealed class MasterHistoryTests
     }
 
     [Fact]
+    public void AFailoverRecordedAwayFromTheMasterStopsWatchingItUntilAPassSeesTheNewOne()
+    {
+        var watched = new MasterHistory().Observe(Master0, Cluster(Master0), T0).Next;
+        var record = MasterHistory.Failover(T0.AddSeconds(1), TimeSpan.FromMilliseconds(250), Master0.Name, Master1.Name, "master redis-0 exited");
+
+        var recorded = watched.WithFailover(record);
+        var (seen, unrecorded) = recorded.Observe(Master1, Cluster(Master1), T0.AddSeconds(2));
+
+        Assert.True(recorded.IsReplaced(Master0));
+        Assert.Equal(record, recorded.LastFailover);
+        Assert.Null(unrecorded);
+        Assert.False(seen.IsReplaced(Master0));
+        Assert.Equal(Master0.Address, seen.DeposedAddress);
+        Assert.False(watched.WithFailover(MasterHistory.Failover(T0.AddSeconds(1), TimeSpan.FromMilliseconds(250), "redis-2", Master1.Name, "another")).IsReplaced(Master0));
+    }
+
+    [Fact]
     public void AHangIsOverOnlyForTheProcessThatHung()
     {
-        var history = new MasterHistory().HangEnded(Master0);
+        var history = new MasterHistory().MasterReplaced(Master0);
 
-        Assert.True(history.IsHangOver(Master0));
-        Assert.False(history.IsHangOver(Master0 with { Pid = 4242 }));
-        Assert.False(history.Observe(Master0, Cluster(Master0), T0).Next.Observe(Master1, Cluster(Master1), T0.AddSeconds(1)).Next.IsHangOver(Master0));
+        Assert.True(history.IsReplaced(Master0));
+        Assert.False(history.IsReplaced(Master0 with { Pid = 4242 }));
+        Assert.False(history.Observe(Master0, Cluster(Master0), T0).Next.Observe(Master1, Cluster(Master1), T0.AddSeconds(1)).Next.IsReplaced(Master0));
     }
 
     [Theory]
