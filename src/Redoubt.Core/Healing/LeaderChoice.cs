@@ -54,14 +54,17 @@ public static class LeaderChoice
     /// <summary>
     /// The index of the Sentinel to ask, among those that may lead (null entries may not). Ties go to the last one:
     /// clients ask the first-listed Sentinels first, and those learn the new master from Redoubt at the promotion.
+    /// With <paramref name="furthest"/> (the replicas that hold the most of the stream, read from the replicas
+    /// themselves), only a Sentinel that would promote one of them may lead: Sentinel ranks replicas by the offsets of
+    /// its last INFO, up to a second old, and promoting one that is behind another loses what only the other holds.
     /// </summary>
-    public static int? Choose(IReadOnlyList<IReadOnlyList<KnownReplica>?> candidates)
+    public static int? Choose(IReadOnlyList<IReadOnlyList<KnownReplica>?> candidates, IReadOnlySet<string>? furthest = null)
     {
         int? best = null;
         long bestDelay = long.MaxValue;
         for (var i = 0; i < candidates.Count; i++)
         {
-            if (candidates[i] is not { } replicas)
+            if (candidates[i] is not { } replicas || (furthest is { Count: > 0 } && (LikelyPromoted(replicas) is not { } pick || !furthest.Contains(pick.Address))))
             {
                 continue;
             }
@@ -76,4 +79,25 @@ public static class LeaderChoice
 
         return best;
     }
+}
+
+/// <summary>How far each replica got in the old master's stream, read from the replicas when the master is gone. Pure.</summary>
+public static class ReplicaOffsets
+{
+    /// <summary>The replicas at the largest offset among those that answered (empty when none did).</summary>
+    public static IReadOnlySet<string> Furthest(IReadOnlyDictionary<string, long?> offsets)
+    {
+        var answered = offsets.Where(o => o.Value is not null).ToList();
+        if (answered.Count == 0)
+        {
+            return new HashSet<string>();
+        }
+
+        var most = answered.Max(o => o.Value!.Value);
+        return answered.Where(o => o.Value == most).Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Whether two reads agree: every replica that answered both times is where it was (nothing left to read).</summary>
+    public static bool Settled(IReadOnlyDictionary<string, long?> before, IReadOnlyDictionary<string, long?> now) =>
+        now.All(o => o.Value is null || (before.TryGetValue(o.Key, out var was) && was == o.Value));
 }

@@ -105,6 +105,51 @@ public sealed class FastProbes(RedisAdmin admin)
         }
     }
 
+    /// <summary>
+    /// The replication offset each replica has processed (ROLE), read again every few milliseconds until two reads
+    /// agree or <paramref name="limit"/> passes: what a gone or frozen master had sent is still arriving in the replicas'
+    /// sockets (its kernel sends it even while the process is frozen), and a replica promoted before it has read it all
+    /// drops the rest. Null for a replica that does not answer or is not a replica.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long?>> SettledOffsetsAsync(IReadOnlyList<string> replicas, TimeSpan limit, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + limit;
+        var before = await OffsetsAsync(replicas).ConfigureAwait(false);
+        while (time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellationToken).ConfigureAwait(false);
+            var now = await OffsetsAsync(replicas).ConfigureAwait(false);
+            if (ReplicaOffsets.Settled(before, now))
+            {
+                return now;
+            }
+
+            before = now;
+        }
+
+        return before;
+    }
+
+    private async Task<IReadOnlyDictionary<string, long?>> OffsetsAsync(IReadOnlyList<string> replicas)
+    {
+        var offsets = await Task.WhenAll(replicas.Select(OffsetOfAsync)).ConfigureAwait(false);
+        return replicas.Select((r, i) => (r, offsets[i])).ToDictionary(p => p.r, p => p.Item2, StringComparer.Ordinal);
+    }
+
+    /// <summary>ROLE of a replica: slave, master host, master port, link state, processed offset.</summary>
+    private async Task<long?> OffsetOfAsync(string address)
+    {
+        try
+        {
+            var reply = (await admin.ExecuteAsync(address, NodeKind.Redis, Timeout, "ROLE").ConfigureAwait(false)).Array;
+            return reply is [{ Text: "slave" }, _, _, _, { Number: { } offset }, ..] ? offset : null;
+        }
+        catch (RedisAdminException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The first of <paramref name="addresses"/> that answers ROLE as master, or null.</summary>
     public async Task<string?> FirstMasterAsync(IReadOnlyList<string> addresses)
     {

@@ -15,6 +15,12 @@ namespace Redoubt.Core.Reconcile;
 /// </summary>
 public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes, SentinelHandOver handOver, Journal journal, ILogger logger, TimeProvider time)
 {
+    /// <summary>How long the replicas' offsets may keep moving before a failover goes ahead anyway.</summary>
+    public static readonly TimeSpan SettleLimit = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A Sentinel's INFO period during a failover, and a margin: every Sentinel has refreshed its offsets by then.</summary>
+    private static readonly TimeSpan RankingLimit = TimeSpan.FromMilliseconds(LeaderChoice.InfoPeriodMs + 300);
+
     /// <summary>True when a replica was promoted and the Sentinels handed over to it; false when it left the failover to Sentinel.</summary>
     public async Task<bool> RunAsync(ResourcePlan plan, string fromNode, string fromAddress, DateTimeOffset since, string why, ResourceSecrets secrets, CancellationToken cancellationToken)
     {
@@ -46,7 +52,7 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
 
         // One Sentinel leads; the others stand aside until the promotion. Otherwise they reach down-after while the leader
         // waits for the promotion, elect a leader of their own and promote a second master.
-        var leader = sentinels[LeaderChoice.Choose([.. known.Select((k, i) => views[i] is null ? null : k ?? [])])!.Value];
+        var leader = sentinels[await ChooseLeaderAsync(plan, sentinels, views, known, fromAddress, cancellationToken).ConfigureAwait(false)];
         var others = sentinels.Where(s => s != leader).ToList();
         // Handing the others over (SENTINEL MONITOR, which starts them at configuration epoch 0) is safe only when no
         // Sentinel is left holding the old master with its older, higher epoch: one cut off now would send them back
@@ -110,6 +116,39 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
             {
                 await handOver.RestoreQuorumAsync(plan, others).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// The Sentinel to ask: one that would promote a replica holding all of the stream the others hold. Where the
+    /// replicas got equally far (the common case) that is any of them, at no cost. Where one got further (a replica
+    /// slow to read when the master died, or a frozen master's last writes reaching one replica first), a Sentinel
+    /// whose last INFO predates that would promote by a stale offset and lose the difference: Redoubt waits for a
+    /// Sentinel's next INFO (a second at most, during which no write is possible anyway) and asks the first that
+    /// ranks the replicas right; only when none does in time does it ask the usual one, and says what may be lost.
+    /// </summary>
+    private async Task<int> ChooseLeaderAsync(ResourcePlan plan, List<string> sentinels, SentinelView?[] views, IReadOnlyList<KnownReplica>?[] known, string fromAddress, CancellationToken cancellationToken)
+    {
+        var offsets = await probes.SettledOffsetsAsync(knowledge.NodeAddressesExcept(fromAddress), SettleLimit, time, cancellationToken).ConfigureAwait(false);
+        var furthest = ReplicaOffsets.Furthest(offsets);
+        var deadline = time.GetUtcNow() + RankingLimit;
+        while (true)
+        {
+            var candidates = known.Select((k, i) => views[i] is null ? null : k ?? []).ToList();
+            if (LeaderChoice.Choose(candidates, furthest) is { } ranked)
+            {
+                return ranked;
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                var behind = offsets.Values.OfType<long>().DefaultIfEmpty().Max() - offsets.Values.OfType<long>().DefaultIfEmpty().Min();
+                journal.Warning("FailoverBehind", $"no Sentinel ranked {string.Join(", ", furthest.Select(knowledge.NodeNameOf))} (furthest in the stream) first within {RankingLimit.TotalMilliseconds:F0} ms; the promoted replica may lack up to {behind} bytes of the old master's last writes");
+                return LeaderChoice.Choose(candidates)!.Value;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken).ConfigureAwait(false);
+            known = await Task.WhenAll(sentinels.Select(s => probes.ReplicasKnownByAsync(s, plan.MasterName))).ConfigureAwait(false);
         }
     }
 

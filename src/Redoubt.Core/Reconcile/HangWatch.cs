@@ -39,6 +39,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
                 if (await probes.RoleOfAsync(address).ConfigureAwait(false) is null)
                 {
                     fenced = true;
+                    await LetReplicasReadAsync(replicas, cancellationToken).ConfigureAwait(false);
                     await fencing.FenceAsync(plan, new FenceNode(hung.Name, address, hung.Pid, $"it runs but does not answer and {judged}", hung.Since), cancellationToken).ConfigureAwait(false);
                     var cause = $"master {hung.Name} does not answer (hung or cut off) and {judged}";
                     if (await fastFailover.RunAsync(plan, hung.Name, address, since, cause, secrets, cancellationToken).ConfigureAwait(false))
@@ -58,6 +59,11 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
                 if (MasterWatchRules.WhyFence(address, answers, views, promoted) is { } reason)
                 {
                     fenced = true;
+                    if (promoted is null)
+                    {
+                        await LetReplicasReadAsync(replicas, cancellationToken).ConfigureAwait(false);
+                    }
+
                     await fencing.FenceAsync(plan, new FenceNode(hung.Name, address, hung.Pid, $"it runs but does not answer (hung or cut off) and {reason}", hung.Since), cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -82,6 +88,14 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
             await Task.Delay(Period, time, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A hung process's kernel still sends what the process had written to its replicas' sockets; fencing it (a kill,
+    /// a deleted pod) throws away whatever is still queued. Before the fence, the replicas read until their offsets
+    /// stop moving, so that writes the hung master acknowledged reach a replica that can be promoted.
+    /// </summary>
+    private Task LetReplicasReadAsync(IReadOnlyList<string> replicas, CancellationToken cancellationToken) =>
+        probes.SettledOffsetsAsync(replicas, FastFailover.SettleLimit, time, cancellationToken);
 
     /// <summary>Recorded here, when the new master answers as one; a pass would notice later, slowed by the silent node.</summary>
     private string Promoted(RedisNodeObservation hung, string promoted, DateTimeOffset since)

@@ -49,4 +49,37 @@ public sealed class LeaderChoiceTests
         Assert.Equal(1, LeaderChoice.Choose([[], [Replica("a", 0)], null]));
         Assert.Null(LeaderChoice.Choose([null, null]));
     }
+
+    [Fact]
+    public void OnlyASentinelThatWouldPromoteAReplicaHoldingTheMostOfTheStreamLeads()
+    {
+        var a = Replica("a", 0, offset: 9000);
+        var b = Replica("b", 0, offset: 5000);
+        // Sentinel 0's last INFO saw a ahead, sentinel 1's saw b ahead (stale), and sentinel 1 would confirm sooner.
+        IReadOnlyList<KnownReplica>?[] sentinels = [[a, b], [a with { Offset = 4000, InfoRefreshMs = 700 }, b with { InfoRefreshMs = 700 }]];
+
+        Assert.Equal(1, LeaderChoice.Choose(sentinels));
+        Assert.Equal(0, LeaderChoice.Choose(sentinels, new HashSet<string> { a.Address }));
+        Assert.Equal(1, LeaderChoice.Choose(sentinels, new HashSet<string> { a.Address, b.Address }));
+        Assert.Null(LeaderChoice.Choose([[a with { Offset = 1 }, b]], new HashSet<string> { a.Address }));
+        Assert.Equal(0, LeaderChoice.Choose([[a with { Offset = 1 }, b]], new HashSet<string>()));
+    }
+
+    [Fact]
+    public void TheFurthestReplicasAreThoseAtTheLargestOffsetThatAnswered()
+    {
+        Assert.Equal(["r1", "r3"], ReplicaOffsets.Furthest(new Dictionary<string, long?> { ["r1"] = 900, ["r2"] = 800, ["r3"] = 900, ["r4"] = null }).Order());
+        Assert.Empty(ReplicaOffsets.Furthest(new Dictionary<string, long?> { ["r1"] = null }));
+    }
+
+    [Fact]
+    public void OffsetsHaveSettledWhenNoReplicaThatAnsweredMovedBetweenTwoReads()
+    {
+        var before = new Dictionary<string, long?> { ["r1"] = 900, ["r2"] = 800 };
+
+        Assert.True(ReplicaOffsets.Settled(before, new Dictionary<string, long?> { ["r1"] = 900, ["r2"] = 800 }));
+        Assert.True(ReplicaOffsets.Settled(before, new Dictionary<string, long?> { ["r1"] = 900, ["r2"] = null }));
+        Assert.False(ReplicaOffsets.Settled(before, new Dictionary<string, long?> { ["r1"] = 900, ["r2"] = 850 }));
+        Assert.False(ReplicaOffsets.Settled(new Dictionary<string, long?> { ["r1"] = null }, new Dictionary<string, long?> { ["r1"] = 5 }));
+    }
 }
