@@ -4,7 +4,7 @@ namespace Redoubt.Bench;
 
 /// <summary>
 /// The command line: <c>failover [--quick] [--kills N] [--runs N] [--saturation SECONDS] [--only a,b,c,d,e] [--keep]</c>,
-/// <c>ready</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--keep]</c>.
+/// <c>ready</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--only kpfr] [--keep]</c>.
 /// </summary>
 internal sealed class BenchOptions
 {
@@ -82,7 +82,8 @@ internal sealed class BenchOptions
           --kills N            kill -9 events per setup (default 5)
           --runs N             runs of the switchover and of each client variant (default 3)
           --saturation SEC     seconds of saturating load (default 60)
-          --only PARTS         any of a (Redoubt faults) b (baseline faults) c (switchover, rolling restart) d (client) e (false failovers)
+          --only PARTS         any of a (Redoubt faults) b (baseline faults) c (switchover, rolling restart) d (client) e (false failovers);
+                               pods: any of k (container kill) p (pod delete) f (freeze) r (rolling update)
           --faults N           storm: faults in all, over two resources (default 200)
           --seed S             storm: seed of the fault plan (default: random, printed)
           --kinds K,K          storm: only these faults: master-kill replica-kill sentinel-kill master-stop replica-stop control-plane-kill

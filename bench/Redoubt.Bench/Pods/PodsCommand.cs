@@ -37,6 +37,14 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         RollingUpdate,
     }
 
+    /// <summary>The faults <c>--only</c> names (k, p, f, r); every fault when it names none of them.</summary>
+    private static List<Fault> Selected(string parts)
+    {
+        var letters = new Dictionary<Fault, char> { [Fault.ContainerKill] = 'k', [Fault.PodDelete] = 'p', [Fault.Freeze] = 'f', [Fault.RollingUpdate] = 'r' };
+        var named = letters.Where(l => parts.Contains(l.Value, StringComparison.Ordinal)).Select(l => l.Key).ToList();
+        return named.Count > 0 ? named : [.. Enum.GetValues<Fault>()];
+    }
+
     private sealed record PodEvent(Fault Fault, int Run, double GapMs, int Lost, int Acknowledged, double? EndpointsMs, string From, string To, string Note);
 
     public async Task<int> RunAsync(CancellationToken ct)
@@ -107,7 +115,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
 
             var password = await PasswordAsync(admin, ct).ConfigureAwait(false);
             var preset = "small";
-            foreach (var fault in Enum.GetValues<Fault>())
+            foreach (var fault in Selected(options.Parts))
             {
                 for (var run = 1; run <= options.Runs; run++)
                 {
