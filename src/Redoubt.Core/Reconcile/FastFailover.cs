@@ -47,6 +47,7 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         if (FastFailoverCheck.WhyNot(fromAddress, views) is { } whyNot)
         {
             journal.Normal("FailoverNotNeeded", whyNot);
+            await FollowSentinelsAsync(plan, fromNode, fromAddress, since, why, sentinels, views, cancellationToken).ConfigureAwait(false);
             return false;
         }
 
@@ -117,6 +118,29 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
                 await handOver.RestoreQuorumAsync(plan, others).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Sentinel got there first (its own failover runs, or is over): the platform's routing follows the promotion the
+    /// moment the new master answers as one, as it does after Redoubt's own failover, not at the end of a later pass.
+    /// </summary>
+    private async Task FollowSentinelsAsync(ResourcePlan plan, string fromNode, string fromAddress, DateTimeOffset since, string why, List<string> sentinels, SentinelView?[] views, CancellationToken cancellationToken)
+    {
+        var leading = sentinels.Where((_, i) => views[i] is { } v && (v.FailingOver || v.Master != fromAddress)).FirstOrDefault();
+        if (leading is null)
+        {
+            return;
+        }
+
+        var limit = TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000);
+        if (await WaitForPromotionAsync(plan, leading, fromAddress, limit, askAgain: false, cancellationToken).ConfigureAwait(false) is not { } promoted)
+        {
+            return;
+        }
+
+        var name = knowledge.NodeNameOf(promoted);
+        journal.SentinelFailedOver(knowledge.History.FailoverStart(since) is var start && start < since ? start : since, time.GetUtcNow(), fromNode, name, $"Sentinel failed over: {why}");
+        await journal.MasterMovedAsync(name).ConfigureAwait(false);
     }
 
     /// <summary>

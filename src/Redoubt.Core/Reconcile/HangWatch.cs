@@ -101,13 +101,14 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
     private string Promoted(RedisNodeObservation hung, string promoted, DateTimeOffset since)
     {
         var name = knowledge.NodeNameOf(promoted);
-        // A pass may have seen it first and recorded it from the same start.
-        var recorded = knowledge.Update(h => (h.MasterReplaced(hung), h.Recorded(name, since)));
-        if (!recorded)
+        knowledge.Update(h => h.MasterReplaced(hung));
+        if (knowledge.FailoverInFlight)
         {
-            journal.Failover(since, time.GetUtcNow() - since, hung.Name, name, "Sentinel failed over: the master did not answer (hung or cut off)");
+            // The fast path (or a switchover) asked for this promotion and records it itself, with its own cause.
+            return name;
         }
 
+        journal.SentinelFailedOver(since, time.GetUtcNow(), hung.Name, name, "Sentinel failed over: the master did not answer (hung or cut off)");
         return name;
     }
 

@@ -32,6 +32,20 @@ public sealed class Journal(EventLog events, ResourceKnowledge knowledge, IRedis
         Announce(record);
     }
 
+    /// <summary>
+    /// Records a failover Sentinel drove, seen the moment the new master answers as one, unless a pass or another watch
+    /// recorded the same one already (to the same node, within <see cref="MasterHistory.SameFailoverWindow"/>, as a pass
+    /// judges it).
+    /// </summary>
+    public void SentinelFailedOver(DateTimeOffset since, DateTimeOffset now, string from, string to, string cause)
+    {
+        var record = MasterHistory.Failover(since, now - since, from, to, cause);
+        if (knowledge.Update(h => h.Recorded(to, since - MasterHistory.SameFailoverWindow) ? (h, false) : (h.WithFailover(record), true)))
+        {
+            Announce(record);
+        }
+    }
+
     /// <summary>Tells the platform that <paramref name="to"/> is master now (its routing follows); never throws.</summary>
     public async Task MasterMovedAsync(string to)
     {
