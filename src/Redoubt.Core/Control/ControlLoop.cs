@@ -26,6 +26,7 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
     private readonly Dictionary<string, ReconcilerSlot> _slots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _nodeEvents = new();
     private readonly CancellationTokenSource _passes = new();
+    private int _disposed;
     private readonly CancellationTokenSource _stop = new();
     private int _started;
 
@@ -292,8 +293,14 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
         _ = task.ContinueWith(t => _nodeEvents.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
+    /// <summary>Idempotent: a host that stops and then disposes the loop (or disposes it twice) releases it once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         _queue.Dispose();
         _passes.Dispose();

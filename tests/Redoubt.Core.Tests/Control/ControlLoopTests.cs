@@ -9,6 +9,21 @@ public sealed class ControlLoopTests
     private const string B = "default/b";
 
     [Fact]
+    public async Task DisposingTheLoopTwiceReleasesItOnce()
+    {
+        await using var run = RunningLoop.Start();
+        run.Source.Add("a");
+        run.Loop.Enqueue(A);
+        await run.EventuallyAsync(() => run.Count($"report {A}") == 1, "the first pass reports");
+
+        await run.StopAsync();
+        await run.Loop.DisposeAsync();
+        var again = await Record.ExceptionAsync(async () => await run.Loop.DisposeAsync());
+
+        Assert.Null(again);
+    }
+
+    [Fact]
     public async Task ChangesDuringAPassGiveOneMorePassNotOneEach()
     {
         await using var run = RunningLoop.Start();
