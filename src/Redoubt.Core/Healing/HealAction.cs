@@ -127,6 +127,13 @@ public sealed record RepairUsers(string Node, string Address, Platform.NodeKind 
     public override string Describe() => $"repair ACL user(s) {string.Join(", ", Users.Select(u => u.Name).Concat(Unexpected))} on {Node}";
 }
 
+/// <summary>BGSAVE on a node whose last snapshot failed: when the disk has room again, writes are accepted again.</summary>
+public sealed record RetrySnapshot(string Node, string Address, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => false;
+    public override string Describe() => $"try a snapshot on {Node} again";
+}
+
 /// <summary>CONFIG SET masteruser/masterauth: how the node logs in to its master when it is (or becomes) a replica.</summary>
 public sealed record SetReplicationAuth(string Node, string Address, string Reason) : HealAction(Reason)
 {

@@ -26,6 +26,9 @@ public sealed class HealExecutor(RedisAdmin admin, IRedisPlatform platform)
             case PromoteNode p:
                 await admin.ExecuteAsync(p.Address, NodeKind.Redis, "REPLICAOF", "NO", "ONE").ConfigureAwait(false);
                 break;
+            case RetrySnapshot s:
+                await admin.ExecuteAsync(s.Address, NodeKind.Redis, "BGSAVE").ConfigureAwait(false);
+                break;
             case AttachReplica a:
                 await ReplicaOfAsync(a.Address, a.MasterAddress).ConfigureAwait(false);
                 break;

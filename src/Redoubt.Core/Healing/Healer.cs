@@ -28,6 +28,20 @@ public static class Healer
         };
     }
 
+    /// <summary>How often a failed snapshot is tried again: Redis's own pace when a save point is due.</summary>
+    public static readonly TimeSpan SnapshotRetryPeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A node whose last snapshot failed (a full or unwritable disk) is asked for another every few seconds. Redis tries
+    /// again only while a save point is due, and a master refuses writes (MISCONF) until one succeeds: without the retry,
+    /// a failure from a snapshot taken for another reason would refuse writes long after the disk has room again.
+    /// </summary>
+    private static IEnumerable<HealAction> SnapshotRetries(ClusterObservation observation, HealContext context) =>
+        observation.Nodes
+            .Where(n => n.Reachable && n.SnapshotFailed && !n.SnapshotInProgress
+                && (!context.SnapshotRetried.TryGetValue(n.Name, out var last) || context.Now - last >= SnapshotRetryPeriod))
+            .Select(n => new RetrySnapshot(n.Name, n.Address!, n.PersistenceFailure ?? "its last snapshot failed"));
+
     /// <summary>The address a majority of the planned Sentinels name as master, or null when there is no majority.</summary>
     public static string? SentinelMajority(ResourcePlan plan, ClusterObservation observation)
     {
@@ -152,6 +166,7 @@ public static class Healer
         actions.AddRange(attach.Count > 0 ? sentinelActions.Where(a => a is not MonitorMaster { Disruptive: false }) : sentinelActions);
         actions.AddRange(attach);
         actions.AddRange(ConfigActions(plan, observation));
+        actions.AddRange(SnapshotRetries(observation, context));
         if (context.Access is { } access)
         {
             actions.AddRange(AccessRules.Actions(observation, access));

@@ -28,7 +28,9 @@ public static class ApplicationLogin
             await using var connection = await RespConnection.ConnectAsync(host, port, deadline.Token).ConfigureAwait(false);
             object[][] commands = password is null ? [["PING"]] : [["AUTH", password], ["PING"]];
             var replies = await connection.PipelineAsync(commands, deadline.Token).ConfigureAwait(false);
-            return replies.OfType<RedisReplyException>().FirstOrDefault()?.Message;
+            // A node that cannot write to disk answers PING with MISCONF: the login went through, and the status says
+            // what is wrong with the disk (Persisting), not that applications are locked out.
+            return replies.OfType<RedisReplyException>().FirstOrDefault(e => !e.Message.StartsWith("MISCONF", StringComparison.Ordinal))?.Message;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -50,6 +50,9 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
                 Replicas = ConnectedReplicas(info),
                 Config = config,
                 Version = info.Text("redis_version"),
+                PersistenceFailure = PersistenceFailure(info),
+                SnapshotInProgress = info.Number("rdb_bgsave_in_progress") == 1,
+                SnapshotFailed = info.Text("rdb_last_bgsave_status") == "err",
                 Acl = acl,
                 MasterUser = masterUser,
                 MasterAuthHash = masterAuthHash,
@@ -59,6 +62,28 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
         {
             return observation with { Error = e.Message };
         }
+    }
+
+    /// <summary>What INFO persistence says went wrong with writing to disk, in words; null when nothing did.</summary>
+    public static string? PersistenceFailure(IReadOnlyDictionary<string, string> info)
+    {
+        var failures = new List<string>();
+        if (info.Text("rdb_last_bgsave_status") == "err")
+        {
+            failures.Add("its last snapshot (BGSAVE) failed");
+        }
+
+        if (info.Number("aof_enabled") == 1 && info.Text("aof_last_write_status") == "err")
+        {
+            failures.Add("it cannot write its append-only file");
+        }
+
+        if (info.Number("aof_enabled") == 1 && info.Text("aof_last_bgrewrite_status") == "err")
+        {
+            failures.Add("its last append-only file rewrite failed");
+        }
+
+        return failures.Count == 0 ? null : string.Join(" and ", failures) + " (a full or unwritable disk, most often; its log says which)";
     }
 
     public async Task<SentinelObservation> ObserveSentinelAsync(ResourcePlan plan, NodeState node)

@@ -32,6 +32,15 @@ public sealed record RedisNodeObservation
     public IReadOnlyList<ConnectedReplica> Replicas { get; init; } = [];
     public IReadOnlyDictionary<string, string> Config { get; init; } = new Dictionary<string, string>();
     public string? Version { get; init; }
+    /// <summary>
+    /// Why the node cannot persist (INFO persistence: a failed snapshot, a failed AOF write or rewrite), usually a full
+    /// or unwritable disk; a master in that state refuses writes (MISCONF) until a write to disk succeeds. Null when fine.
+    /// </summary>
+    public string? PersistenceFailure { get; init; }
+    /// <summary>A snapshot (BGSAVE) runs now: its outcome is not known yet.</summary>
+    public bool SnapshotInProgress { get; init; }
+    /// <summary>Whether the failure is a snapshot's, which Redoubt retries: Redis itself retries only when a save point is due.</summary>
+    public bool SnapshotFailed { get; init; }
 
     /// <summary>The node's ACL users by name (ACL LIST); null when it could not be read.</summary>
     public IReadOnlyDictionary<string, AclEntry>? Acl { get; init; }

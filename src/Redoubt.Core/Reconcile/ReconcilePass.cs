@@ -34,6 +34,8 @@ public sealed class ReconcilePass(
     private static readonly TimeSpan SteadyRequeue = TimeSpan.FromSeconds(5);
 
     private List<StatusCondition> _conditions = [];
+    /// <summary>When each node was last asked for a snapshot after one failed (only passes touch it).</summary>
+    private readonly Dictionary<string, DateTimeOffset> _snapshotRetried = new(StringComparer.Ordinal);
 
     public RedisStatus? LastStatus { get; private set; }
 
@@ -62,6 +64,7 @@ public sealed class ReconcilePass(
                     DeposedSince = history.DeposedSince,
                     FailoverInFlight = knowledge.FailoverInFlight,
                     Access = AccessPlan.From(secrets),
+                    SnapshotRetried = _snapshotRetried,
                 });
                 var (next, unrecorded) = history.Observe(decided.Master, observation, now);
                 return (next, (decided, unrecorded));
@@ -91,6 +94,11 @@ public sealed class ReconcilePass(
             var actions = decision.decided.ActionsForThisPass();
             foreach (var action in actions)
             {
+                if (action is RetrySnapshot retry)
+                {
+                    _snapshotRetried[retry.Node] = now;
+                }
+
                 await ActAsync(resource, plan, observation, action, secrets, cancellationToken).ConfigureAwait(false);
             }
 

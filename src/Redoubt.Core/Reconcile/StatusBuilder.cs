@@ -15,7 +15,8 @@ public static class StatusBuilder
         && observation.Sentinels.Count == plan.Sentinels.Count
         && observation.Nodes.Where(n => n != master).All(n => InSync(n, master))
         && observation.Sentinels.All(s => Monitoring(plan, s, master))
-        && observation.ApplicationRefused.Count == 0;
+        && observation.ApplicationRefused.Count == 0
+        && observation.Nodes.All(n => n.PersistenceFailure is null);
 
     public static bool InSync(RedisNodeObservation replica, RedisNodeObservation master) =>
         replica.IsReplica && replica.MasterAddress == master.Address && replica.MasterLinkUp && !replica.SyncInProgress
@@ -88,10 +89,12 @@ public static class StatusBuilder
         [
             Condition(previous, now, "Ready", ready, ready ? "AllHealthy" : "NotReady", ready ? "master, replicas and Sentinels are healthy"
                 : observation.ApplicationRefused.Count > 0 ? $"applications cannot log in: {string.Join("; ", observation.ApplicationRefused)}"
+                : observation.Nodes.FirstOrDefault(n => n.PersistenceFailure is not null) is { } failing ? $"{failing.Name} cannot write to disk: {failing.PersistenceFailure}"
                 : decision.Waiting ?? "converging"),
             MasterAvailable(previous, now, observation, decision),
             Condition(previous, now, "ReplicasInSync", inSync == replicasWanted, inSync == replicasWanted ? "InSync" : "Syncing", $"{inSync} of {replicasWanted} replica(s) linked and in sync"),
             Condition(previous, now, "SentinelsMonitoring", monitoring == plan.Sentinels.Count, monitoring == plan.Sentinels.Count ? "Monitoring" : "NotMonitoring", $"{monitoring} of {plan.Sentinels.Count} Sentinel(s) monitor the master and know each other"),
+            Persisting(previous, now, observation),
             Condition(previous, now, "UpToDate", outdated.Count == 0, outdated.Count == 0 ? "UpToDate" : "RestartPending", outdated.Count == 0
                 ? "every node runs its current configuration"
                 : $"{outdated.Count} node(s) to restart, one at a time; {pending}"),
@@ -108,9 +111,18 @@ public static class StatusBuilder
         }
 
         var refused = observation.ApplicationRefused.FirstOrDefault(r => r.StartsWith(master.Name + ":", StringComparison.Ordinal));
-        return refused is null
-            ? Condition(previous, now, type, true, "MasterElected", $"{master.Name} at {master.Address} accepts writes")
-            : Condition(previous, now, type, false, "LoginRefused", $"applications cannot log in to the master {refused}");
+        return refused is not null ? Condition(previous, now, type, false, "LoginRefused", $"applications cannot log in to the master {refused}")
+            : master.PersistenceFailure is { } failure ? Condition(previous, now, type, false, "WritesRefused", $"{master.Name} at {master.Address} refuses writes (MISCONF): {failure}")
+            : Condition(previous, now, type, true, "MasterElected", $"{master.Name} at {master.Address} accepts writes");
+    }
+
+    /// <summary>Whether every node can write to disk; the ones that cannot, and why.</summary>
+    private static StatusCondition Persisting(IReadOnlyList<StatusCondition> previous, DateTimeOffset now, ClusterObservation observation)
+    {
+        var failing = observation.Nodes.Where(n => n.PersistenceFailure is not null).Select(n => $"{n.Name}: {n.PersistenceFailure}").ToList();
+        return failing.Count == 0
+            ? Condition(previous, now, "Persisting", true, "Persisting", "every node writes to disk as configured")
+            : Condition(previous, now, "Persisting", false, "PersistenceFailing", string.Join("; ", failing));
     }
 
     private static StatusCondition Condition(IReadOnlyList<StatusCondition> previous, DateTimeOffset now, string type, bool ok, string reason, string message) =>

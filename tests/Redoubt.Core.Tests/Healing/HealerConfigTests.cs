@@ -106,4 +106,22 @@ public sealed class HealerConfigTests
 
         Assert.Empty(Healer.Decide(Plan, observation, HealContexts.At()).Actions);
     }
+
+    [Fact]
+    public void AFailedSnapshotIsTriedAgainEveryFewSecondsButNotWhileOneRuns()
+    {
+        var failed = Replica(1, of: 0).ConfiguredAs(Plan) with { SnapshotFailed = true, PersistenceFailure = "its last snapshot (BGSAVE) failed" };
+        var observation = ObservedClusters.Healthy(Plan).With(failed);
+        var now = HealContexts.At();
+
+        var retry = Assert.IsType<RetrySnapshot>(Assert.Single(Healer.Decide(Plan, observation, now).Actions));
+        Assert.Equal(("redis-1", "127.0.0.1:7001", "its last snapshot (BGSAVE) failed"), (retry.Node, retry.Address, retry.Reason));
+        Assert.False(retry.Disruptive);
+
+        var justTried = now with { SnapshotRetried = new Dictionary<string, DateTimeOffset> { ["redis-1"] = now.Now.AddSeconds(-4) } };
+        Assert.Empty(Healer.Decide(Plan, observation, justTried).Actions);
+        var tried = now with { SnapshotRetried = new Dictionary<string, DateTimeOffset> { ["redis-1"] = now.Now - Healer.SnapshotRetryPeriod } };
+        Assert.Single(Healer.Decide(Plan, observation, tried).Actions);
+        Assert.Empty(Healer.Decide(Plan, ObservedClusters.Healthy(Plan).With(failed with { SnapshotInProgress = true }), now).Actions);
+    }
 }

@@ -124,6 +124,7 @@ public sealed class StatusBuilderReportTests
                 ("MasterAvailable", "True", "MasterElected", "redis-0 at 127.0.0.1:7000 accepts writes"),
                 ("ReplicasInSync", "True", "InSync", "2 of 2 replica(s) linked and in sync"),
                 ("SentinelsMonitoring", "True", "Monitoring", "3 of 3 Sentinel(s) monitor the master and know each other"),
+                ("Persisting", "True", "Persisting", "every node writes to disk as configured"),
                 ("UpToDate", "True", "UpToDate", "every node runs its current configuration"),
             ],
             conditions.Select(c => (c.Type, c.Status, c.Reason, c.Message)));
@@ -144,6 +145,7 @@ public sealed class StatusBuilderReportTests
                 ("MasterAvailable", "False", "NoMaster", "waiting for 1 more node(s) to report before choosing the one with the most data"),
                 ("ReplicasInSync", "False", "Syncing", "0 of 2 replica(s) linked and in sync"),
                 ("SentinelsMonitoring", "False", "NotMonitoring", "0 of 3 Sentinel(s) monitor the master and know each other"),
+                ("Persisting", "True", "Persisting", "every node writes to disk as configured"),
                 ("UpToDate", "True", "UpToDate", "every node runs its current configuration"),
             ],
             conditions.Select(c => (c.Type, c.Status, c.Reason, c.Message)));
@@ -168,7 +170,7 @@ public sealed class StatusBuilderReportTests
 
         var conditions = StatusBuilder.Conditions(Plan, observation, decision, ready: false, [], ObservedClusters.T0);
 
-        Assert.Equal(["False", "True", "False", "False", "True"], conditions.Select(c => c.Status));
+        Assert.Equal(["False", "True", "False", "False", "True", "True"], conditions.Select(c => c.Status));
         Assert.Equal("converging", conditions[0].Message);
         Assert.Equal("1 of 2 replica(s) linked and in sync", conditions[2].Message);
         Assert.Equal("2 of 3 Sentinel(s) monitor the master and know each other", conditions[3].Message);
@@ -195,10 +197,32 @@ public sealed class StatusBuilderReportTests
                 ("MasterAvailable", "True", ObservedClusters.T0),
                 ("ReplicasInSync", "False", ObservedClusters.T0),
                 ("SentinelsMonitoring", "True", ObservedClusters.T0),
+                ("Persisting", "True", ObservedClusters.T0),
                 ("UpToDate", "True", ObservedClusters.T0),
             ],
             conditions.Select(c => (c.Type, c.Status, c.LastTransitionTime)));
         Assert.Equal("converging", conditions[0].Message);
+    }
+
+    [Fact]
+    public void AMasterThatCannotWriteToDiskRefusesWritesAndTheResourceIsNotReady()
+    {
+        var healthy = ObservedClusters.Healthy(Plan);
+        const string failure = "its last snapshot (BGSAVE) failed (a full or unwritable disk, most often; its log says which)";
+        var observation = healthy.With(healthy.Nodes[0] with { PersistenceFailure = failure, SnapshotFailed = true })
+            .With(healthy.Nodes[2] with { PersistenceFailure = failure, SnapshotFailed = true });
+        var decision = new HealDecision(observation.Nodes[0], [], null);
+
+        var conditions = StatusBuilder.Conditions(Plan, observation, decision, ready: false, [], ObservedClusters.T0);
+
+        Assert.False(StatusBuilder.IsReady(Plan, observation, observation.Nodes[0]));
+        Assert.True(StatusBuilder.IsReady(Plan, healthy, healthy.Nodes[0]));
+        var byType = conditions.ToDictionary(c => c.Type);
+        Assert.Equal(("False", "WritesRefused"), (byType["MasterAvailable"].Status, byType["MasterAvailable"].Reason));
+        Assert.Contains("refuses writes (MISCONF)", byType["MasterAvailable"].Message, StringComparison.Ordinal);
+        Assert.Equal(("False", "PersistenceFailing"), (byType["Persisting"].Status, byType["Persisting"].Reason));
+        Assert.Equal($"redis-0: {failure}; redis-2: {failure}", byType["Persisting"].Message);
+        Assert.Equal($"redis-0 cannot write to disk: {failure}", byType["Ready"].Message);
     }
 
     [Fact]
