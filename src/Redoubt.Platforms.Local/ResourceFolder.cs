@@ -10,6 +10,8 @@ internal sealed class ResourceFolder(string home, string @namespace, string name
     public string StatusFile => Path.Combine(Root, "status.json");
     /// <summary>The application's password, what <c>credentials</c> gives.</summary>
     public string SecretFile => Path.Combine(Root, "password");
+    /// <summary>The last rotation of the application password, and the password it replaced while that one still works.</summary>
+    public string RotationFile => Path.Combine(Root, "password-rotation");
     public string AdminSecretFile => Path.Combine(Root, "admin-password");
     public string ReplicationSecretFile => Path.Combine(Root, "replication-password");
     public string SentinelSecretFile => Path.Combine(Root, "sentinel-password");
