@@ -61,6 +61,14 @@ public static partial class ResourceAnnotations
         return true;
     }
 
+    /// <summary>A grace period the way <see cref="TryParseGrace"/> reads it ("10m", "1h30m", "0s").</summary>
+    public static string FormatGrace(TimeSpan grace)
+    {
+        var seconds = (long)grace.TotalSeconds;
+        var text = (seconds / 3600 > 0 ? $"{seconds / 3600}h" : "") + (seconds % 3600 / 60 > 0 ? $"{seconds % 3600 / 60}m" : "") + (seconds % 60 > 0 ? $"{seconds % 60}s" : "");
+        return text.Length > 0 ? text : "0s";
+    }
+
     private static string? Value(RedisResource resource, string key) =>
         resource.Metadata.Annotations.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
 
