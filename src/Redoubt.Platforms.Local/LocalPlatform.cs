@@ -75,7 +75,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         var folder = Folder(plan);
         lock (_secretsLock)
         {
-            Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);
+            folder.EnsureRoot();
             var application = plan.Spec.AuthEnabled ? EnsureApplicationPassword(plan, folder) : null;
             var own = new RedoubtPasswords(EnsurePassword(folder.AdminSecretFile), EnsurePassword(folder.ReplicationSecretFile), EnsurePassword(folder.SentinelSecretFile));
             return Task.FromResult(Secrets(application, own));
@@ -135,7 +135,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     public async Task<IReadOnlyList<NodeState>> EnsureAsync(ResourcePlan plan, CancellationToken cancellationToken)
     {
         var folder = Folder(plan);
-        Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);
+        folder.EnsureRoot();
         var secrets = await EnsureSecretsAsync(plan, cancellationToken).ConfigureAwait(false);
         var uid = Uid(folder);
         var states = new List<NodeState>();

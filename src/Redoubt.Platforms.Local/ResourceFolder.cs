@@ -26,9 +26,25 @@ internal sealed class ResourceFolder(string home, string @namespace, string name
     public string PidFile(string node) => Path.Combine(Root, node, "pid");
     public string RevisionFile(string node) => Path.Combine(Root, node, "revision");
 
+    /// <summary>
+    /// The resource's folder and its namespace's, both 0700. CreateDirectory gives the mode to the last folder only: the
+    /// namespace folder it creates on the way would be 0755, and one left so by an earlier version is tightened here.
+    /// </summary>
+    public void EnsureRoot()
+    {
+        var namespaceFolder = Path.GetDirectoryName(Root)!;
+        Directory.CreateDirectory(namespaceFolder, PrivateDirectory);
+        if (File.GetUnixFileMode(namespaceFolder) != PrivateDirectory)
+        {
+            File.SetUnixFileMode(namespaceFolder, PrivateDirectory);
+        }
+
+        Directory.CreateDirectory(Root, PrivateDirectory);
+    }
+
     public void EnsureNodeDirectories(string node)
     {
-        Directory.CreateDirectory(Root, PrivateDirectory);
+        EnsureRoot();
         Directory.CreateDirectory(NodeDirectory(node), PrivateDirectory);
         Directory.CreateDirectory(DataDirectory(node), PrivateDirectory);
     }
