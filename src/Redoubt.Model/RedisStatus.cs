@@ -23,6 +23,7 @@ public sealed class RedisStatus
     public List<NodeStatus> Nodes { get; set; } = [];
     public List<SentinelStatus> SentinelNodes { get; set; } = [];
     public FailoverRecord? LastFailover { get; set; }
+    public PasswordRotationStatus? PasswordRotation { get; set; }
     public List<StatusEvent> Events { get; set; } = [];
 }
 
@@ -72,4 +73,17 @@ public sealed class StatusEvent
     public string Type { get; set; } = "Normal";
     public string Reason { get; set; } = "";
     public string Message { get; set; } = "";
+}
+
+/// <summary>The last rotation of the application password (never the password itself).</summary>
+public sealed class PasswordRotationStatus
+{
+    /// <summary>The request carried out (the <c>redoubt.io/passwordRotatedAt</c> annotation's value).</summary>
+    public string Request { get; set; } = "";
+
+    /// <summary>True once every node and Sentinel that answers accepts the new password.</summary>
+    public bool Applied { get; set; }
+
+    /// <summary>Until when the password of before the rotation is accepted; null once it no longer is.</summary>
+    public DateTimeOffset? OldPasswordUntil { get; set; }
 }

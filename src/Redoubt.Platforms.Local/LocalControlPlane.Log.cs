@@ -13,6 +13,9 @@ public sealed partial class LocalControlPlane
     [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: rolling restart requested ({Mark})")]
     private static partial void LogRestartRequested(ILogger logger, string resource, string mark);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: new application password requested ({Mark}), the old one accepted for {Grace} more")]
+    private static partial void LogRotationRequested(ILogger logger, string resource, string mark, string grace);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: deleted (data kept: {KeepData})")]
     private static partial void LogDeleted(ILogger logger, string resource, bool keepData);
 }

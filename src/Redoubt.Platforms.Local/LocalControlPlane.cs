@@ -93,10 +93,14 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
     private AppliedResource Apply(RedisResource resource)
     {
         var stored = _store.Get(resource.Key);
-        if (stored is not null && ResourceAnnotations.RestartedAtOf(stored) is { } restartedAt && !resource.Metadata.Annotations.ContainsKey(ResourceAnnotations.RestartedAt))
+        foreach (var requested in (string[])[ResourceAnnotations.RestartedAt, ResourceAnnotations.PasswordRotatedAt, ResourceAnnotations.PasswordGrace])
         {
-            // `redoubt restart` set it, not the file: applying the file again must not count as a new request or a change.
-            resource.Metadata.Annotations[ResourceAnnotations.RestartedAt] = restartedAt;
+            if (stored is not null && stored.Metadata.Annotations.TryGetValue(requested, out var value) && !resource.Metadata.Annotations.ContainsKey(requested))
+            {
+                // `redoubt restart` or `credentials --rotate` set it, not the file: applying the file again must not
+                // count as a new request or a change.
+                resource.Metadata.Annotations[requested] = value;
+            }
         }
 
         if (stored is not null && JsonSerializer.Serialize(stored.Spec, ResourceSerializer.JsonOptions) == JsonSerializer.Serialize(resource.Spec, ResourceSerializer.JsonOptions)
@@ -178,6 +182,43 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
             _store.Save(restarted);
             _loop.Enqueue(restarted.Key);
             LogRestartRequested(_logger, restarted.Key, mark);
+            return mark;
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    public async Task<string?> RotatePasswordAsync(string @namespace, string name, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        if (grace < TimeSpan.Zero || grace > ResourceAnnotations.MaxGrace)
+        {
+            throw new RedoubtException($"grace: must be {ResourceAnnotations.GraceText}");
+        }
+
+        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_store.Get(Key(@namespace, name)) is not { } stored)
+            {
+                return null;
+            }
+
+            if (!SpecDefaults.Resolve(stored.Spec).AuthEnabled)
+            {
+                throw new RedoubtException($"redis {@namespace}/{name} has no password to rotate: its spec sets authEnabled: false");
+            }
+
+            var mark = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            // Like the restart request: annotations, which the reconciler carries out and the next apply keeps.
+            var rotated = ResourceSerializer.FromJson(ResourceSerializer.ToJson(stored));
+            rotated.Metadata.Annotations[ResourceAnnotations.PasswordRotatedAt] = mark;
+            rotated.Metadata.Annotations[ResourceAnnotations.PasswordGrace] = ResourceAnnotations.FormatGrace(grace);
+            rotated.Status = null;
+            _store.Save(rotated);
+            _loop.Enqueue(rotated.Key);
+            LogRotationRequested(_logger, rotated.Key, mark, ResourceAnnotations.FormatGrace(grace));
             return mark;
         }
         finally

@@ -25,6 +25,8 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     // The process each node was fenced in: its exit is Redoubt's doing, never a sign of a crash loop.
     private readonly ConcurrentDictionary<(string Resource, string Node), int> _fenced = new();
     private readonly Channel<NodeEvent> _events = Channel.CreateUnbounded<NodeEvent>();
+    // Passes and `credentials` read the passwords concurrently: one rotation request must make one new password.
+    private readonly Lock _secretsLock = new();
 
     public LocalPlatform(LocalOptions options, ILogger logger, TimeProvider time)
     {
@@ -64,20 +66,52 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     /// <summary>
     /// Each password in a file of its own (mode 0600 in the 0700 resource folder), created on first use and kept: the
     /// application's only when auth is on, Redoubt's own users' always. A resource created before ACL users gets
-    /// theirs here, and the healer adds the users to its running nodes.
+    /// theirs here, and the healer adds the users to its running nodes. The application password is rotated here when
+    /// the resource asks (<see cref="PasswordRotation"/>); the rotation is stored before the new password, so a control
+    /// plane stopped between the two writes carries it out at its next start.
     /// </summary>
     public Task<ResourceSecrets> EnsureSecretsAsync(ResourcePlan plan, CancellationToken cancellationToken)
     {
         var folder = Folder(plan);
-        Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);
-        var application = plan.Spec.AuthEnabled ? EnsurePassword(folder.SecretFile) : null;
-        var own = new RedoubtPasswords(EnsurePassword(folder.AdminSecretFile), EnsurePassword(folder.ReplicationSecretFile), EnsurePassword(folder.SentinelSecretFile));
-        return Task.FromResult(new ResourceSecrets(application, own));
+        lock (_secretsLock)
+        {
+            folder.EnsureRoot();
+            var application = plan.Spec.AuthEnabled ? EnsureApplicationPassword(plan, folder) : null;
+            var own = new RedoubtPasswords(EnsurePassword(folder.AdminSecretFile), EnsurePassword(folder.ReplicationSecretFile), EnsurePassword(folder.SentinelSecretFile));
+            return Task.FromResult(Secrets(application, own));
+        }
     }
+
+    private StoredApplicationPassword EnsureApplicationPassword(ResourcePlan plan, ResourceFolder folder)
+    {
+        if (ReadPassword(folder.SecretFile) is not { } existing)
+        {
+            var created = PasswordRotation.Created(Passwords.Generate(), plan.PasswordRotation);
+            AtomicFile.Write(folder.RotationFile, RotationRecord.Write(created));
+            AtomicFile.Write(folder.SecretFile, created.Password + "\n");
+            return created;
+        }
+
+        var stored = RotationRecord.Read(existing, AtomicFile.ReadOrNull(folder.RotationFile));
+        var next = PasswordRotation.Next(stored, plan.PasswordRotation, _time.GetUtcNow(), Passwords.Generate);
+        if (next != stored)
+        {
+            AtomicFile.Write(folder.RotationFile, RotationRecord.Write(next));
+            if (next.Password != stored.Password)
+            {
+                AtomicFile.Write(folder.SecretFile, next.Password + "\n");
+            }
+        }
+
+        return next;
+    }
+
+    private static ResourceSecrets Secrets(StoredApplicationPassword? application, RedoubtPasswords? own) =>
+        new(application?.Password, own) { Retiring = application?.Retiring, RotationRequest = application?.Handled };
 
     private static string EnsurePassword(string file)
     {
-        if (AtomicFile.ReadOrNull(file)?.Trim() is { Length: > 0 } existing)
+        if (ReadPassword(file) is { } existing)
         {
             return existing;
         }
@@ -87,20 +121,21 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         return password;
     }
 
-    /// <summary>The passwords as they are on disk, creating nothing (a read-only check).</summary>
+    private static string? ReadPassword(string file) => AtomicFile.ReadOrNull(file)?.Trim() is { Length: > 0 } password ? password : null;
+
+    /// <summary>The passwords as they are on disk, creating and rotating nothing (a read-only check).</summary>
     private static ResourceSecrets StoredSecrets(ResourcePlan plan, ResourceFolder folder)
     {
-        string? Read(string file) => AtomicFile.ReadOrNull(file)?.Trim() is { Length: > 0 } password ? password : null;
-        var application = plan.Spec.AuthEnabled ? Read(folder.SecretFile) : null;
-        return Read(folder.AdminSecretFile) is { } admin && Read(folder.ReplicationSecretFile) is { } replication && Read(folder.SentinelSecretFile) is { } sentinel
-            ? new ResourceSecrets(application, new RedoubtPasswords(admin, replication, sentinel))
-            : new ResourceSecrets(application, null);
+        var application = plan.Spec.AuthEnabled && ReadPassword(folder.SecretFile) is { } password ? RotationRecord.Read(password, AtomicFile.ReadOrNull(folder.RotationFile)) : null;
+        return Secrets(application, ReadPassword(folder.AdminSecretFile) is { } admin && ReadPassword(folder.ReplicationSecretFile) is { } replication && ReadPassword(folder.SentinelSecretFile) is { } sentinel
+            ? new RedoubtPasswords(admin, replication, sentinel)
+            : null);
     }
 
     public async Task<IReadOnlyList<NodeState>> EnsureAsync(ResourcePlan plan, CancellationToken cancellationToken)
     {
         var folder = Folder(plan);
-        Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);
+        folder.EnsureRoot();
         var secrets = await EnsureSecretsAsync(plan, cancellationToken).ConfigureAwait(false);
         var uid = Uid(folder);
         var states = new List<NodeState>();
@@ -171,6 +206,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         if (Running(plan.Key, folder, node) is { } running)
         {
             KeepPrivate(folder.ConfigFile(node.Name));
+            revision.Upgraded(NodeRevision.Read(folder.RevisionFile(node.Name)))?.Write(folder.RevisionFile(node.Name));
             return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Running, host, port, running.Pid, running.Since, Outdated(folder, node, revision));
         }
 
@@ -223,7 +259,10 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     private NodeRevision RevisionOf(ResourcePlan plan, PlannedNode node, (RedisNodeConfig? Redis, SentinelNodeConfig? Sentinel) config) => new(
         config.Redis is { } redis ? Revisions.OfRedis(redis) : Revisions.OfSentinel(config.Sentinel!),
         plan.RestartedAt ?? "",
-        NodeRevision.BinaryIdentity(BinaryOf(node)));
+        NodeRevision.BinaryIdentity(BinaryOf(node)))
+    {
+        EarlierConfigs = config.Redis is { } earlier ? Revisions.EarlierOfRedis(earlier) : Revisions.EarlierOfSentinel(config.Sentinel!),
+    };
 
     /// <summary>A node's configuration: exactly one of the two is set, by the node's kind.</summary>
     private static (RedisNodeConfig? Redis, SentinelNodeConfig? Sentinel) Configure(ResourcePlan plan, ResourceFolder folder, PlannedNode node, string host, int port, ResourceSecrets secrets, string uid)

@@ -11,6 +11,16 @@ internal sealed record NodeRevision(string Config, string RestartedAt, string Bi
 {
     public const string Missing = "missing";
 
+    /// <summary>Config hashes an earlier version wrote for the same configuration (<see cref="Core.Planning.Revisions.EarlierOfRedis"/>).</summary>
+    public IReadOnlyList<string> EarlierConfigs { get; init; } = [];
+
+    /// <summary>
+    /// The revision file of a node started by an earlier version, rewritten the way this one writes it (the config hash
+    /// only; what it was started with otherwise stays): null when there is nothing to rewrite.
+    /// </summary>
+    public NodeRevision? Upgraded(NodeRevision? running) =>
+        running is not null && running.Config != Config && EarlierConfigs.Contains(running.Config) ? running with { Config = Config } : null;
+
     public void Write(string path) =>
         AtomicFile.Write(path, $"config {Config}\nrestartedAt {RestartedAt}\nbinary {Binary}\n", durable: false);
 
@@ -51,7 +61,7 @@ internal sealed record NodeRevision(string Config, string RestartedAt, string Bi
             return $"{binaryName} changed on disk (an upgrade)";
         }
 
-        return running.Config != Config ? "its configuration changed in a way only a restart applies" : null;
+        return running.Config != Config && !EarlierConfigs.Contains(running.Config) ? "its configuration changed in a way only a restart applies" : null;
     }
 
     /// <summary>The file a command runs (found on PATH, links followed), its size and modification time.</summary>

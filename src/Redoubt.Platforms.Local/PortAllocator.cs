@@ -37,7 +37,7 @@ internal sealed class PortAllocator(string home)
                 if (!taken.Contains(candidate) && (!checkBind || CanBind(host, port)))
                 {
                     ports[node] = candidate;
-                    Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);
+                    folder.EnsureRoot();
                     AtomicFile.Write(folder.PortsFile, JsonSerializer.Serialize(ports));
                     return candidate;
                 }

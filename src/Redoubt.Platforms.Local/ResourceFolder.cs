@@ -10,6 +10,8 @@ internal sealed class ResourceFolder(string home, string @namespace, string name
     public string StatusFile => Path.Combine(Root, "status.json");
     /// <summary>The application's password, what <c>credentials</c> gives.</summary>
     public string SecretFile => Path.Combine(Root, "password");
+    /// <summary>The last rotation of the application password, and the password it replaced while that one still works.</summary>
+    public string RotationFile => Path.Combine(Root, "password-rotation");
     public string AdminSecretFile => Path.Combine(Root, "admin-password");
     public string ReplicationSecretFile => Path.Combine(Root, "replication-password");
     public string SentinelSecretFile => Path.Combine(Root, "sentinel-password");
@@ -24,9 +26,25 @@ internal sealed class ResourceFolder(string home, string @namespace, string name
     public string PidFile(string node) => Path.Combine(Root, node, "pid");
     public string RevisionFile(string node) => Path.Combine(Root, node, "revision");
 
+    /// <summary>
+    /// The resource's folder and its namespace's, both 0700. CreateDirectory gives the mode to the last folder only: the
+    /// namespace folder it creates on the way would be 0755, and one left so by an earlier version is tightened here.
+    /// </summary>
+    public void EnsureRoot()
+    {
+        var namespaceFolder = Path.GetDirectoryName(Root)!;
+        Directory.CreateDirectory(namespaceFolder, PrivateDirectory);
+        if (File.GetUnixFileMode(namespaceFolder) != PrivateDirectory)
+        {
+            File.SetUnixFileMode(namespaceFolder, PrivateDirectory);
+        }
+
+        Directory.CreateDirectory(Root, PrivateDirectory);
+    }
+
     public void EnsureNodeDirectories(string node)
     {
-        Directory.CreateDirectory(Root, PrivateDirectory);
+        EnsureRoot();
         Directory.CreateDirectory(NodeDirectory(node), PrivateDirectory);
         Directory.CreateDirectory(DataDirectory(node), PrivateDirectory);
     }

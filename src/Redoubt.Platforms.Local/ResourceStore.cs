@@ -48,7 +48,7 @@ internal sealed partial class ResourceStore(string home, ILogger logger)
     public void Save(RedisResource resource)
     {
         var folder = Folder(resource.Metadata.Namespace, resource.Metadata.Name);
-        Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);
+        folder.EnsureRoot();
         AtomicFile.Write(folder.ResourceFile, ResourceSerializer.ToJson(resource));
         _resources[resource.Key] = resource;
     }

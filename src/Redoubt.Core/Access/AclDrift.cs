@@ -51,4 +51,19 @@ public static class AclDrift
         differences.AddRange(observed.Keys.Where(name => !known.Contains(name)).Order(StringComparer.Ordinal).Select(name => new AclDifference(name, "not a user Redoubt created")));
         return differences;
     }
+
+    /// <summary>
+    /// Whether <paramref name="observed"/> is <paramref name="wanted"/> before a rotation reached it: the same rules,
+    /// enabled, each of its passwords still wanted, the new one not there yet. Such a node refuses the new password
+    /// only until the healer adds it; it has not been tampered with.
+    /// </summary>
+    public static bool AwaitsRotation(AclUser wanted, AclEntry? observed)
+    {
+        var expected = wanted.Expected();
+        return observed is { Enabled: true, NoPass: false } entry
+            && entry.Rules == expected.Rules
+            && entry.PasswordHashes.Count > 0
+            && entry.PasswordHashes.All(expected.PasswordHashes.Contains)
+            && expected.PasswordHashes.Any(hash => !entry.PasswordHashes.Contains(hash));
+    }
 }

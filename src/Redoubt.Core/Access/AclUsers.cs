@@ -61,7 +61,8 @@ public static class AclUsers
             return [];
         }
 
-        var application = new AclUser(Application, secrets.Application is { } app ? PasswordHash.Of(app) : null, kind == NodeKind.Redis ? ApplicationOnRedis : ApplicationOnSentinel);
+        // During a rotation's grace period both the new password and the one it replaces log in.
+        var application = new AclUser(Application, [.. secrets.ApplicationPasswords.Select(PasswordHash.Of)], kind == NodeKind.Redis ? ApplicationOnRedis : ApplicationOnSentinel);
         var admin = new AclUser(Admin, PasswordHash.Of(own.Admin), AdminRules);
         var sentinel = new AclUser(Sentinel, PasswordHash.Of(own.Sentinel), kind == NodeKind.Redis ? SentinelOnRedis : SentinelOnSentinel);
         return kind == NodeKind.Redis

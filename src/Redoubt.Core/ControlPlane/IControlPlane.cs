@@ -27,6 +27,12 @@ public interface IControlPlane
     /// </summary>
     Task<string?> RestartAsync(string @namespace, string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Asks for a new application password (<see cref="ResourceAnnotations.PasswordRotatedAt"/>); the old one is accepted
+    /// for <paramref name="grace"/> more. Returns the request's mark, or null when the resource does not exist.
+    /// </summary>
+    Task<string?> RotatePasswordAsync(string @namespace, string name, TimeSpan grace, CancellationToken cancellationToken);
+
     Task<Credentials?> GetCredentialsAsync(string @namespace, string name, CancellationToken cancellationToken);
 }
 

@@ -53,6 +53,23 @@ public static class AccessRules
         return actions;
     }
 
+    /// <summary>Whether every node and Sentinel that answers has exactly the users of the plan: a rotation has reached them all.</summary>
+    public static bool InPlace(ClusterObservation observation, AccessPlan access) =>
+        observation.Nodes.Where(n => n.Reachable && n.Acl is not null).All(n => AclDrift.Compare(access.RedisUsers, n.Acl!).Count == 0)
+        && observation.Sentinels.Where(s => s.Reachable && s.Acl is not null).All(s => AclDrift.Compare(access.SentinelUsers, s.Acl!).Count == 0);
+
+    /// <summary>
+    /// The addresses of nodes and Sentinels whose application user a rotation has not reached yet (<see cref="AclDrift.AwaitsRotation"/>):
+    /// they refuse the new password until this pass's repair, which is no refusal to report.
+    /// </summary>
+    public static IReadOnlySet<string> AwaitingRotation(ClusterObservation observation, AccessPlan access)
+    {
+        static AclUser Application(IReadOnlyList<AclUser> users) => users.First(u => u.Name == AclUsers.Application);
+        return observation.Nodes.Where(n => n.Address is not null && AclDrift.AwaitsRotation(Application(access.RedisUsers), n.Acl?.GetValueOrDefault(AclUsers.Application))).Select(n => n.Address!)
+            .Concat(observation.Sentinels.Where(s => s.Address is not null && AclDrift.AwaitsRotation(Application(access.SentinelUsers), s.Acl?.GetValueOrDefault(AclUsers.Application))).Select(s => s.Address!))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
     private static RepairUsers? Repair(string node, string address, NodeKind kind, IReadOnlyList<AclUser> wanted, IReadOnlyList<AclDifference> drift)
     {
         if (drift.Count == 0)

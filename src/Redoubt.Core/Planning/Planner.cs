@@ -43,6 +43,8 @@ public static class Planner
     public static ResourcePlan Plan(RedisResource resource, Func<int, string>? redisNodeName = null)
     {
         var spec = SpecDefaults.Resolve(resource.Spec);
+        var (grace, graceError) = ResourceAnnotations.PasswordGraceOf(resource);
+        var rotation = ResourceAnnotations.PasswordRotatedAtOf(resource);
         return new ResourcePlan
         {
             Namespace = resource.Metadata.Namespace,
@@ -58,6 +60,8 @@ public static class Planner
             RedisSettings = RedisSettingsFor(spec),
             SentinelSettings = SentinelSettingsFor(spec),
             RestartedAt = ResourceAnnotations.RestartedAtOf(resource),
+            PasswordRotation = rotation is not null && graceError is null ? new Access.RotationRequest(rotation, grace ?? Access.PasswordRotation.DefaultGrace) : null,
+            PasswordRotationError = rotation is not null ? graceError : null,
         };
     }
 

@@ -32,6 +32,14 @@ public sealed record ResourcePlan
     /// <summary>The resource's restart request (<see cref="ResourceAnnotations.RestartedAt"/>); a change restarts every node, one at a time.</summary>
     public string? RestartedAt { get; init; }
 
+    /// <summary>
+    /// The resource's request for a new application password (<see cref="ResourceAnnotations.PasswordRotatedAt"/>), null
+    /// when it has none or when its grace period is not one (<see cref="PasswordRotationError"/> says why: nothing rotates).
+    /// </summary>
+    public Access.RotationRequest? PasswordRotation { get; init; }
+
+    public string? PasswordRotationError { get; init; }
+
     /// <summary>Redis settings that can be changed at run time with CONFIG SET, in a stable order.</summary>
     public required IReadOnlyList<Setting> RedisSettings { get; init; }
 

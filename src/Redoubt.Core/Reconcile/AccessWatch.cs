@@ -9,7 +9,8 @@ namespace Redoubt.Core.Reconcile;
 /// Between passes (a Ready resource is passed every 5 s), looks every second at who may log in: an application on a
 /// fresh connection to the master, and every node's users (ACL LIST) against the plan. A difference asks for a pass at
 /// once, which repairs it (the healer's <see cref="Healing.AccessRules"/>) and says so in the status and the events:
-/// a password or an ACL changed behind Redoubt's back is healed within about a second, not five.
+/// a password or an ACL changed behind Redoubt's back is healed within about a second, not five. The end of a
+/// rotation's grace period asks for a pass too: the old password stops working within about a second of it.
 /// </summary>
 public sealed class AccessWatch(ResourceKnowledge knowledge, RedisAdmin fastAdmin, TimeProvider time)
 {
@@ -21,7 +22,12 @@ public sealed class AccessWatch(ResourceKnowledge knowledge, RedisAdmin fastAdmi
         while (true)
         {
             await Task.Delay(Period, time, cancellationToken).ConfigureAwait(false);
-            if (knowledge.Observation is { } observation && await DriftedAsync(observation, secrets(), cancellationToken).ConfigureAwait(false))
+            var current = secrets();
+            if (current.Retiring is { } retiring && time.GetUtcNow() >= retiring.Until)
+            {
+                requestPass();
+            }
+            else if (knowledge.Observation is { } observation && await DriftedAsync(observation, current, cancellationToken).ConfigureAwait(false))
             {
                 requestPass();
             }

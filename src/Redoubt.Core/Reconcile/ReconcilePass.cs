@@ -52,6 +52,7 @@ public sealed class ReconcilePass(
             var nodes = await platform.EnsureAsync(KeepingCurrentMaster(plan), cancellationToken).ConfigureAwait(false);
             var observation = await observer.ObserveAsync(plan, nodes, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
+            var access = AccessPlan.From(secrets);
             var decision = knowledge.Update(history =>
             {
                 var decided = Healer.Decide(plan, observation, new HealContext
@@ -63,20 +64,15 @@ public sealed class ReconcilePass(
                     DeposedPid = history.DeposedPid,
                     DeposedSince = history.DeposedSince,
                     FailoverInFlight = knowledge.FailoverInFlight,
-                    Access = AccessPlan.From(secrets),
+                    Access = access,
                     SnapshotRetried = _snapshotRetried,
                 });
                 var (next, unrecorded) = history.Observe(decided.Master, observation, now);
                 return (next, (decided, unrecorded));
             });
-            observation = observation with { ApplicationRefused = await ApplicationRefusedAsync(observation, decision.decided.Master, secrets.Application, cancellationToken).ConfigureAwait(false) };
-            if (observation.ApplicationRefused.Count > 0 && knowledge.Observation?.ApplicationRefused.Count is null or 0)
-            {
-                // Once when it starts: the conditions say it for as long as it lasts.
-                journal.Warning("LoginRefused", $"applications cannot log in: {string.Join("; ", observation.ApplicationRefused)}");
-            }
-
-            knowledge.Observation = observation;
+            var awaitingRotation = access is null ? new HashSet<string>() : AccessRules.AwaitingRotation(observation, access);
+            var rotationApplied = access is null || AccessRules.InPlace(observation, access);
+            observation = Refused(observation, await ApplicationRefusedAsync(observation, decision.decided.Master, secrets.Application, a => !awaitingRotation.Contains(a), cancellationToken).ConfigureAwait(false));
             if (decision.unrecorded is { } failover)
             {
                 journal.Announce(failover);
@@ -102,9 +98,17 @@ public sealed class ReconcilePass(
                 await ActAsync(resource, plan, observation, action, secrets, cancellationToken).ConfigureAwait(false);
             }
 
+            if (awaitingRotation.Count > 0)
+            {
+                // Asked only now: the actions above gave them the new password.
+                var late = await ApplicationRefusedAsync(observation, decision.decided.Master, secrets.Application, awaitingRotation.Contains, cancellationToken).ConfigureAwait(false);
+                observation = Refused(observation, [.. observation.ApplicationRefused, .. late]);
+            }
+
             var ready = actions.Count == 0 && StatusBuilder.IsReady(plan, observation, decision.decided.Master);
             knowledge.Update(h => ready && !h.EverReady ? h with { EverReady = true } : h);
             var status = BuildStatus(resource, plan, observation, decision.decided, ready);
+            status.PasswordRotation = Rotation(secrets, rotationApplied && observation.ApplicationRefused.Count == 0);
             return Publish(status, actions.Count > 0 || !ready ? FastRequeue : SteadyRequeue);
         }
         catch (RedoubtException e)
@@ -113,14 +117,29 @@ public sealed class ReconcilePass(
         }
     }
 
-    /// <summary>Logs in as the application on the master and on every Sentinel that answers, each on a fresh connection.</summary>
-    private static async Task<IReadOnlyList<string>> ApplicationRefusedAsync(ClusterObservation observation, RedisNodeObservation? master, string? password, CancellationToken cancellationToken)
+    /// <summary>The observation with the application's refusals, said once when they start (the conditions say it for as long as it lasts).</summary>
+    private ClusterObservation Refused(ClusterObservation observation, IReadOnlyList<string> refused)
+    {
+        if (refused.Count > 0 && knowledge.Observation?.ApplicationRefused.Count is null or 0)
+        {
+            journal.Warning("LoginRefused", $"applications cannot log in: {string.Join("; ", refused)}");
+        }
+
+        observation = observation with { ApplicationRefused = refused };
+        knowledge.Observation = observation;
+        return observation;
+    }
+
+    /// <summary>Logs in as the application on the master and on every Sentinel that answers (those <paramref name="include"/> takes), each on a fresh connection.</summary>
+    private static async Task<IReadOnlyList<string>> ApplicationRefusedAsync(ClusterObservation observation, RedisNodeObservation? master, string? password, Func<string, bool> include, CancellationToken cancellationToken)
     {
         var targets = observation.Sentinels.Where(s => s.Reachable).Select(s => (s.Name, Address: s.Address!)).ToList();
         if (master?.Address is { } address)
         {
             targets.Insert(0, (master.Name, address));
         }
+
+        targets = [.. targets.Where(t => include(t.Address))];
 
         var refusals = await Task.WhenAll(targets.Select(t => ApplicationLogin.RefusedAsync(t.Address, password, cancellationToken))).ConfigureAwait(false);
         return [.. targets.Zip(refusals).Where(r => r.Second is not null).Select(r => $"{r.First.Name}: {r.Second}")];
@@ -132,6 +151,7 @@ public sealed class ReconcilePass(
         journal.Warning("PlatformError", e.Message);
         var status = BuildStatus(resource, plan, null, null, ready: false);
         status.Phase = Phases.Failed;
+        status.PasswordRotation = LastStatus?.PasswordRotation;
         return Publish(status, TimeSpan.FromSeconds(5));
     }
 
@@ -246,6 +266,12 @@ public sealed class ReconcilePass(
         status.Events = journal.Events.Snapshot();
         return status;
     }
+
+    /// <summary>The last rotation as the status shows it; <paramref name="applied"/> when every node and Sentinel takes the new password.</summary>
+    private static PasswordRotationStatus? Rotation(ResourceSecrets secrets, bool applied) =>
+        secrets.RotationRequest is { } request && secrets.Application is not null
+            ? new PasswordRotationStatus { Request = request, Applied = applied, OldPasswordUntil = secrets.Retiring?.Until }
+            : null;
 
     private ReconcileOutcome Publish(RedisStatus status, TimeSpan requeue)
     {

@@ -48,6 +48,8 @@ public sealed class ResourceReconciler : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ResourceSecrets _secrets = ResourceSecrets.None;
     private Action _requestPass = () => { };
+    // The rotation request last refused, said once.
+    private string? _rotationRefusal;
 
     public ResourceReconciler(IRedisPlatform platform, ILogger logger, TimeProvider time)
     {
@@ -168,10 +170,25 @@ public sealed class ResourceReconciler : IAsyncDisposable
         }
     }
 
-    /// <summary>The resource's passwords, for both sets of connections.</summary>
+    /// <summary>The resource's passwords, for both sets of connections; a rotation the platform carried out is an event.</summary>
     private async Task UsePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken)
     {
         var secrets = await _platform.EnsureSecretsAsync(plan, cancellationToken).ConfigureAwait(false);
+        var previous = Volatile.Read(ref _secrets);
+        if (previous != ResourceSecrets.None)
+        {
+            foreach (var (reason, message) in RotationEvents.Between(previous, secrets))
+            {
+                _journal.Normal(reason, message);
+            }
+        }
+
+        if (RotationEvents.Refusal(plan, secrets) is { } refusal && refusal != _rotationRefusal)
+        {
+            _journal.Warning("PasswordNotRotated", refusal);
+        }
+
+        _rotationRefusal = RotationEvents.Refusal(plan, secrets);
         Volatile.Write(ref _secrets, secrets);
         _admin.UseSecrets(secrets);
         _fastAdmin.UseSecrets(secrets);

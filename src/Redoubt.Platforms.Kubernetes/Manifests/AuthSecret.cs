@@ -7,7 +7,8 @@ namespace Redoubt.Platforms.Kubernetes.Manifests;
 /// <summary>
 /// The Secret <c>redis-&lt;name&gt;-auth</c>: key <c>password</c> (the application's, as the reference platform has
 /// it; absent when auth is off), the passwords of Redoubt's own users (<c>admin-password</c>,
-/// <c>replication-password</c>, <c>sentinel-password</c>), and the two config snippets derived from them (the ACL
+/// <c>replication-password</c>, <c>sentinel-password</c>), the application password's last rotation
+/// (<c>password-rotation</c>: the request carried out, and during a grace period the password it replaced), and the two config snippets derived from them (the ACL
 /// users with their passwords hashed, and the replicas' and Sentinels' logins). It is the only place the passwords
 /// live. The operator creates each password once, at random, and rewrites only the derived keys, so a password set
 /// by hand is kept.
@@ -41,6 +42,7 @@ public static class AuthSecret
         if (secrets.Application is { } application)
         {
             data[ConfigFiles.PasswordKey] = application;
+            data[ConfigFiles.PasswordRotationKey] = RotationRecord.Write(new StoredApplicationPassword(application, secrets.RotationRequest, secrets.Retiring));
         }
 
         if (secrets.Redoubt is { } own)

@@ -17,6 +17,7 @@ public static class ConfigFiles
     public const string RedisAuthKey = "redis-auth.conf";
     public const string SentinelAuthKey = "sentinel-auth.conf";
     public const string PasswordKey = "password";
+    public const string PasswordRotationKey = "password-rotation";
     public const string AdminPasswordKey = "admin-password";
     public const string ReplicationPasswordKey = "replication-password";
     public const string SentinelPasswordKey = "sentinel-password";

@@ -49,7 +49,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         _options = server.Apply(options);
         _applier = new ObjectApplier(client, server);
         _roles = new Operator.RoleLabels(client);
-        _passwords = new PasswordStore(client);
+        _passwords = new PasswordStore(client, time);
         _zones = new ZoneLookup(client);
         _logger = logger;
     }

@@ -14,8 +14,11 @@ namespace Redoubt.Platforms.Kubernetes.Platform;
 /// The auth Secret's passwords: each created once (<see cref="Passwords"/>), read afterwards, never replaced. The
 /// derived config snippets are rewritten when they no longer match, so a password changed by hand in the Secret
 /// reaches Redis and the Sentinels at once (the healer sets it at run time) and in their files at their next start.
+/// The application password is the exception: a rotation (<see cref="PasswordRotation"/>, asked for by the resource's
+/// annotation) replaces it, and the Secret keeps the password it replaced, and until when that one works, under
+/// <see cref="ConfigFiles.PasswordRotationKey"/>; one patch writes them all.
 /// </summary>
-public sealed class PasswordStore(IKubernetes client)
+public sealed class PasswordStore(IKubernetes client, TimeProvider time)
 {
     public async Task<ResourceSecrets> EnsureAsync(ResourcePlan plan, ObjectNames names, CancellationToken ct)
     {
@@ -32,9 +35,8 @@ public sealed class PasswordStore(IKubernetes client)
 
         if (secret is null)
         {
-            var created = new ResourceSecrets(
-                plan.Spec.AuthEnabled ? Passwords.Generate() : null,
-                new RedoubtPasswords(Passwords.Generate(), Passwords.Generate(), Passwords.Generate()));
+            var fresh = plan.Spec.AuthEnabled ? PasswordRotation.Created(Passwords.Generate(), plan.PasswordRotation) : null;
+            var created = Secrets(fresh, new RedoubtPasswords(Passwords.Generate(), Passwords.Generate(), Passwords.Generate()));
             try
             {
                 await client.CoreV1.CreateNamespacedSecretAsync(AuthSecret.Build(plan, names, created), ns, cancellationToken: ct);
@@ -48,9 +50,9 @@ public sealed class PasswordStore(IKubernetes client)
         }
 
         string Kept(string key) => Read(secret, key) is { Length: > 0 } stored ? stored : Passwords.Generate();
-        var current = new ResourceSecrets(
-            plan.Spec.AuthEnabled ? Kept(ConfigFiles.PasswordKey) : null,
-            new RedoubtPasswords(Kept(ConfigFiles.AdminPasswordKey), Kept(ConfigFiles.ReplicationPasswordKey), Kept(ConfigFiles.SentinelPasswordKey)));
+        var stored = plan.Spec.AuthEnabled ? RotationRecord.Read(Kept(ConfigFiles.PasswordKey), Read(secret, ConfigFiles.PasswordRotationKey)) : null;
+        var application = stored is null ? null : PasswordRotation.Next(stored, plan.PasswordRotation, time.GetUtcNow(), Passwords.Generate);
+        var current = Secrets(application, new RedoubtPasswords(Kept(ConfigFiles.AdminPasswordKey), Kept(ConfigFiles.ReplicationPasswordKey), Kept(ConfigFiles.SentinelPasswordKey)));
         var wanted = AuthSecret.DataFor(current);
         if (wanted.Any(pair => Read(secret, pair.Key) != pair.Value))
         {
@@ -60,6 +62,9 @@ public sealed class PasswordStore(IKubernetes client)
 
         return current;
     }
+
+    private static ResourceSecrets Secrets(StoredApplicationPassword? application, RedoubtPasswords own) =>
+        new(application?.Password, own) { Retiring = application?.Retiring, RotationRequest = application?.Handled };
 
     private static string? Read(V1Secret secret, string key)
     {

@@ -9,6 +9,7 @@ public static class ApiPaths
     public const string FailoverTemplate = ResourceTemplate + "/failover";
     public const string CredentialsTemplate = ResourceTemplate + "/credentials";
     public const string RestartTemplate = ResourceTemplate + "/restart";
+    public const string RotatePasswordTemplate = ResourceTemplate + "/rotate-password";
 
     public static string Resource(string @namespace, string name) =>
         $"/v1/redis/{Uri.EscapeDataString(@namespace)}/{Uri.EscapeDataString(name)}";
@@ -20,6 +21,9 @@ public static class ApiPaths
         Resource(@namespace, name) + "/failover" + (target is null ? "" : "?to=" + Uri.EscapeDataString(target));
 
     public static string Restart(string @namespace, string name) => Resource(@namespace, name) + "/restart";
+
+    public static string RotatePassword(string @namespace, string name, TimeSpan grace) =>
+        Resource(@namespace, name) + "/rotate-password?grace=" + Uri.EscapeDataString(Model.ResourceAnnotations.FormatGrace(grace));
 
     public static string Credentials(string @namespace, string name) => Resource(@namespace, name) + "/credentials";
 }

@@ -5,3 +5,5 @@ public sealed record ApplyRequest(string Yaml, string FileName);
 
 /// <summary>The answer to <c>POST .../restart</c>: the mark the rolling restart was requested with.</summary>
 public sealed record RestartAccepted(string RestartedAt);
+
+public sealed record RotationAccepted(string Request);

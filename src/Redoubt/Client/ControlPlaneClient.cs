@@ -85,6 +85,12 @@ public sealed class ControlPlaneClient : IControlPlane, IDisposable
         return response.StatusCode == HttpStatusCode.NotFound ? null : (await ReadAsync<RestartAccepted>(response, cancellationToken)).RestartedAt;
     }
 
+    public async Task<string?> RotatePasswordAsync(string @namespace, string name, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, ApiPaths.RotatePassword(@namespace, name, grace), body: null, CallTimeout, cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : (await ReadAsync<RotationAccepted>(response, cancellationToken)).Request;
+    }
+
     public async Task<Credentials?> GetCredentialsAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Get, ApiPaths.Credentials(@namespace, name), body: null, CallTimeout, cancellationToken);

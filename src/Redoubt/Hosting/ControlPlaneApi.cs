@@ -51,6 +51,17 @@ public static class ControlPlaneApi
         app.MapPost(ApiPaths.RestartTemplate, async (string ns, string name, CancellationToken cancellationToken) =>
             await controlPlane.RestartAsync(ns, name, cancellationToken) is { } mark ? Json(new RestartAccepted(mark)) : NotFound(ns, name));
 
+        app.MapPost(ApiPaths.RotatePasswordTemplate, async (string ns, string name, string? grace, CancellationToken cancellationToken) =>
+        {
+            var period = Core.Access.PasswordRotation.DefaultGrace;
+            if (grace is not null && !Model.ResourceAnnotations.TryParseGrace(grace, out period))
+            {
+                return Error(StatusCodes.Status400BadRequest, $"grace: must be {Model.ResourceAnnotations.GraceText}, got \"{grace}\"");
+            }
+
+            return await controlPlane.RotatePasswordAsync(ns, name, period, cancellationToken) is { } request ? Json(new RotationAccepted(request)) : NotFound(ns, name);
+        });
+
         // The password is in this response by design (the caller asked for credentials); it is never logged.
         app.MapGet(ApiPaths.CredentialsTemplate, async (string ns, string name, CancellationToken cancellationToken) =>
             await controlPlane.GetCredentialsAsync(ns, name, cancellationToken) is { } credentials ? Json(credentials) : NotFound(ns, name));

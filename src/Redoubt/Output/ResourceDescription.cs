@@ -47,6 +47,7 @@ public static class ResourceDescription
 
         text.Append('\n');
         Field(text, "Last failover", status.LastFailover is { } failover ? Failover(failover, now) : "none");
+        Field(text, "Password", status.PasswordRotation is { } rotation ? Rotation(rotation, now) : "never rotated");
 
         text.Append("\nEvents:\n");
         if (status.Events.Count == 0)
@@ -92,6 +93,12 @@ public static class ResourceDescription
     private static string Failover(FailoverRecord failover, DateTimeOffset now) =>
         $"{failover.Time.ToString("u", CultureInfo.InvariantCulture)} ({Durations.Ago(failover.Time, now)} ago): " +
         $"{failover.From} -> {failover.To} in {Durations.Milliseconds(failover.DurationMs)}, {failover.Cause}";
+
+    private static string Rotation(PasswordRotationStatus rotation, DateTimeOffset now) =>
+        $"rotated ({rotation.Request}), " + (rotation.Applied ? "new password on every node and Sentinel" : "new password not yet on every node and Sentinel") + "; " +
+        (rotation.OldPasswordUntil is { } until
+            ? $"old password accepted until {until.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)} (in {Durations.Compact(until - now)})"
+            : "old password no longer accepted");
 
     private static void Field(StringBuilder text, string label, string value) =>
         text.Append((label + ":").PadRight(15)).Append(value).Append('\n');

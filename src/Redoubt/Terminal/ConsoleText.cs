@@ -17,6 +17,9 @@ public static class ConsoleText
 
     public static void WriteLine(string text = "") => Console.Out.WriteLine(text);
 
+    /// <summary>A message for people on stderr, uncoloured: stdout carries what a script reads.</summary>
+    public static void WriteNote(string message) => Console.Error.WriteLine(message);
+
     public static void WriteError(string message) => WriteColoured(message, Red);
 
     public static void WriteWarning(string message) => WriteColoured(message, Yellow);

@@ -10,7 +10,7 @@ public sealed class AclDriftTests
 
     /// <summary>ACL LIST as a node with exactly the wanted users prints it.</summary>
     private static List<string> Listed() =>
-        [.. Wanted.Select(u => $"user {u.Name} on sanitize-payload #{u.PasswordHash} {u.Rules}")];
+        [.. Wanted.Select(u => $"user {u.Name} on sanitize-payload #{u.PasswordHashes.Single()} {u.Rules}")];
 
     private static IReadOnlyList<string> Verdict(IEnumerable<string> lines) =>
         [.. AclDrift.Compare(Wanted, AclEntry.ParseAll(lines)).Select(d => d.ToString())];
@@ -58,7 +58,7 @@ public sealed class AclDriftTests
     public void WithAuthOffTheApplicationUserHasNoPasswordAndAPasswordIsDrift()
     {
         var wanted = AclUsers.For(NodeKind.Redis, Secrets with { Application = null });
-        var lines = wanted.Select(u => $"user {u.Name} on {(u.PasswordHash is null ? "nopass" : "#" + u.PasswordHash)} {u.Rules}").ToList();
+        var lines = wanted.Select(u => $"user {u.Name} on {(u.PasswordHashes.Count == 0 ? "nopass" : "#" + u.PasswordHashes.Single())} {u.Rules}").ToList();
 
         Assert.Empty(AclDrift.Compare(wanted, AclEntry.ParseAll(lines)));
         var withPassword = lines.Select(l => l.StartsWith("user default ", StringComparison.Ordinal) ? $"user default on #{PasswordHash.Of("x")} {AclUsers.ApplicationOnRedis}" : l);

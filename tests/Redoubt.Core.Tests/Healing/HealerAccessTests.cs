@@ -94,7 +94,7 @@ public sealed class HealerAccessTests
     public void AChangedApplicationPasswordIsSetBackAndTheEventSaysSoWithoutThePassword()
     {
         var o = Healthy();
-        var hijacked = o.Nodes[0] with { Acl = Users(Access.RedisUsers.Select(u => u.Name == "default" ? u with { PasswordHash = PasswordHash.Of("hijacked") } : u)) };
+        var hijacked = o.Nodes[0] with { Acl = Users(Access.RedisUsers.Select(u => u.Name == "default" ? u with { PasswordHashes = [PasswordHash.Of("hijacked")] } : u)) };
 
         var repair = Assert.IsType<RepairUsers>(Assert.Single(Healer.Decide(Plan, o.With(hijacked), Context).Actions));
 

@@ -93,8 +93,45 @@ public sealed class UserConfigTests
     }
 
     [Fact]
-    public void AnotherApplicationPasswordStillRestartsNodes()
+    public void AnotherApplicationPasswordRestartsNoNode()
     {
-        Assert.NotEqual(Revisions.OfRedis(Node(WithUsers)), Revisions.OfRedis(Node(WithUsers with { Application = "applicationPassword2" })));
+        var rotated = WithUsers with { Application = "applicationPassword2", Retiring = new RetiringPassword("applicationPassword1", DateTimeOffset.UnixEpoch) };
+
+        Assert.Equal(Revisions.OfRedis(Node(WithUsers)), Revisions.OfRedis(Node(rotated)));
+        Assert.Equal(Revisions.OfSentinel(Sentinel(WithUsers)), Revisions.OfSentinel(Sentinel(rotated)));
+    }
+
+    [Fact]
+    public void TurningAuthOffStillRestartsNodes()
+    {
+        Assert.NotEqual(Revisions.OfRedis(Node(WithUsers)), Revisions.OfRedis(Node(WithUsers with { Application = null })));
+    }
+
+    [Fact]
+    public void ANodeStartedByAnEarlierVersionIsCurrentWithEitherPasswordOfARotation()
+    {
+        // Earlier versions hashed the file with the application password's own requirepass line.
+        static string Earlier(string password) => ContentHash.Of(RedisConfigRenderer.RenderRedis(Node(new ResourceSecrets(password, null)) with { Plan = Plan with { RedisSettings = [] } }));
+        var rotating = WithUsers with { Application = "applicationPassword2", Retiring = new RetiringPassword("applicationPassword1", DateTimeOffset.UnixEpoch) };
+
+        Assert.Equal([Earlier("applicationPassword2"), Earlier("applicationPassword1")], Revisions.EarlierOfRedis(Node(rotating)));
+        Assert.DoesNotContain(Revisions.OfRedis(Node(rotating)), Revisions.EarlierOfRedis(Node(rotating)));
+    }
+
+    [Fact]
+    public void DuringAGracePeriodTheApplicationUserHasBothPasswordsHashedAndNeitherInClear()
+    {
+        var rotating = WithUsers with { Application = "applicationPassword2", Retiring = new RetiringPassword("applicationPassword1", DateTimeOffset.UnixEpoch) };
+
+        var redis = RedisConfigRenderer.RenderRedis(Node(rotating));
+        var sentinel = RedisConfigRenderer.RenderSentinel(Sentinel(rotating));
+
+        foreach (var text in new[] { redis, sentinel })
+        {
+            var user = Assert.Single(All(text, "user"), line => line[1] == "default");
+            Assert.Contains("#" + PasswordHash.Of("applicationPassword2"), user);
+            Assert.Contains("#" + PasswordHash.Of("applicationPassword1"), user);
+            Assert.DoesNotContain("applicationPassword", text, StringComparison.Ordinal);
+        }
     }
 }

@@ -60,6 +60,37 @@ public sealed class BadInputTests
         Assert.Equal(before.GetProperty("metadata").GetProperty("generation").GetInt64(), after.GetProperty("metadata").GetProperty("generation").GetInt64());
     }
 
+    [Fact]
+    public async Task ABadGraceIsRefusedByNameAndRotatesNothing()
+    {
+        using var cli = new RedoubtCli();
+        cli.Serve();
+        await WaitForControlPlaneAsync(cli);
+        Assert.Equal(0, (await cli.RunAsync("apply", "-f", RedoubtCli.WriteFile("good.yaml", Head + "spec:\n  replicas: 1\n"))).Exit);
+        await cli.WaitReadyAsync("bad");
+        var before = (await cli.RunAsync("credentials", "bad", "--password-only")).Out;
+
+        foreach (var (arguments, mentioned) in new[]
+        {
+            ((string[])["credentials", "bad", "--rotate", "--grace", "ten minutes"], "must be a duration such as 30s, 10m"),
+            (["credentials", "bad", "--rotate", "--grace", "25h"], "to 24h"),
+            (["credentials", "bad", "--grace", "10m"], "--grace goes with --rotate"),
+        })
+        {
+            var (exit, stdout, err) = await cli.RunAsync(arguments);
+
+            Assert.True(exit == 1, $"{string.Join(' ', arguments)}: exit {exit}, stderr: {err}");
+            Assert.Contains("--grace", err, StringComparison.Ordinal);
+            Assert.Contains(mentioned, err, StringComparison.Ordinal);
+            Assert.Equal("", stdout);
+        }
+
+        Assert.Equal(before, (await cli.RunAsync("credentials", "bad", "--password-only")).Out);
+        var (_, resource, _) = await cli.RunAsync("get", "bad", "-o", "json");
+        Assert.DoesNotContain("passwordRotatedAt", resource, StringComparison.Ordinal);
+        Assert.DoesNotContain("passwordRotation", resource, StringComparison.Ordinal);
+    }
+
     internal static async Task WaitForControlPlaneAsync(RedoubtCli cli)
     {
         for (var i = 0; i < 300; i++)

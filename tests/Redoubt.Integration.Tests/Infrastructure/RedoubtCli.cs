@@ -53,16 +53,27 @@ internal sealed class RedoubtCli : IDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>`redoubt serve` in the background; stopped (or killed) by the test or at dispose.</summary>
-    public Process Serve()
+    /// <summary>Every line the `serve` processes of this home printed (stdout and stderr), in the order they came.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> ServeOutput { get; } = new();
+
+    /// <summary>`redoubt serve` in the background; stopped (or killed) by the test or at dispose. Its output goes to <see cref="ServeOutput"/>.</summary>
+    public Process Serve(IDictionary<string, string>? extra = null)
     {
-        var process = Start(["serve"], null);
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var process = Start(["serve"], extra);
+        process.OutputDataReceived += (_, line) => Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _background.Add(process);
         return process;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            ServeOutput.Enqueue(line);
+        }
     }
 
     public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool> condition, string what, TimeSpan? timeout = null)
