@@ -118,4 +118,29 @@ public class HostileValueTests
         Assert.Equal(("", 7), (error.Path, error.Line));
         Assert.Equal("the document must be a Redis resource, a mapping of apiVersion, kind, metadata, spec, status; got 3", error.Message);
     }
+
+    [Fact]
+    public void AnUnknownKeyOfAHundredThousandCharactersIsCutInThePath()
+    {
+        // Plain letters, so it was shown as it was: the error was a hundred thousand characters long.
+        var key = new string('a', 100_000);
+        var error = TestYaml.SpecError($"sentinel: {{\"{key}\": 1}}");
+
+        Assert.Equal($"spec.sentinel.\"{new string('a', 80)}\"...", error.Path);
+        Assert.True(error.ToString().Length < 400, $"{error.ToString().Length} characters");
+    }
+
+    [Theory]
+    [InlineData("a\u2029b")]
+    [InlineData("a\u2028b")]
+    [InlineData("a\u0085b")]
+    public void AValueWithALineOrParagraphSeparatorSurvivesGetOYaml(string value)
+    {
+        // YAML ends a line at these: written unquoted, `get -o yaml` read back as something else.
+        var resource = TestYaml.LoadOne(WithAnnotation("redoubt.io/exporter", Quoted(value)));
+
+        var again = TestYaml.LoadOne(ResourceSerializer.ToYaml(resource));
+
+        Assert.Equal(value, again.Metadata.Annotations["redoubt.io/exporter"]);
+    }
 }
