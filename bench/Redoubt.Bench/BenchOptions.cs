@@ -4,7 +4,7 @@ namespace Redoubt.Bench;
 
 /// <summary>
 /// The command line: <c>failover [--quick] [--kills N] [--runs N] [--saturation SECONDS] [--only a,b,c,d,e] [--keep]</c>,
-/// <c>ready</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--keep]</c>.
+/// <c>ready</c>, <c>fuzz [--cases N] [--seed S]</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--keep]</c>.
 /// </summary>
 internal sealed class BenchOptions
 {
@@ -48,6 +48,9 @@ internal sealed class BenchOptions
     /// <summary>storm: the seed of the fault plan; printed so a run can be repeated.</summary>
     public int Seed { get; private init; }
 
+    /// <summary>fuzz: hostile files to generate and check.</summary>
+    public int Cases { get; private init; } = 100_000;
+
     /// <summary>scale: resources on one control plane.</summary>
     public int Resources { get; private init; } = 50;
 
@@ -57,6 +60,7 @@ internal sealed class BenchOptions
         "storm" => TimeSpan.FromMinutes(45),
         "scale" => TimeSpan.FromMinutes(30),
         "pods" => TimeSpan.FromMinutes(40),
+        "fuzz" => TimeSpan.FromMinutes(60),
         _ => TimeSpan.FromMinutes(20),
     };
 
@@ -76,6 +80,9 @@ internal sealed class BenchOptions
           pods       the operator on a real Kubernetes 1.20 with real pods (Docker, kubelet, scheduler in a network namespace
                      of its own; needs root): a writer through the Sentinels while the master's container is killed, the
                      master pod is deleted, the master is frozen and the template rolls; the rfrm Service's Endpoints
+          fuzz       hostile resource files (wrong types, huge and odd strings, injections, tags, anchors and alias bombs,
+                     deep nesting, duplicate keys, directives, several documents) generated from examples/*.yaml: each is
+                     loaded and, when accepted, rendered; counts, every broken contract, and the time per case
 
         options:
           --quick              2 kills, 2 runs, 20 s of saturation
@@ -84,7 +91,8 @@ internal sealed class BenchOptions
           --saturation SEC     seconds of saturating load (default 60)
           --only PARTS         any of a (Redoubt faults) b (baseline faults) c (switchover, rolling restart) d (client) e (false failovers)
           --faults N           storm: faults in all, over two resources (default 200)
-          --seed S             storm: seed of the fault plan (default: random, printed)
+          --seed S             storm: seed of the fault plan; fuzz: seed of the files (default: random, printed)
+          --cases N            fuzz: hostile files to check (default 100000)
           --kinds K,K          storm: only these faults: master-kill replica-kill sentinel-kill master-stop replica-stop control-plane-kill
                                master-partition replica-partition (partition: both)
           --partitions         storm: add zone partitions (2-6 s) to the faults; needs root: the storm then runs inside a network
@@ -102,7 +110,7 @@ internal sealed class BenchOptions
         var saturation = TimeSpan.FromSeconds(quick ? 20 : 60);
         var parts = "abcde";
         var keep = false;
-        int faults = 200, resources = 50;
+        int faults = 200, resources = 50, cases = 100_000;
         var seed = Random.Shared.Next(1, 1_000_000);
         var kinds = Storm.FaultKinds.Default;
         var partitions = false;
@@ -137,6 +145,9 @@ internal sealed class BenchOptions
 
                     kinds = named;
                     break;
+                case "--cases":
+                    cases = Number(args, ++i);
+                    break;
                 case "--resources":
                     resources = Number(args, ++i);
                     break;
@@ -162,11 +173,11 @@ internal sealed class BenchOptions
             kinds = [.. kinds.Union(Storm.FaultKinds.Partitions)];
         }
 
-        return command is "failover" or "ready" or "storm" or "scale" or "pods" && (inside is null) == (hostNamespace is null)
+        return command is "failover" or "ready" or "storm" or "scale" or "pods" or "fuzz" && (inside is null) == (hostNamespace is null)
             ? new BenchOptions
             {
                 Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,
-                Resources = resources, Kinds = kinds, InsideNamespace = inside, HostNamespace = hostNamespace,
+                Resources = resources, Cases = cases, Kinds = kinds, InsideNamespace = inside, HostNamespace = hostNamespace,
             }
             : null;
     }

@@ -21,6 +21,20 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
+if (options.Command == "fuzz")
+{
+    // No process and no home: the loader and the renderer, in this process.
+    try
+    {
+        return new FuzzCommand(options).Run(stop.Token);
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+        Console.Error.WriteLine($"stopped (Ctrl-C or the {options.Limit.TotalMinutes:F0}-minute limit)");
+        return 130;
+    }
+}
+
 if (options is { NeedsNamespace: true, InsideNamespace: null })
 {
     try
