@@ -4,7 +4,7 @@ namespace Redoubt.Bench;
 
 /// <summary>
 /// The command line: <c>failover [--quick] [--kills N] [--runs N] [--saturation SECONDS] [--only a,b,c,d,e] [--keep]</c>,
-/// <c>ready</c>, <c>fuzz [--cases N] [--seed S]</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--keep]</c>.
+/// <c>ready</c>, <c>fuzz [--cases N] [--seed S] [--api N]</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--keep]</c>.
 /// </summary>
 internal sealed class BenchOptions
 {
@@ -51,6 +51,9 @@ internal sealed class BenchOptions
     /// <summary>fuzz: hostile files to generate and check.</summary>
     public int Cases { get; private init; } = 100_000;
 
+    /// <summary>fuzz: hostile requests for the control API of a control plane started for the run (0: none).</summary>
+    public int ApiRequests { get; private init; }
+
     /// <summary>scale: resources on one control plane.</summary>
     public int Resources { get; private init; } = 50;
 
@@ -93,6 +96,7 @@ internal sealed class BenchOptions
           --faults N           storm: faults in all, over two resources (default 200)
           --seed S             storm: seed of the fault plan; fuzz: seed of the files (default: random, printed)
           --cases N            fuzz: hostile files to check (default 100000)
+          --api N              fuzz: then N hostile requests on the socket of a control plane started for the run
           --kinds K,K          storm: only these faults: master-kill replica-kill sentinel-kill master-stop replica-stop control-plane-kill
                                master-partition replica-partition (partition: both)
           --partitions         storm: add zone partitions (2-6 s) to the faults; needs root: the storm then runs inside a network
@@ -110,7 +114,7 @@ internal sealed class BenchOptions
         var saturation = TimeSpan.FromSeconds(quick ? 20 : 60);
         var parts = "abcde";
         var keep = false;
-        int faults = 200, resources = 50, cases = 100_000;
+        int faults = 200, resources = 50, cases = 100_000, apiRequests = 0;
         var seed = Random.Shared.Next(1, 1_000_000);
         var kinds = Storm.FaultKinds.Default;
         var partitions = false;
@@ -148,6 +152,9 @@ internal sealed class BenchOptions
                 case "--cases":
                     cases = Number(args, ++i);
                     break;
+                case "--api":
+                    apiRequests = Number(args, ++i);
+                    break;
                 case "--resources":
                     resources = Number(args, ++i);
                     break;
@@ -177,7 +184,7 @@ internal sealed class BenchOptions
             ? new BenchOptions
             {
                 Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,
-                Resources = resources, Cases = cases, Kinds = kinds, InsideNamespace = inside, HostNamespace = hostNamespace,
+                Resources = resources, Cases = cases, ApiRequests = apiRequests, Kinds = kinds, InsideNamespace = inside, HostNamespace = hostNamespace,
             }
             : null;
     }

@@ -1,6 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using CsCheck;
+using Microsoft.Extensions.Logging.Abstractions;
+using Redoubt.Hosting;
+using Redoubt.Integration.Tests.HostileInput;
 using Redoubt.Kubernetes.Tests.HostileInput;
 using Redoubt.Model.Tests.HostileInput;
 
@@ -106,6 +110,54 @@ internal sealed class FuzzCommand(BenchOptions options)
         }
 
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// <c>--api N</c>: N hostile requests (the control API test's generator) on the socket of a control plane started for
+    /// the run in a home of its own, one at a time. Every one must get an error reply or a closed connection, never a
+    /// 500; no rejected apply may create anything; and the control plane must still answer at the end.
+    /// </summary>
+    public async Task<int> RunApiAsync(CancellationToken cancellationToken)
+    {
+        var count = options.ApiRequests;
+        var home = new RedoubtHome(Path.Combine(Path.GetTempPath(), "redoubt-fuzz-" + Guid.NewGuid().ToString("N")[..8]));
+        var logs = new Redoubt.Terminal.TerminalLog(TextWriter.Null, colour: false);
+        await using var host = await LocalControlPlaneHost.StartAsync(home, logs, NullLoggerFactory.Instance, "", cancellationToken);
+        var resources = Path.Combine(home.Path, "resources");
+        try
+        {
+            var requests = HostileRequests.Generator(new HostileFiles(ExampleFiles.Load()));
+            var failures = new List<string>();
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < count; i++)
+            {
+                var request = requests.Generate(new PCG((uint)i, (ulong)(uint)options.Seed), null!, out _);
+                if (await ControlApiExchange.ProblemAsync(home.SocketPath, request) is { } problem)
+                {
+                    failures.Add($"case {i}: {problem} [{request}]");
+                }
+
+                if (request.IsApplyOfARejectedFile && Directory.Exists(resources) && Directory.EnumerateFileSystemEntries(resources).Any())
+                {
+                    failures.Add($"case {i}: a rejected apply created something under {resources} [{request}]");
+                }
+            }
+
+            var stillServing = await ControlPlaneProbe.IsServingAsync(home, cancellationToken) && (await host.ControlPlane.ListAsync(cancellationToken)).Count == 0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"control API:    {count:N0} hostile requests in {clock.Elapsed.TotalSeconds:F0} s (seed {options.Seed}); failed {failures.Count:N0}; serving afterwards: {(stillServing ? "yes" : "NO")}"));
+            foreach (var failure in failures.Take(10))
+            {
+                Console.WriteLine("  " + Cut(failure));
+            }
+
+            return failures.Count == 0 && stillServing ? 0 : 1;
+        }
+        finally
+        {
+            await host.StopAsync(stopNodes: true, CancellationToken.None);
+            Directory.Delete(home.Path, recursive: true);
+        }
     }
 
     /// <summary>Loading and, when accepted, rendering one file, as a case does.</summary>

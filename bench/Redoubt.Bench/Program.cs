@@ -26,7 +26,9 @@ if (options.Command == "fuzz")
     // No process and no home: the loader and the renderer, in this process.
     try
     {
-        return new FuzzCommand(options).Run(stop.Token);
+        var fuzz = new FuzzCommand(options);
+        var files = fuzz.Run(stop.Token);
+        return options.ApiRequests > 0 ? Math.Max(files, await fuzz.RunApiAsync(stop.Token)) : files;
     }
     catch (OperationCanceledException) when (stop.IsCancellationRequested)
     {
