@@ -66,5 +66,4 @@ public sealed class ControlApiFuzzTests
 
     private static string Folders(string resources) =>
         string.Join(",", Directory.EnumerateDirectories(resources, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
-
 }
