@@ -4,7 +4,7 @@ namespace Redoubt.Bench;
 
 /// <summary>
 /// The command line: <c>failover [--quick] [--kills N] [--runs N] [--saturation SECONDS] [--only a,b,c,d,e] [--keep]</c>,
-/// <c>ready</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--only kpfr] [--keep]</c>.
+/// <c>ready</c>, <c>fuzz [--cases N] [--seed S] [--api N]</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--only kpfr] [--keep]</c>.
 /// </summary>
 internal sealed class BenchOptions
 {
@@ -48,6 +48,12 @@ internal sealed class BenchOptions
     /// <summary>storm: the seed of the fault plan; printed so a run can be repeated.</summary>
     public int Seed { get; private init; }
 
+    /// <summary>fuzz: hostile files to generate and check.</summary>
+    public int Cases { get; private init; } = 100_000;
+
+    /// <summary>fuzz: hostile requests for the control API of a control plane started for the run (0: none).</summary>
+    public int ApiRequests { get; private init; }
+
     /// <summary>scale: resources on one control plane.</summary>
     public int Resources { get; private init; } = 50;
 
@@ -57,6 +63,7 @@ internal sealed class BenchOptions
         "storm" => TimeSpan.FromMinutes(45),
         "scale" => TimeSpan.FromMinutes(30),
         "pods" => TimeSpan.FromMinutes(40),
+        "fuzz" => TimeSpan.FromMinutes(60),
         _ => TimeSpan.FromMinutes(20),
     };
 
@@ -76,6 +83,9 @@ internal sealed class BenchOptions
           pods       the operator on a real Kubernetes 1.20 with real pods (Docker, kubelet, scheduler in a network namespace
                      of its own; needs root): a writer through the Sentinels while the master's container is killed, the
                      master pod is deleted, the master is frozen and the template rolls; the rfrm Service's Endpoints
+          fuzz       hostile resource files (wrong types, huge and odd strings, injections, tags, anchors and alias bombs,
+                     deep nesting, duplicate keys, directives, several documents) generated from examples/*.yaml: each is
+                     loaded and, when accepted, rendered; counts, every broken contract, and the time per case
 
         options:
           --quick              2 kills, 2 runs, 20 s of saturation
@@ -85,7 +95,9 @@ internal sealed class BenchOptions
           --only PARTS         any of a (Redoubt faults) b (baseline faults) c (switchover, rolling restart) d (client) e (false failovers);
                                pods: any of k (container kill) p (pod delete) f (freeze) r (rolling update)
           --faults N           storm: faults in all, over two resources (default 200)
-          --seed S             storm: seed of the fault plan (default: random, printed)
+          --seed S             storm: seed of the fault plan; fuzz: seed of the files (default: random, printed)
+          --cases N            fuzz: hostile files to check (default 100000)
+          --api N              fuzz: then N hostile requests on the socket of a control plane started for the run
           --kinds K,K          storm: only these faults: master-kill replica-kill sentinel-kill master-stop replica-stop control-plane-kill
                                master-partition replica-partition (partition: both)
           --partitions         storm: add zone partitions (2-6 s) to the faults; needs root: the storm then runs inside a network
@@ -103,7 +115,7 @@ internal sealed class BenchOptions
         var saturation = TimeSpan.FromSeconds(quick ? 20 : 60);
         var parts = "abcde";
         var keep = false;
-        int faults = 200, resources = 50;
+        int faults = 200, resources = 50, cases = 100_000, apiRequests = 0;
         var seed = Random.Shared.Next(1, 1_000_000);
         var kinds = Storm.FaultKinds.Default;
         var partitions = false;
@@ -138,6 +150,12 @@ internal sealed class BenchOptions
 
                     kinds = named;
                     break;
+                case "--cases":
+                    cases = Number(args, ++i);
+                    break;
+                case "--api":
+                    apiRequests = Number(args, ++i);
+                    break;
                 case "--resources":
                     resources = Number(args, ++i);
                     break;
@@ -163,11 +181,11 @@ internal sealed class BenchOptions
             kinds = [.. kinds.Union(Storm.FaultKinds.Partitions)];
         }
 
-        return command is "failover" or "ready" or "storm" or "scale" or "pods" && (inside is null) == (hostNamespace is null)
+        return command is "failover" or "ready" or "storm" or "scale" or "pods" or "fuzz" && (inside is null) == (hostNamespace is null)
             ? new BenchOptions
             {
                 Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,
-                Resources = resources, Kinds = kinds, InsideNamespace = inside, HostNamespace = hostNamespace,
+                Resources = resources, Cases = cases, ApiRequests = apiRequests, Kinds = kinds, InsideNamespace = inside, HostNamespace = hostNamespace,
             }
             : null;
     }

@@ -21,6 +21,22 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
+if (options.Command == "fuzz")
+{
+    // No process and no home: the loader and the renderer, in this process.
+    try
+    {
+        var fuzz = new FuzzCommand(options);
+        var files = fuzz.Run(stop.Token);
+        return options.ApiRequests > 0 ? Math.Max(files, await fuzz.RunApiAsync(stop.Token)) : files;
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+        Console.Error.WriteLine($"stopped (Ctrl-C or the {options.Limit.TotalMinutes:F0}-minute limit)");
+        return 130;
+    }
+}
+
 if (options is { NeedsNamespace: true, InsideNamespace: null })
 {
     try

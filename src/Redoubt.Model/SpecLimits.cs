@@ -22,6 +22,12 @@ public static class SpecLimits
     /// <summary>Kubernetes object names can be 63 characters; 48 leaves room for the prefixes and suffixes of derived names.</summary>
     public const int MaxNameLength = 48;
 
+    /// <summary>Kubernetes' limit on a resource's annotations, keys and values together (TotalAnnotationSizeLimitB).</summary>
+    public const int MaxAnnotationBytes = 256 * 1024;
+
+    /// <summary>A restart request is a mark, usually a time; it is written on one line of each node's revision file.</summary>
+    public const int MaxRestartedAtLength = 253;
+
     public static readonly IReadOnlyList<string> Versions = ["v8", "v7"];
     public static readonly IReadOnlyList<string> PersistenceModes = ["rdb", "aof", "both", "none"];
 

@@ -32,10 +32,17 @@ internal sealed record NodeRevision(string Config, string RestartedAt, string Bi
             return null;
         }
 
-        var fields = text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split(' ', 2))
-            .Where(parts => parts.Length == 2)
-            .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var parts in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ', 2)).Where(parts => parts.Length == 2))
+        {
+            // A field written twice is a file this code did not write (a restart request with a line break in it,
+            // which validation now refuses, forged the lines after it): unreadable, rather than an exception every pass.
+            if (!fields.TryAdd(parts[0], parts[1]))
+            {
+                return null;
+            }
+        }
+
         return fields.TryGetValue("config", out var config) && fields.TryGetValue("restartedAt", out var restartedAt) && fields.TryGetValue("binary", out var binary)
             ? new NodeRevision(config, restartedAt, binary)
             : null;

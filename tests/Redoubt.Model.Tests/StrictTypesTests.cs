@@ -112,6 +112,6 @@ public class StrictTypesTests
         var error = TestYaml.Error("- apiVersion: apps.cozystack.io/v1alpha1\n");
 
         Assert.Equal(("", 1), (error.Path, error.Line));
-        Assert.Equal("must be a mapping of apiVersion, kind, metadata, spec, status, got a list", error.Message);
+        Assert.Equal("the document must be a Redis resource, a mapping of apiVersion, kind, metadata, spec, status; got a list", error.Message);
     }
 }

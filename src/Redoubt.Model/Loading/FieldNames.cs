@@ -9,6 +9,13 @@ internal static class FieldNames
         var bestDistance = int.MaxValue;
         foreach (var candidate in known)
         {
+            // Two edits at most are a typo, so a name whose length differs by more is not one; skipping it keeps a
+            // hostile key of a hundred thousand characters from costing a distance computation per known field.
+            if (Math.Abs(name.Length - candidate.Length) > 2)
+            {
+                continue;
+            }
+
             var distance = string.Equals(name, candidate, StringComparison.OrdinalIgnoreCase) ? 0 : Distance(name, candidate);
             if (distance < bestDistance)
             {

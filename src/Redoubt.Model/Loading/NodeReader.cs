@@ -21,6 +21,13 @@ internal sealed class NodeReader(ErrorCollector errors)
             return null;
         }
 
+        if (node is not YamlMappingNode && path.Length == 0)
+        {
+            // A whole document that is a list or a scalar has no field to name: say it is the document.
+            errors.Add(path, $"the document must be a Redis resource, a mapping of {Show.List(allowed)}; got {Describe(node)}", Line(node));
+            return null;
+        }
+
         if (node is not YamlMappingNode mapping)
         {
             return Wrong<Fields>(node, path, $"a mapping of {Show.List(allowed)}");

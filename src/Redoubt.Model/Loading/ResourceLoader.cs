@@ -45,7 +45,7 @@ public static class ResourceLoader
         }
         catch (YamlException e)
         {
-            return new ValidationError(fileName, "", $"not valid YAML: {e.Message}", e.Start.Line > 0 ? (int)e.Start.Line : parser.LastLine);
+            return new ValidationError(fileName, "", $"not valid YAML: {Show.Message(e.Message)}", e.Start.Line > 0 ? (int)e.Start.Line : parser.LastLine);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {

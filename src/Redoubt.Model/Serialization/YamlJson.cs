@@ -105,7 +105,9 @@ internal static partial class YamlJson
 
     private static Scalar String(string value)
     {
-        var style = value.Any(char.IsControl) ? ScalarStyle.DoubleQuoted
+        // The line and paragraph separators (and NEL, a control character) end a line in YAML: unescaped, a value
+        // holding one reads back as two lines folded into one, so `get -o yaml` would not apply back the same.
+        var style = value.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029') ? ScalarStyle.DoubleQuoted
             : NeedsQuotes(value) ? ScalarStyle.DoubleQuoted
             : ScalarStyle.Any;
         return new Scalar(AnchorName.Empty, TagName.Empty, value, style, true, true);

@@ -14,6 +14,10 @@ internal static class Expected
     public const string Maxmemory = "a quantity from 1Mi to the memory limit";
     public const string MinReplicasToWrite = "an integer from 0 to spec.replicas - 1";
     public const string Quorum = "an integer from 1 to spec.sentinel.replicas";
+    public const string AnnotationValue = "a string of Unicode text (no half of a surrogate pair)";
+
+    public static readonly string RestartedAt =
+        $"one line of text (usually a time, as `redoubt restart` writes it) of at most {SpecLimits.MaxRestartedAtLength} characters, without control characters";
 
     public static readonly string Name =
         $"a DNS-1035 label of at most {SpecLimits.MaxNameLength} characters: {KubernetesNames.Dns1035LabelRule}";

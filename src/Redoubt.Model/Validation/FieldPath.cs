@@ -10,9 +10,15 @@ internal static class FieldPath
     /// <summary>A map entry: <c>metadata.labels[app.kubernetes.io/name]</c>.</summary>
     public static string Key(string parent, string key) => $"{parent}[{Name(key)}]";
 
-    /// <summary>A name as it appears in a path: quoted and escaped unless plain, so that a path is always one readable line.</summary>
+    /// <summary>Longer than this, a name in a path is quoted and cut like any bad value.</summary>
+    private const int MaxPlainName = 80;
+
+    /// <summary>
+    /// A name as it appears in a path: quoted and escaped unless plain, so that a path is always one readable line,
+    /// and cut when long (an unknown key of a hundred thousand characters must not come back whole in the error).
+    /// </summary>
     public static string Name(string name) =>
-        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/')
+        name.Length is > 0 and <= MaxPlainName && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/')
             ? name
             : Show.Text(name);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Redoubt.Model;
 
@@ -84,14 +85,41 @@ public static class ResourceValidator
             }
         }
 
-        foreach (var key in metadata.Annotations?.Keys ?? Enumerable.Empty<string>())
+        var annotationBytes = 0L;
+        foreach (var (key, value) in metadata.Annotations ?? [])
         {
+            var path = FieldPath.Key("metadata.annotations", key);
+            annotationBytes += Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(value ?? "");
             if (!KubernetesNames.IsQualifiedName(key))
             {
-                errors.Add(FieldPath.Key("metadata.annotations", key), $"invalid annotation key: must be {Expected.QualifiedKey}");
+                errors.Add(path, $"invalid annotation key: must be {Expected.QualifiedKey}");
+            }
+            else if (value is null || !IsUnicodeText(value))
+            {
+                // Half a surrogate pair cannot be stored as UTF-8 (resource.json, the API's JSON, the Kubernetes API).
+                errors.Add(path, $"must be {Expected.AnnotationValue}, got {(value is null ? "null" : Show.Text(value))}");
+            }
+            else if (key == ResourceAnnotations.RestartedAt && !IsOneLine(value, SpecLimits.MaxRestartedAtLength))
+            {
+                // The request is written on a line of each node's revision file and shown in events: one short line.
+                errors.Add(path, $"must be {Expected.RestartedAt}, got {Show.Text(value)}{Length(value, SpecLimits.MaxRestartedAtLength)}");
             }
         }
+
+        if (annotationBytes > SpecLimits.MaxAnnotationBytes)
+        {
+            errors.Add("metadata.annotations", string.Create(CultureInfo.InvariantCulture,
+                $"the annotations take {annotationBytes} bytes; Kubernetes allows at most {SpecLimits.MaxAnnotationBytes} (keys and values together)"));
+        }
     }
+
+    /// <summary>Text that UTF-8 can carry: no half of a surrogate pair.</summary>
+    private static bool IsUnicodeText(string value) =>
+        System.Text.Unicode.Utf8.FromUtf16(value, new byte[Encoding.UTF8.GetMaxByteCount(value.Length)], out _, out _, replaceInvalidSequences: false)
+            == System.Buffers.OperationStatus.Done;
+
+    private static bool IsOneLine(string value, int maxLength) =>
+        value.Length <= maxLength && !value.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029');
 
     private static string Length(string value, int max) =>
         value.Length > max ? string.Create(CultureInfo.InvariantCulture, $" ({value.Length} characters)") : "";

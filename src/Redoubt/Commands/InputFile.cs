@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Redoubt.Core;
 
 namespace Redoubt.Commands;
@@ -7,11 +9,17 @@ public static class InputFile
 {
     public const string StandardInput = "-";
 
+    /// <summary>
+    /// A resource file is a few hundred bytes, and its annotations may take 256 KiB: anything past 4 MiB is the wrong
+    /// file, or a device that never ends (<c>-f /dev/zero</c> read until memory ran out).
+    /// </summary>
+    public const int MaxBytes = 4 * 1024 * 1024;
+
     public static async Task<(string Text, string FileName)> ReadAsync(string path, CancellationToken cancellationToken)
     {
         if (path == StandardInput)
         {
-            return (await Console.In.ReadToEndAsync(cancellationToken), "<stdin>");
+            return (await ReadBoundedAsync(Console.OpenStandardInput(), "<stdin>", cancellationToken), "<stdin>");
         }
         if (Directory.Exists(path))
         {
@@ -19,7 +27,8 @@ public static class InputFile
         }
         try
         {
-            return (await File.ReadAllTextAsync(path, cancellationToken), path);
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous);
+            return (await ReadBoundedAsync(stream, path, cancellationToken), path);
         }
         catch (FileNotFoundException)
         {
@@ -33,5 +42,25 @@ public static class InputFile
         {
             throw new RedoubtException($"{path}: permission denied");
         }
+    }
+
+    private static async Task<string> ReadBoundedAsync(Stream stream, string name, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxBytes + 1];
+        var length = 0;
+        while (length < buffer.Length && await stream.ReadAsync(buffer.AsMemory(length), cancellationToken) is var read and > 0)
+        {
+            length += read;
+        }
+
+        if (length > MaxBytes)
+        {
+            throw new RedoubtException(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: more than {MaxBytes / (1024 * 1024)} MiB; a Redis resource file is a few hundred bytes: give the YAML file with -f FILE"));
+        }
+
+        // As File.ReadAllText does: a byte order mark says the encoding, UTF-8 otherwise.
+        using var reader = new StreamReader(new MemoryStream(buffer, 0, length), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return await reader.ReadToEndAsync(cancellationToken);
     }
 }

@@ -34,6 +34,16 @@ public sealed class NodeRevisionTests : IDisposable
     }
 
     [Fact]
+    public void AFileWithAFieldWrittenTwiceIsUnreadableNotAnException()
+    {
+        // What an earlier version wrote for a restart request with a line break in it: the request forged a binary line.
+        var file = Path.Combine(_folder, "revision");
+        File.WriteAllText(file, $"config {Config}\nrestartedAt now\nbinary /tmp/evil\nbinary {Binary}\n");
+
+        Assert.Null(NodeRevision.Read(file));
+    }
+
+    [Fact]
     public void AWithdrawnRequestRestartsNothingButANewOneDoes()
     {
         var file = Path.Combine(_folder, "revision");
