@@ -14,8 +14,13 @@ public static class Revisions
     public static string OfRedis(RedisNodeConfig config) =>
         ContentHash.Of(RedisConfigRenderer.RenderRedis(config with { Plan = config.Plan with { RedisSettings = [] }, Secrets = WithoutOwnUsers(config.Secrets) }));
 
+    /// <summary>
+    /// A Sentinel cannot load a renewed certificate at run time (it has no CONFIG SET), so the certificate it must
+    /// serve is part of its revision: a renewal restarts it, one Sentinel at a time. A Redis node loads its renewed
+    /// certificate with CONFIG SET, and its revision leaves the certificate out.
+    /// </summary>
     public static string OfSentinel(SentinelNodeConfig config) =>
-        ContentHash.Of(RedisConfigRenderer.RenderSentinel(config with { Master = null, Secrets = WithoutOwnUsers(config.Secrets) }));
+        ContentHash.Of(RedisConfigRenderer.RenderSentinel(config with { Master = null, Secrets = WithoutOwnUsers(config.Secrets) }) + (config.Tls?.Issued is { } issued ? $"# certificate {issued}\n" : ""));
 
     private static Access.ResourceSecrets? WithoutOwnUsers(Access.ResourceSecrets? secrets) => secrets is null ? null : secrets with { Redoubt = null };
 }

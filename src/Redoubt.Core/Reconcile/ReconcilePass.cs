@@ -24,6 +24,7 @@ public sealed class ReconcilePass(
     FastFailover fastFailover,
     Switchover switchover,
     Journal journal,
+    CertificateReload certificates,
     ILogger logger,
     TimeProvider time)
 {
@@ -48,6 +49,7 @@ public sealed class ReconcilePass(
         try
         {
             var nodes = await platform.EnsureAsync(KeepingCurrentMaster(plan), cancellationToken).ConfigureAwait(false);
+            await certificates.RunAsync(nodes).ConfigureAwait(false);
             var observation = await observer.ObserveAsync(plan, nodes, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
             var decision = knowledge.Update(history =>
@@ -66,7 +68,7 @@ public sealed class ReconcilePass(
                 var (next, unrecorded) = history.Observe(decided.Master, observation, now);
                 return (next, (decided, unrecorded));
             });
-            observation = observation with { ApplicationRefused = await ApplicationRefusedAsync(observation, decision.decided.Master, secrets.Application, cancellationToken).ConfigureAwait(false) };
+            observation = observation with { ApplicationRefused = await ApplicationRefusedAsync(observation, decision.decided.Master, secrets.Application, probes.Admin.Tls, cancellationToken).ConfigureAwait(false) };
             if (observation.ApplicationRefused.Count > 0 && knowledge.Observation?.ApplicationRefused.Count is null or 0)
             {
                 // Once when it starts: the conditions say it for as long as it lasts.
@@ -106,7 +108,7 @@ public sealed class ReconcilePass(
     }
 
     /// <summary>Logs in as the application on the master and on every Sentinel that answers, each on a fresh connection.</summary>
-    private static async Task<IReadOnlyList<string>> ApplicationRefusedAsync(ClusterObservation observation, RedisNodeObservation? master, string? password, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> ApplicationRefusedAsync(ClusterObservation observation, RedisNodeObservation? master, string? password, Tls.ServerTrust? tls, CancellationToken cancellationToken)
     {
         var targets = observation.Sentinels.Where(s => s.Reachable).Select(s => (s.Name, Address: s.Address!)).ToList();
         if (master?.Address is { } address)
@@ -114,7 +116,7 @@ public sealed class ReconcilePass(
             targets.Insert(0, (master.Name, address));
         }
 
-        var refusals = await Task.WhenAll(targets.Select(t => ApplicationLogin.RefusedAsync(t.Address, password, cancellationToken))).ConfigureAwait(false);
+        var refusals = await Task.WhenAll(targets.Select(t => ApplicationLogin.RefusedAsync(t.Address, password, tls, cancellationToken))).ConfigureAwait(false);
         return [.. targets.Zip(refusals).Where(r => r.Second is not null).Select(r => $"{r.First.Name}: {r.Second}")];
     }
 
