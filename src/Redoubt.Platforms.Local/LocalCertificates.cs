@@ -9,12 +9,12 @@ namespace Redoubt.Platforms.Local;
 /// <summary>
 /// The certificates of a TLS resource, as files in its folder: the CA (<c>ca.crt</c>, key <c>ca.key</c>), created once,
 /// and each node's certificate and key (<c>tls.crt</c>, <c>tls.key</c> in the node's folder), issued for the node's
-/// zone address and issued again when <see cref="CertificateRenewal"/> says so. Keys are written with mode 0600.
+/// zone address and issued again when <see cref="CertificateRenewal"/> says so. Every file is written with mode 0600, certificates too,
+/// like every other file of a resource: a client run by another user gets a copy of <c>ca.crt</c>.
 /// </summary>
 internal static class LocalCertificates
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode Public = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     public static ServerTrust EnsureAuthority(ResourcePlan plan, ResourceFolder folder, DateTimeOffset now)
     {
@@ -38,7 +38,7 @@ internal static class LocalCertificates
         // The key first: a node that reads both between the two writes fails to start and is started again, never serves a
         // certificate with a key that does not match.
         AtomicFile.Write(folder.KeyFile(node), CertificateAuthority.PrivateKeyPem(certificate), Private);
-        AtomicFile.Write(folder.CertificateFile(node), CertificateAuthority.CertificatePem(certificate), Public);
+        AtomicFile.Write(folder.CertificateFile(node), CertificateAuthority.CertificatePem(certificate), Private);
         return FilesOf(folder, node, certificate);
     }
 
@@ -75,7 +75,7 @@ internal static class LocalCertificates
 
         var created = CertificateAuthority.CreateAuthority(plan.Key, now);
         AtomicFile.Write(folder.AuthorityKeyFile, CertificateAuthority.PrivateKeyPem(created), Private);
-        AtomicFile.Write(folder.AuthorityFile, CertificateAuthority.CertificatePem(created), Public);
+        AtomicFile.Write(folder.AuthorityFile, CertificateAuthority.CertificatePem(created), Private);
         return created;
     }
 
