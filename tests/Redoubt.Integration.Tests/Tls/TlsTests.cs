@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Redoubt.Client;
 using Redoubt.Core.Platform;
+using Redoubt.Core.Tls;
 using Redoubt.Integration.Tests.Infrastructure;
 using Redoubt.Integration.Tests.Local;
 using Redoubt.Model;
@@ -121,6 +124,70 @@ public sealed class TlsTests(ITestOutputHelper output)
         var after = await cluster.ControlPlane.GetAsync("default", "secure", CancellationToken.None);
         Assert.True(after!.Spec.Tls?.Enabled);
         Assert.Equal(before.Metadata.Generation, after.Metadata.Generation);
+    }
+
+    [Fact]
+    public async Task ACertificateNearItsEndIsRenewedAndServedWithoutRestartingTheNode()
+    {
+        await using var cluster = await LocalCluster.StartAsync(output);
+        await cluster.ApplyAsync(Tls);
+        var before = (await cluster.WaitReadyAsync("secure")).Status!;
+        var replica = before.Nodes.First(n => n.Role == "replica");
+        var sentinel = before.SentinelNodes[0];
+        var folder = cluster.ResourceFolder("secure");
+        var trust = new ServerTrust(X509CertificateLoader.LoadCertificateFromFile(cluster.AuthorityFile("secure")));
+        var original = await ServedCertificateAsync(replica.Address!, trust);
+
+        // Both certificates replaced by ones that end in ten days, as if a year had gone by.
+        using var ca = CertificateAuthority.FromPem(await File.ReadAllTextAsync(Path.Combine(folder, "ca.crt")), await File.ReadAllTextAsync(Path.Combine(folder, "ca.key")));
+        foreach (var (node, address) in new[] { (replica.Name, replica.Address!), (sentinel.Name, sentinel.Address!) })
+        {
+            using var expiring = CertificateAuthority.IssueNode(ca, NodeIdentity.For(node, [Endpoints.Parse(address).Host]), DateTimeOffset.UtcNow, TimeSpan.FromDays(10));
+            await File.WriteAllTextAsync(Path.Combine(folder, node, "tls.key"), CertificateAuthority.PrivateKeyPem(expiring));
+            await File.WriteAllTextAsync(Path.Combine(folder, node, "tls.crt"), CertificateAuthority.CertificatePem(expiring));
+        }
+
+        var served = await WaitUntilServedAsync(replica.Address!, trust, Path.Combine(folder, replica.Name, "tls.crt"));
+        Assert.NotEqual(original.Thumbprint, served.Thumbprint);
+        Assert.True(served.NotAfter.ToUniversalTime() > DateTime.UtcNow.AddDays(300), $"served a certificate ending {served.NotAfter:u}");
+        var after = (await cluster.WaitUntilAsync("secure", r => r.Status?.Phase == Phases.Ready && r.Status.SentinelNodes[0].Pid != sentinel.Pid, "Ready with the Sentinel restarted on its renewed certificate")).Status!;
+        Assert.Equal(replica.Pid, after.Nodes.Single(n => n.Name == replica.Name).Pid);
+        Assert.Contains(after.Events, e => e.Reason == "CertificateLoaded" && e.Message.Contains(replica.Name, StringComparison.Ordinal));
+        await WaitUntilServedAsync(sentinel.Address!, trust, Path.Combine(folder, sentinel.Name, "tls.crt"));
+    }
+
+    /// <summary>The certificate a node presents in the TLS handshake, checked against the resource's CA as Redoubt checks it.</summary>
+    private static async Task<X509Certificate2> ServedCertificateAsync(string address, ServerTrust trust)
+    {
+        var (host, port) = Endpoints.Parse(address);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var client = new TcpClient();
+        await client.ConnectAsync(host, port, deadline.Token);
+        await using var stream = new SslStream(client.GetStream());
+        await stream.AuthenticateAsClientAsync(trust.OptionsFor(host), deadline.Token);
+        return X509CertificateLoader.LoadCertificate(stream.RemoteCertificate!.GetRawCertData());
+    }
+
+    /// <summary>Polls the node's handshake until it presents the certificate now in <paramref name="file"/>, and it is not the one that ends soon.</summary>
+    private async Task<X509Certificate2> WaitUntilServedAsync(string address, ServerTrust trust, string file)
+    {
+        var clock = Stopwatch.StartNew();
+        X509Certificate2? last = null;
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            last = await ServedCertificateAsync(address, trust);
+            using var onDisk = CertificateAuthority.FromPem(await File.ReadAllTextAsync(file));
+            if (last.Thumbprint == onDisk.Thumbprint && last.NotAfter.ToUniversalTime() > DateTime.UtcNow.AddDays(300))
+            {
+                output.WriteLine($"{address} serves its renewed certificate after {clock.ElapsedMilliseconds} ms");
+                return last;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"{address} still serves {last?.Subject} ending {last?.NotAfter:u}, not its renewed certificate in {file}");
+        return null!;
     }
 
     /// <summary>What a node answers to PING sent in clear: null when it answers nothing (TLS only).</summary>
