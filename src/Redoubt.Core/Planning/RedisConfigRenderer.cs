@@ -126,11 +126,13 @@ public static class RedisConfigRenderer
             return;
         }
 
-        w.Line("port", 0)
-            .Line("tls-port", port)
-            .Line("tls-cert-file", tls.CertificateFile)
-            .Line("tls-key-file", tls.KeyFile)
-            .Line("tls-ca-cert-file", tls.AuthorityFile)
+        w.Line("port", 0).Line("tls-port", port);
+        if (tls.CertificateFile is { } certificate && tls.KeyFile is { } key)
+        {
+            w.Line("tls-cert-file", certificate).Line("tls-key-file", key);
+        }
+
+        w.Line("tls-ca-cert-file", tls.AuthorityFile)
             .Line("tls-replication", "yes")
             // Clients prove who they are with a password (an ACL user), as on managed clouds that offer TLS: requiring
             // client certificates would make every application hold one from the resource's CA. A client that does

@@ -49,7 +49,7 @@ public sealed class ReconcilePass(
         try
         {
             var nodes = await platform.EnsureAsync(KeepingCurrentMaster(plan), cancellationToken).ConfigureAwait(false);
-            await certificates.RunAsync(nodes).ConfigureAwait(false);
+            await certificates.RunAsync(nodes, cancellationToken).ConfigureAwait(false);
             var observation = await observer.ObserveAsync(plan, nodes, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
             var decision = knowledge.Update(history =>

@@ -25,7 +25,11 @@ internal sealed class RespConnection : IAsyncDisposable
     {
         _socket = socket;
         _stream = stream;
+        ServerCertificate = (stream as SslStream)?.RemoteCertificate?.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
     }
+
+    /// <summary>The SHA-256 thumbprint of the certificate the server presented, for a TLS connection.</summary>
+    public string? ServerCertificate { get; }
 
     /// <summary>Logged in the way a node without Redoubt's admin user is reached (see <see cref="RedisAdmin"/>).</summary>
     public bool LoggedInAsLegacy { get; set; }

@@ -9,12 +9,12 @@ public sealed class CertificateReloadTests
         new(NodeKind.Redis, name, "gland", lifecycle, "127.0.1.1", 7000, Certificate: certificate);
 
     [Fact]
-    public void ARunningNodeLoadsACertificateItIsNotKnownToServe()
+    public void ARunningNodePresentingAnotherCertificateThanItsFileLoadsItsFiles()
     {
-        var loaded = new Dictionary<string, string> { ["redis-0"] = "old", ["redis-1"] = "same" };
-        NodeState[] nodes = [Redis("redis-0", "new"), Redis("redis-1", "same"), Redis("redis-2", "first")];
+        var served = new Dictionary<string, string> { ["redis-0"] = "old", ["redis-1"] = "same" };
+        NodeState[] nodes = [Redis("redis-0", "new"), Redis("redis-1", "same"), Redis("redis-2", "unreachable")];
 
-        Assert.Equal(["redis-0", "redis-2"], CertificateReload.Due(nodes, loaded).Select(n => n.Name));
+        Assert.Equal(["redis-0"], CertificateReload.Due(nodes, served).Select(n => n.Name));
     }
 
     [Fact]
@@ -28,6 +28,8 @@ public sealed class CertificateReloadTests
             new(NodeKind.Sentinel, "sentinel-0", "gland", NodeLifecycle.Running, "127.0.1.1", 26000, Certificate: "new"),
         ];
 
-        Assert.Empty(CertificateReload.Due(nodes, new Dictionary<string, string>()));
+        var served = nodes.ToDictionary(n => n.Name, _ => "old");
+
+        Assert.Empty(CertificateReload.Due(nodes, served));
     }
 }
