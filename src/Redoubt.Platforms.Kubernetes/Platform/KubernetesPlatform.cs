@@ -104,7 +104,8 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         }
 
         using var authority = await _certificates.AuthorityAsync(plan, new ObjectNames(plan.Name), cancellationToken);
-        return new ServerTrust(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(authority.RawData));
+        // A pod runs before its certificate names its IP, and Sentinel pods never have theirs in it: see ServerTrust.
+        return new ServerTrust(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(authority.RawData), checkAddress: false);
     }
 
     /// <summary>

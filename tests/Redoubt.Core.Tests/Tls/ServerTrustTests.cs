@@ -31,13 +31,24 @@ public sealed class ServerTrustTests
     }
 
     [Fact]
-    public async Task ACertificateFromAnotherCaIsRefused()
+    public async Task WithoutTheAddressCheckACertificateFromTheCaForAnotherAddressIsAccepted()
+    {
+        using var ca = CertificateAuthority.CreateAuthority("default/t", Now);
+        using var node = CertificateAuthority.IssueNode(ca, NodeIdentity.For("redis-0", ["127.0.0.2"]), Now);
+
+        await HandshakeAsync(node, new ServerTrust(ca, checkAddress: false));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ACertificateFromAnotherCaIsRefusedWithOrWithoutTheAddressCheck(bool checkAddress)
     {
         using var ca = CertificateAuthority.CreateAuthority("default/t", Now);
         using var other = CertificateAuthority.CreateAuthority("default/other", Now);
         using var node = CertificateAuthority.IssueNode(other, NodeIdentity.For("redis-0", ["127.0.0.1"]), Now);
 
-        await Assert.ThrowsAsync<AuthenticationException>(() => HandshakeAsync(node, new ServerTrust(ca)));
+        await Assert.ThrowsAsync<AuthenticationException>(() => HandshakeAsync(node, new ServerTrust(ca, checkAddress)));
     }
 
     /// <summary>A TLS server on loopback presenting <paramref name="serverCertificate"/>, and a client checking it with <paramref name="trust"/>.</summary>
