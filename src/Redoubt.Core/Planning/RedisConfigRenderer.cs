@@ -53,7 +53,7 @@ public static class RedisConfigRenderer
         if (config.ParkHost is { } parkHost && config.ParkPort is { } parkPort)
         {
             w.Comment("Boots as a replica of itself: never a master until Redoubt (through Sentinel) says so.")
-             .Line("replicaof", parkHost, parkPort);
+             .Line("replicaof", parkHost, ParkPort(parkPort, config.Tls));
         }
 
         return w.ToString();
@@ -112,6 +112,13 @@ public static class RedisConfigRenderer
 
         return w.ToString();
     }
+
+    /// <summary>
+    /// Where a node parks. In clear, its own address: the link to itself never completes. With TLS, its own host at port
+    /// 0, which refuses at once: a TLS replica that reaches itself waits for its own reply to the replication handshake
+    /// in a blocking read (Redis 7.0), and answers nobody for the 5 s of repl-syncio-timeout, again on every retry.
+    /// </summary>
+    public static int ParkPort(int port, TlsFiles? tls) => tls is null ? port : 0;
 
     /// <summary>
     /// The listening port: plain, or, for a TLS resource, TLS on the same port number with the plain port closed

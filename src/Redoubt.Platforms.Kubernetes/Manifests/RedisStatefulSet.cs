@@ -106,7 +106,8 @@ public static class RedisStatefulSet
         Command = ["redis-server"],
         Args = plan.Spec.TlsEnabled
             // One redis.conf serves every pod; each pod's own certificate and key (paths, no secret) come from its name.
-            ? [.. BaseArgs, "--tls-cert-file", $"{ConfigFiles.TlsDirectory}/{TlsSecrets.CertificateKeyOf("$(POD_NAME)")}", "--tls-key-file", $"{ConfigFiles.TlsDirectory}/{TlsSecrets.PrivateKeyOf("$(POD_NAME)")}"]
+            // A TLS pod parks at port 0 of its own IP (see RedisConfigRenderer.ParkPort).
+            ? [ConfigFiles.RedisConfigPath, "--replicaof", "$(POD_IP)", "0", "--tls-cert-file", $"{ConfigFiles.TlsDirectory}/{TlsSecrets.CertificateKeyOf("$(POD_NAME)")}", "--tls-key-file", $"{ConfigFiles.TlsDirectory}/{TlsSecrets.PrivateKeyOf("$(POD_NAME)")}"]
             : BaseArgs,
         Env = plan.Spec.TlsEnabled
             ? [PodIp, new V1EnvVar { Name = "POD_NAME", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } }]

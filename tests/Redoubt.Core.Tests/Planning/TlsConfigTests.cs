@@ -47,8 +47,8 @@ public sealed class TlsConfigTests
         Assert.Equal(["tls-replication", "yes"], Assert.Single(All(text, "tls-replication")));
         Assert.Equal(["tls-auth-clients", "optional"], Assert.Single(All(text, "tls-auth-clients")));
         Assert.Equal(["tls-protocols", "TLSv1.2 TLSv1.3"], Assert.Single(All(text, "tls-protocols")));
-        // Replication still parks on the same address: the port number means the TLS port now.
-        Assert.Equal(["replicaof", "127.0.1.2", "7001"], Directives(text)[^1]);
+        // Parked at port 0 of its own host, which refuses at once, never at its own TLS port (it would block itself).
+        Assert.Equal(["replicaof", "127.0.1.2", "0"], Directives(text)[^1]);
     }
 
     [Fact]
@@ -78,5 +78,17 @@ public sealed class TlsConfigTests
 
         Assert.Equal(Revisions.OfRedis(Node(Files)), Revisions.OfRedis(Node(renewed)));
         Assert.NotEqual(Revisions.OfSentinel(Sentinel(Files)), Revisions.OfSentinel(Sentinel(renewed)));
+    }
+
+    [Theory]
+    [InlineData("127.0.1.2:0", true)]
+    [InlineData("127.0.1.2:7001", true)]
+    [InlineData("127.0.1.1:7000", false)]
+    [InlineData("127.0.1.1:0", false)]
+    public void ANodeParkedAtPortZeroOfItsOwnHostIsParked(string master, bool parked)
+    {
+        var node = new Observation.RedisNodeObservation { Name = "redis-1", Zone = "lucerne", Address = "127.0.1.2:7001", Reachable = true, Role = "slave", MasterAddress = master };
+
+        Assert.Equal(parked, node.IsParked);
     }
 }
