@@ -42,6 +42,9 @@ internal sealed class BenchOptions
 
     public bool Quick { get; private init; }
 
+    /// <summary>The Redoubt resource of <c>failover</c> with <c>tls.enabled: true</c>; its writers and clients speak TLS.</summary>
+    public bool Tls { get; private init; }
+
     /// <summary>storm: faults in all, shared between the two faulted resources.</summary>
     public int Faults { get; private init; } = 200;
 
@@ -89,6 +92,8 @@ internal sealed class BenchOptions
 
         options:
           --quick              2 kills, 2 runs, 20 s of saturation
+          --tls                failover: the Redoubt resource with tls.enabled: true, every writer and client over TLS
+                               (the baseline stays plain Redis + Sentinel)
           --kills N            kill -9 events per setup (default 5)
           --runs N             runs of the switchover and of each client variant (default 3)
           --saturation SEC     seconds of saturating load (default 60)
@@ -111,6 +116,7 @@ internal sealed class BenchOptions
     {
         var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "failover";
         var quick = args.Contains("--quick");
+        var tls = args.Contains("--tls");
         int kills = quick ? 2 : 5, runs = quick ? 2 : 3;
         var saturation = TimeSpan.FromSeconds(quick ? 20 : 60);
         var parts = "abcde";
@@ -185,7 +191,7 @@ internal sealed class BenchOptions
             ? new BenchOptions
             {
                 Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,
-                Resources = resources, Cases = cases, ApiRequests = apiRequests, Kinds = kinds, InsideNamespace = inside, HostNamespace = hostNamespace,
+                Resources = resources, Cases = cases, ApiRequests = apiRequests, Kinds = kinds, InsideNamespace = inside, HostNamespace = hostNamespace, Tls = tls,
             }
             : null;
     }

@@ -21,7 +21,7 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        Console.WriteLine($"Failover benchmark: {Environment.ProcessorCount} cores, {RedisVersion()}; {options.Kills} kills per setup, {options.Runs} runs of switchover and client, {options.Saturation.TotalSeconds:F0} s saturation");
+        Console.WriteLine($"Failover benchmark: {Environment.ProcessorCount} cores, {RedisVersion()}; {options.Kills} kills per setup, {options.Runs} runs of switchover and client, {options.Saturation.TotalSeconds:F0} s saturation{(options.Tls ? "; Redoubt with tls.enabled: true (the baseline stays plain)" : "")}");
         Console.WriteLine($"  control-plane log: {home.ControlPlaneLog}");
         if (options.Parts.Any(p => p is 'a' or 'c' or 'd' or 'e'))
         {
@@ -52,12 +52,13 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
     private async Task RunRedoubtPartAsync(char part, CancellationToken cancellationToken)
     {
         using var loggers = LoggerFactory.Create(b => b.AddProvider(home.Logger).SetMinimumLevel(LogLevel.Information));
-        var cluster = new RedoubtCluster(home.For($"redoubt-{part}"), loggers);
+        var cluster = new RedoubtCluster(home.For($"redoubt-{part}"), loggers, tls: options.Tls);
         await using (cluster.ConfigureAwait(false))
         {
             var started = Stopwatch.StartNew();
             await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"Redoubt part {part} (local control plane, replicas: 3, default spec): Ready after {started.Elapsed.TotalSeconds:F1} s; Sentinels {string.Join(", ", cluster.Sentinels)}");
+            Resp.RespConnection.Authority = cluster.Credentials?.CertificateAuthorityFile is { } authority ? System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(authority) : null;
+            Console.WriteLine($"Redoubt part {part} (local control plane, replicas: 3, {(options.Tls ? "tls.enabled: true" : "default spec")}): Ready after {started.Elapsed.TotalSeconds:F1} s; Sentinels {string.Join(", ", cluster.Sentinels)}");
             var scenarios = new FaultScenarios(cluster, _summary.Add);
             var since = DateTimeOffset.UtcNow;
             Func<Task<double?>> failover = async () =>
@@ -126,7 +127,14 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
     {
         var credentials = cluster.Credentials!;
         // What an application does by default: the connection string the control plane hands out, nothing else.
-        await using (var plain = await ConnectionMultiplexer.ConnectAsync(credentials.StackExchangeConnectionString(includePassword: true)).ConfigureAwait(false))
+        var defaults = ConfigurationOptions.Parse(credentials.StackExchangeConnectionString(includePassword: true));
+        var tuning = new RedoubtConnectionOptions { CertificateAuthorityFile = credentials.CertificateAuthorityFile };
+        if (credentials.CertificateAuthorityFile is { } authority)
+        {
+            defaults.TrustIssuer(authority);
+        }
+
+        await using (var plain = await ConnectionMultiplexer.ConnectAsync(defaults).ConfigureAwait(false))
         {
             var db = plain.GetDatabase();
             for (var i = 1; i <= options.Runs; i++)
@@ -137,7 +145,7 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
         }
 
         // The settings alone, without the connection that watches the Sentinels.
-        await using (var settings = await ConnectionMultiplexer.ConnectAsync(SentinelClientSettings.Create(credentials.Sentinels, credentials.MasterName, credentials.Password)).ConfigureAwait(false))
+        await using (var settings = await ConnectionMultiplexer.ConnectAsync(SentinelClientSettings.Create(credentials.Sentinels, credentials.MasterName, credentials.Password, tuning)).ConfigureAwait(false))
         {
             var db = settings.GetDatabase();
             for (var i = 1; i <= options.Runs; i++)
@@ -147,7 +155,7 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
             }
         }
 
-        var tuned = await RedoubtConnection.ConnectAsync(credentials.Sentinels, credentials.MasterName, credentials.Password, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var tuned = await RedoubtConnection.ConnectAsync(credentials.Sentinels, credentials.MasterName, credentials.Password, tuning, cancellationToken).ConfigureAwait(false);
         await using (tuned.ConfigureAwait(false))
         {
             tuned.MasterFollowed += (_, e) => Console.WriteLine($"           Redoubt.Client followed {e.Master} after {e.Took.TotalMilliseconds:F0} ms ({e.Trigger})");
@@ -162,6 +170,7 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
 
     private async Task RunBaselineAsync(CancellationToken cancellationToken)
     {
+        Resp.RespConnection.Authority = null;
         var cluster = new BaselineCluster(home.For("baseline"));
         await using (cluster.ConfigureAwait(false))
         {

@@ -29,4 +29,11 @@ public sealed class RedoubtConnectionOptions
     /// commands stay bound to the dead master until they time out, so a failover costs at least the command timeout.
     /// </summary>
     public bool QueueWhileDisconnected { get; init; }
+
+    /// <summary>
+    /// For a resource with TLS on: the file of its CA certificate (<c>redoubt credentials NAME</c> names it). Connections
+    /// to the Sentinels and the nodes then use TLS and accept only certificates that CA signed for the address
+    /// connected to. Null (the default) connects in clear.
+    /// </summary>
+    public string? CertificateAuthorityFile { get; init; }
 }

@@ -53,6 +53,13 @@ public static class SentinelClientSettings
         options.BacklogPolicy = t.QueueWhileDisconnected ? BacklogPolicy.Default : BacklogPolicy.FailFast;
         // Sentinel decides who the master is; the tie-breaker key would only add writes to every node.
         options.TieBreaker = "";
+        if (t.CertificateAuthorityFile is { } authority)
+        {
+            // The resource's own CA, not the machine's roots: the nodes' certificates are signed by it alone.
+            options.Ssl = true;
+            options.TrustIssuer(authority);
+        }
+
         return options;
     }
 

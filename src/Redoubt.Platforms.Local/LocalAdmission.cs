@@ -5,18 +5,13 @@ namespace Redoubt.Platforms.Local;
 
 /// <summary>
 /// What only the local platform refuses, reported like any other validation error and checked before anything
-/// changes: TLS, an external endpoint, a Redis version other than the installed one, a change of authEnabled on a
-/// running resource, more zones than loopback addresses.
+/// changes: an external endpoint, a Redis version other than the installed one, a change of authEnabled or of
+/// tls.enabled on a running resource, more zones than loopback addresses.
 /// </summary>
 internal sealed class LocalAdmission(string redisVersion)
 {
     public IEnumerable<ValidationError> Check(RedisResource resource, RedisResource? stored, string fileName)
     {
-        if (resource.Spec.Tls?.Enabled == true)
-        {
-            yield return new ValidationError(fileName, "spec.tls.enabled", "TLS is not available on the local platform yet; allowed here: false (the Kubernetes platform renders it)");
-        }
-
         if (resource.Spec.External == true)
         {
             // Every zone reuses the same port numbers on its own loopback address; binding all interfaces would
@@ -37,6 +32,14 @@ internal sealed class LocalAdmission(string redisVersion)
             // and the control plane would hold the wrong credentials for half of them.
             var now = before ? "true" : "false";
             yield return new ValidationError(fileName, "spec.authEnabled", $"cannot change on a running resource; allowed here: {now} (its current value). To change it, delete the resource (`redoubt delete {resource.Metadata.Name}`) and apply it again");
+        }
+
+        if (stored is not null && Planner.Plan(stored).Spec.TlsEnabled is var hadTls && hadTls != plan.Spec.TlsEnabled)
+        {
+            // A node speaks TLS or plain on its port, never both: mid-change, replicas could not reach their master, the
+            // Sentinels half their nodes, and clients would be cut off until they changed their connection string.
+            var now = hadTls ? "true" : "false";
+            yield return new ValidationError(fileName, "spec.tls.enabled", $"cannot change on a running resource; allowed here: {now} (its current value). To change it, create a new resource with the other value and move the data to it, or delete this one (`redoubt delete {resource.Metadata.Name}`) and apply it again");
         }
 
         if (plan.Spec.Zones.Count > 200)

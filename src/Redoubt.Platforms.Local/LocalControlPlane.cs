@@ -237,7 +237,10 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
         var plan = Planner.Plan(resource);
         var password = (await _platform.EnsureSecretsAsync(plan, cancellationToken).ConfigureAwait(false)).Application;
         var sentinels = resource.Status?.Sentinels is { Count: > 0 } known ? known : [];
-        return new Credentials(@namespace, name, plan.MasterName, sentinels, resource.Status?.Master, plan.Spec.AuthEnabled, password);
+        return new Credentials(@namespace, name, plan.MasterName, sentinels, resource.Status?.Master, plan.Spec.AuthEnabled, password)
+        {
+            CertificateAuthorityFile = plan.Spec.TlsEnabled ? _platform.Folder(@namespace, name).AuthorityFile : null,
+        };
     }
 
     private static string Key(string @namespace, string name) => $"{@namespace}/{name}";

@@ -18,4 +18,7 @@ public sealed partial class LocalPlatform
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Resource} {Node}: removed (no longer in the spec)")]
     private static partial void LogRemoved(ILogger logger, string resource, string node);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Resource} {Node}: TLS certificate issued ({Reason})")]
+    private static partial void LogCertificateIssued(ILogger logger, string resource, string node, string reason);
 }

@@ -5,6 +5,7 @@ using Redoubt.Core;
 using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
+using Redoubt.Core.Tls;
 
 namespace Redoubt.Platforms.Local;
 
@@ -132,6 +133,19 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
             : null);
     }
 
+    /// <summary>The CA of a TLS resource, in its folder (see <see cref="LocalCertificates"/>), created on first use.</summary>
+    public Task<ServerTrust?> EnsureTlsAsync(ResourcePlan plan, CancellationToken cancellationToken)
+    {
+        if (!plan.Spec.TlsEnabled)
+        {
+            return Task.FromResult<ServerTrust?>(null);
+        }
+
+        var folder = Folder(plan);
+        Directory.CreateDirectory(folder.Root, ResourceFolder.PrivateDirectory);
+        return Task.FromResult<ServerTrust?>(LocalCertificates.EnsureAuthority(plan, folder, _time.GetUtcNow()));
+    }
+
     public async Task<IReadOnlyList<NodeState>> EnsureAsync(ResourcePlan plan, CancellationToken cancellationToken)
     {
         var folder = Folder(plan);
@@ -159,10 +173,11 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
             var address = ports.GetValueOrDefault(node.Name);
             var process = Running(plan.Key, folder, node);
             var (host, port) = address is null ? ((string?)null, 0) : Endpoints.Parse(address);
+            var tls = plan.Spec.TlsEnabled ? LocalCertificates.Stored(folder, node.Name) : null;
             var outdated = process is null || host is null
                 ? null
-                : Outdated(folder, node, RevisionOf(plan, node, Configure(plan, folder, node, host, port, secrets, uid)));
-            return new NodeState(node.Kind, node.Name, node.Zone, process is null ? NodeLifecycle.Exited : NodeLifecycle.Running, host, port, process?.Pid, process?.Since, outdated);
+                : Outdated(folder, node, RevisionOf(plan, node, Configure(plan, folder, node, host, port, secrets, uid, tls)));
+            return new NodeState(node.Kind, node.Name, node.Zone, process is null ? NodeLifecycle.Exited : NodeLifecycle.Running, host, port, process?.Pid, process?.Since, outdated, tls?.Issued);
         })];
         return Task.FromResult(states);
     }
@@ -201,18 +216,28 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         var address = _ports.AddressOf(folder, node.Name, host, basePort, checkBind: netns is null);
         var (_, port) = Endpoints.Parse(address);
         folder.EnsureNodeDirectories(node.Name);
-        var config = Configure(plan, folder, node, host, port, secrets, uid);
+        TlsFiles? tls = null;
+        if (plan.Spec.TlsEnabled)
+        {
+            tls = LocalCertificates.EnsureNode(plan, folder, node.Name, host, _time.GetUtcNow(), out var issued);
+            if (issued is not null)
+            {
+                LogCertificateIssued(_logger, plan.Key, node.Name, issued);
+            }
+        }
+
+        var config = Configure(plan, folder, node, host, port, secrets, uid, tls);
         var revision = RevisionOf(plan, node, config);
         if (Running(plan.Key, folder, node) is { } running)
         {
             KeepPrivate(folder.ConfigFile(node.Name));
             revision.Upgraded(NodeRevision.Read(folder.RevisionFile(node.Name)))?.Write(folder.RevisionFile(node.Name));
-            return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Running, host, port, running.Pid, running.Since, Outdated(folder, node, revision));
+            return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Running, host, port, running.Pid, running.Since, Outdated(folder, node, revision), tls?.Issued);
         }
 
         if (_backoff.TryGetValue((plan.Key, node.Name), out var backoff) && backoff.NotBefore > _time.GetUtcNow())
         {
-            return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Exited, host, port);
+            return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Exited, host, port, Certificate: tls?.Issued);
         }
 
         if (netns is null && !PortAllocator.CanBind(host, port))
@@ -227,7 +252,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         _processes[(plan.Key, node.Name)] = started;
         LogStarted(_logger, plan.Key, node.Name, address, started.Pid);
         _events.Writer.TryWrite(new NodeEvent(plan.Key, node.Kind, node.Name, NodeEventKind.Started, _time.GetUtcNow()));
-        return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Starting, host, port, started.Pid, started.Since);
+        return new NodeState(node.Kind, node.Name, node.Zone, NodeLifecycle.Starting, host, port, started.Pid, started.Since, Certificate: tls?.Issued);
     }
 
     /// <summary>
@@ -265,7 +290,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     };
 
     /// <summary>A node's configuration: exactly one of the two is set, by the node's kind.</summary>
-    private static (RedisNodeConfig? Redis, SentinelNodeConfig? Sentinel) Configure(ResourcePlan plan, ResourceFolder folder, PlannedNode node, string host, int port, ResourceSecrets secrets, string uid)
+    private static (RedisNodeConfig? Redis, SentinelNodeConfig? Sentinel) Configure(ResourcePlan plan, ResourceFolder folder, PlannedNode node, string host, int port, ResourceSecrets secrets, string uid, TlsFiles? tls)
     {
         IReadOnlyList<string> bind = plan.Spec.External ? ["*", "-::*"] : [host];
         return node.Kind == NodeKind.Redis
@@ -281,6 +306,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
                 Secrets = secrets,
                 ParkHost = host,
                 ParkPort = port,
+                Tls = tls,
             }, null)
             : (null, new SentinelNodeConfig
             {
@@ -293,6 +319,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
                 LogFile = folder.LogFile(node.Name),
                 Secrets = secrets,
                 MyId = RedisConfigRenderer.SentinelId(plan.Key, uid, node.Name),
+                Tls = tls,
             });
     }
 

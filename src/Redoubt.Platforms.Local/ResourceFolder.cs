@@ -17,6 +17,9 @@ internal sealed class ResourceFolder(string home, string @namespace, string name
     public string SentinelSecretFile => Path.Combine(Root, "sentinel-password");
     public string PortsFile => Path.Combine(Root, "ports.json");
     public string UidFile => Path.Combine(Root, "uid");
+    /// <summary>The resource's CA certificate (what clients trust) and its private key (mode 0600), for a TLS resource.</summary>
+    public string AuthorityFile => Path.Combine(Root, "ca.crt");
+    public string AuthorityKeyFile => Path.Combine(Root, "ca.key");
 
     public string NodeDirectory(string node) => Path.Combine(Root, node);
     public string DataDirectory(string node) => Path.Combine(Root, node, "data");
@@ -25,6 +28,9 @@ internal sealed class ResourceFolder(string home, string @namespace, string name
     public string OutputFile(string node) => Path.Combine(Root, node, "output.log");
     public string PidFile(string node) => Path.Combine(Root, node, "pid");
     public string RevisionFile(string node) => Path.Combine(Root, node, "revision");
+    /// <summary>A node's TLS certificate and private key (mode 0600): stable paths, so a renewal rewrites them in place.</summary>
+    public string CertificateFile(string node) => Path.Combine(Root, node, "tls.crt");
+    public string KeyFile(string node) => Path.Combine(Root, node, "tls.key");
 
     /// <summary>
     /// The resource's folder and its namespace's, both 0700. CreateDirectory gives the mode to the last folder only: the

@@ -18,7 +18,7 @@ internal sealed record Placement(string ZoneNetwork, int PortBase, int SentinelP
 }
 
 /// <summary>Redoubt's local control plane in a throw-away home, running one resource with replicas: 3 and the default spec.</summary>
-internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int replicas = 3, Placement? placement = null) : BenchCluster
+internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int replicas = 3, Placement? placement = null, bool tls = false) : BenchCluster
 {
     public const string ResourceName = "bench";
     public const string Namespace = "default";
@@ -32,6 +32,8 @@ internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int re
           name: bench
         spec:
           replicas: {replicas}
+          tls:
+            enabled: {(tls ? "true" : "false")}
         """;
 
     // Replaced when the bench crashes the control plane; readers take one reference and tolerate a stopped one.

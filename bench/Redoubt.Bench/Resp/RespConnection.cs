@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Redoubt.Bench.Resp;
@@ -13,6 +15,8 @@ namespace Redoubt.Bench.Resp;
 internal sealed class RespConnection : IDisposable
 {
     private readonly Socket _socket;
+    // The socket's stream once it is connected, or TLS over it.
+    private Stream _stream = Stream.Null;
     private readonly ArrayBufferWriter<byte> _out = new(256);
     private byte[] _in = new byte[16 * 1024];
     private int _start;
@@ -25,6 +29,13 @@ internal sealed class RespConnection : IDisposable
     }
 
     public string Address { get; }
+
+    /// <summary>
+    /// The CA of the resource under test when it speaks TLS: every connection of the run then uses TLS and accepts only
+    /// that CA's certificates for the address it connects to. One setting for the process, because the parts of a run
+    /// measure one setup at a time; it is cleared before the plain baseline.
+    /// </summary>
+    public static X509Certificate2? Authority { get; set; }
 
     public static async Task<RespConnection> ConnectAsync(string address, string? password, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -44,6 +55,12 @@ internal sealed class RespConnection : IDisposable
                 {
                     throw new TimeoutException($"{address} did not accept a connection within {timeout.TotalMilliseconds:F0} ms");
                 }
+            }
+
+            connection._stream = new NetworkStream(socket, ownsSocket: true);
+            if (Authority is { } authority)
+            {
+                await connection.StartTlsAsync(host, authority, timeout, cancellationToken).ConfigureAwait(false);
             }
 
             if (password is not null)
@@ -92,11 +109,24 @@ internal sealed class RespConnection : IDisposable
             Append("\r\n");
         }
 
-        var data = _out.WrittenMemory;
-        while (data.Length > 0)
+        await _stream.WriteAsync(_out.WrittenMemory, token).ConfigureAwait(false);
+    }
+
+    private async Task StartTlsAsync(string host, X509Certificate2 authority, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.Add(authority);
+        var secure = new SslStream(_stream, leaveInnerStreamOpen: false);
+        _stream = secure;
+        try
         {
-            var sent = await _socket.SendAsync(data, SocketFlags.None, token).ConfigureAwait(false);
-            data = data[sent..];
+            await secure.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host, CertificateChainPolicy = policy }, limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{Address} did not complete the TLS handshake within {timeout.TotalMilliseconds:F0} ms");
         }
     }
 
@@ -183,7 +213,7 @@ internal sealed class RespConnection : IDisposable
                 _in = bigger;
             }
 
-            var read = await _socket.ReceiveAsync(_in.AsMemory(_end), SocketFlags.None, token).ConfigureAwait(false);
+            var read = await _stream.ReadAsync(_in.AsMemory(_end), token).ConfigureAwait(false);
             if (read == 0)
             {
                 throw new IOException($"{Address} closed the connection");
@@ -193,7 +223,11 @@ internal sealed class RespConnection : IDisposable
         }
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _socket.Dispose();
+    }
 }
 
 /// <summary>The failures a bounded RESP call can end in: the caller drops the connection and tries again.</summary>

@@ -26,13 +26,22 @@ internal static class SaturationScenario
         var started = Stopwatch.GetTimestamp();
         var (host, port) = RespConnection.Split(master);
         // redis-benchmark reads its password only from the command line; this is a throw-away bench cluster on loopback.
-        using var load = Process.Start(new ProcessStartInfo("redis-benchmark")
+        var start = new ProcessStartInfo("redis-benchmark")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             ArgumentList = { "-h", host, "-p", port.ToString(CultureInfo.InvariantCulture), "-a", cluster.Password ?? "", "-t", "set", "-c", "50", "-P", "16", "-n", "2000000000", "-q" },
-        }) ?? throw new InvalidOperationException("could not start redis-benchmark");
+        };
+        if (cluster is RedoubtCluster { Credentials.CertificateAuthorityFile: { } authority })
+        {
+            // The load speaks TLS too, or a TLS-only master refuses it.
+            start.ArgumentList.Add("--tls");
+            start.ArgumentList.Add("--cacert");
+            start.ArgumentList.Add(authority);
+        }
+
+        using var load = Process.Start(start) ?? throw new InvalidOperationException("could not start redis-benchmark");
         var complaints = new List<string>();
         load.OutputDataReceived += (_, _) => { };
         load.ErrorDataReceived += (_, e) =>

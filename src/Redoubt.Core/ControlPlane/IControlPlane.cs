@@ -55,8 +55,19 @@ public sealed record Credentials(
     bool AuthEnabled,
     string? Password)
 {
-    /// <summary>A StackExchange.Redis connection string that finds the master through the Sentinels.</summary>
+    /// <summary>
+    /// For a TLS resource, the file of its CA certificate: clients trust it (and only it) to check the nodes and
+    /// Sentinels. Null when the resource does not speak TLS.
+    /// </summary>
+    public string? CertificateAuthorityFile { get; init; }
+
+    /// <summary>
+    /// A StackExchange.Redis connection string that finds the master through the Sentinels; with TLS, <c>ssl=true</c>.
+    /// The library checks the server's certificate against the machine's trusted roots unless told otherwise, so a
+    /// TLS client also calls <c>ConfigurationOptions.TrustIssuer(CertificateAuthorityFile)</c>.
+    /// </summary>
     public string StackExchangeConnectionString(bool includePassword) =>
         string.Join(',', Sentinels) + $",serviceName={MasterName}" +
+        (CertificateAuthorityFile is not null ? ",ssl=true" : "") +
         (AuthEnabled && includePassword && Password is not null ? $",password={Password}" : "");
 }

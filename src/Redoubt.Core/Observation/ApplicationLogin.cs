@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Redoubt.Core.Platform;
 using Redoubt.Core.Redis;
+using Redoubt.Core.Tls;
 
 namespace Redoubt.Core.Observation;
 
@@ -18,14 +19,15 @@ public static class ApplicationLogin
     /// that does not answer in time, or drops the connection, refused nothing: whether it is reachable is the other
     /// probes' question, and a slow connect on a loaded machine must not make a healthy resource not Ready.
     /// </summary>
-    public static async Task<string?> RefusedAsync(string address, string? password, CancellationToken cancellationToken)
+    /// <param name="tls">The resource's CA when its nodes speak TLS: applications then connect with TLS too.</param>
+    public static async Task<string?> RefusedAsync(string address, string? password, ServerTrust? tls, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Timeout);
         var (host, port) = Endpoints.Parse(address);
         try
         {
-            await using var connection = await RespConnection.ConnectAsync(host, port, deadline.Token).ConfigureAwait(false);
+            await using var connection = await RespConnection.ConnectAsync(host, port, tls, deadline.Token).ConfigureAwait(false);
             object[][] commands = password is null ? [["PING"]] : [["AUTH", password], ["PING"]];
             var replies = await connection.PipelineAsync(commands, deadline.Token).ConfigureAwait(false);
             // A node that cannot write to disk answers PING with MISCONF: the login went through, and the status says

@@ -51,8 +51,11 @@ public sealed record RedisNodeObservation
     public bool IsMaster => Reachable && Role == "master";
     public bool IsReplica => Reachable && Role == "slave";
 
-    /// <summary>A replica of itself: booted, holding whatever data it had, waiting for Redoubt to attach it.</summary>
-    public bool IsParked => IsReplica && MasterAddress == Address;
+    /// <summary>
+    /// A replica of itself (or, with TLS, of its own host at port 0: see <see cref="Planning.RedisConfigRenderer.ParkPort"/>):
+    /// booted, holding whatever data it had, waiting for Redoubt to attach it.
+    /// </summary>
+    public bool IsParked => IsReplica && Address is not null && (MasterAddress == Address || MasterAddress == Endpoints.Format(Endpoints.Parse(Address).Host, 0));
 }
 
 /// <summary>A replica as its master lists it.</summary>

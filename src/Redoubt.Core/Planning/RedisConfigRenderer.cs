@@ -11,8 +11,9 @@ public static class RedisConfigRenderer
         var plan = config.Plan;
         var w = new ConfigWriter()
             .Comment($"Rendered by Redoubt for {plan.Key} {config.Node.Name} (zone {config.Node.Zone}). Redoubt rewrites this file; edit the resource instead.")
-            .Line("bind", [.. config.Bind])
-            .Line("port", config.Port)
+            .Line("bind", [.. config.Bind]);
+        WritePorts(w, config.Port, config.Tls);
+        w
             // Auth is on by default; with auth off the resource only listens on its zone address unless external.
             .Line("protected-mode", plan.Spec.AuthEnabled || !plan.Spec.External ? "no" : "yes")
             .Line("daemonize", "no")
@@ -52,7 +53,7 @@ public static class RedisConfigRenderer
         if (config.ParkHost is { } parkHost && config.ParkPort is { } parkPort)
         {
             w.Comment("Boots as a replica of itself: never a master until Redoubt (through Sentinel) says so.")
-             .Line("replicaof", parkHost, parkPort);
+             .Line("replicaof", parkHost, ParkPort(parkPort, config.Tls));
         }
 
         return w.ToString();
@@ -63,9 +64,9 @@ public static class RedisConfigRenderer
         var plan = config.Plan;
         var w = new ConfigWriter()
             .Comment($"Rendered by Redoubt for {plan.Key} {config.Node.Name} (zone {config.Node.Zone}). Sentinel rewrites this file at run time.")
-            .Line("bind", [.. config.Bind])
-            .Line("port", config.Port)
-            .Line("daemonize", "no")
+            .Line("bind", [.. config.Bind]);
+        WritePorts(w, config.Port, config.Tls);
+        w.Line("daemonize", "no")
             .Line("dir", config.Directory)
             .Line("logfile", config.LogFile ?? "");
         if (config.MyId is { } myId)
@@ -110,6 +111,41 @@ public static class RedisConfigRenderer
         }
 
         return w.ToString();
+    }
+
+    /// <summary>
+    /// Where a node parks. In clear, its own address: the link to itself never completes. With TLS, its own host at port
+    /// 0, which refuses at once: a TLS replica that reaches itself waits for its own reply to the replication handshake
+    /// in a blocking read (Redis 7.0), and answers nobody for the 5 s of repl-syncio-timeout, again on every retry.
+    /// </summary>
+    public static int ParkPort(int port, TlsFiles? tls) => tls is null ? port : 0;
+
+    /// <summary>
+    /// The listening port: plain, or, for a TLS resource, TLS on the same port number with the plain port closed
+    /// (port 0), so an address means the same node either way and nothing answers in clear. tls-replication makes a
+    /// replica's link to its master, and a Sentinel's links to nodes and to its peers, TLS too.
+    /// </summary>
+    private static void WritePorts(ConfigWriter w, int port, TlsFiles? tls)
+    {
+        if (tls is null)
+        {
+            w.Line("port", port);
+            return;
+        }
+
+        w.Line("port", 0).Line("tls-port", port);
+        if (tls.CertificateFile is { } certificate && tls.KeyFile is { } key)
+        {
+            w.Line("tls-cert-file", certificate).Line("tls-key-file", key);
+        }
+
+        w.Line("tls-ca-cert-file", tls.AuthorityFile)
+            .Line("tls-replication", "yes")
+            // Clients prove who they are with a password (an ACL user), as on managed clouds that offer TLS: requiring
+            // client certificates would make every application hold one from the resource's CA. A client that does
+            // present one (a replica, a Sentinel) must present one the CA signed.
+            .Line("tls-auth-clients", "optional")
+            .Line("tls-protocols", "TLSv1.2 TLSv1.3");
     }
 
     /// <summary>The auth lines of a Redis node, for platforms that keep them in a file of their own (a Secret).</summary>

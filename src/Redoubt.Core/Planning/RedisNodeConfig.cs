@@ -23,4 +23,6 @@ public sealed record RedisNodeConfig
     public string? ParkHost { get; init; }
     public int? ParkPort { get; init; }
     public IReadOnlyList<string> Includes { get; init; } = [];
+    /// <summary>Set for a TLS resource: the node then listens with TLS only, on <see cref="Port"/>.</summary>
+    public TlsFiles? Tls { get; init; }
 }

@@ -19,8 +19,13 @@ public static class Revisions
     public static string OfRedis(RedisNodeConfig config) =>
         ContentHash.Of(RedisConfigRenderer.RenderRedis(config with { Plan = config.Plan with { RedisSettings = [] }, Secrets = WithoutPasswords(config.Secrets) }));
 
+    /// <summary>
+    /// A Sentinel cannot load a renewed certificate at run time (it has no CONFIG SET), so the certificate it must
+    /// serve is part of its revision: a renewal restarts it, one Sentinel at a time. A Redis node loads its renewed
+    /// certificate with CONFIG SET, and its revision leaves the certificate out.
+    /// </summary>
     public static string OfSentinel(SentinelNodeConfig config) =>
-        ContentHash.Of(RedisConfigRenderer.RenderSentinel(config with { Master = null, Secrets = WithoutPasswords(config.Secrets) }));
+        ContentHash.Of(RedisConfigRenderer.RenderSentinel(config with { Master = null, Secrets = WithoutPasswords(config.Secrets) }) + (config.Tls?.Issued is { } issued ? $"# certificate {issued}\n" : ""));
 
     /// <summary>
     /// The hashes versions before this one gave a node with the same configuration, one per password the application

@@ -21,4 +21,6 @@ public sealed record SentinelNodeConfig
     /// </summary>
     public string? MyId { get; init; }
     public IReadOnlyList<string> Includes { get; init; } = [];
+    /// <summary>Set for a TLS resource: the Sentinel then listens with TLS only, on <see cref="Port"/>, and reaches nodes and peers with TLS.</summary>
+    public TlsFiles? Tls { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
+using Redoubt.Core.Tls;
 
 namespace Redoubt.Core.Platform;
 
@@ -30,6 +31,17 @@ public interface IRedisPlatform
     /// platform manages ACL users, those of Redoubt's own users.
     /// </summary>
     Task<ResourceSecrets> EnsureSecretsAsync(ResourcePlan plan, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For a TLS resource (<c>spec.tls.enabled</c>), the resource's CA, created on first use, which Redoubt's own
+    /// connections trust; null for a resource without TLS. The nodes' certificates are issued (and renewed) by
+    /// <see cref="EnsureAsync"/>, which reports each in <see cref="NodeState.Certificate"/>. A platform that cannot
+    /// serve TLS refuses the resource rather than run it in clear.
+    /// </summary>
+    Task<ServerTrust?> EnsureTlsAsync(ResourcePlan plan, CancellationToken cancellationToken) =>
+        plan.Spec.TlsEnabled
+            ? throw new RedoubtException($"{plan.Key}: spec.tls.enabled is true but this platform cannot serve TLS; set it to false")
+            : Task.FromResult<ServerTrust?>(null);
 
     /// <summary>Restarts one node with freshly rendered configuration (rolling restart of settings that need it).</summary>
     Task RestartNodeAsync(ResourcePlan plan, string nodeName, CancellationToken cancellationToken);

@@ -42,7 +42,7 @@ public sealed class AccessWatch(ResourceKnowledge knowledge, RedisAdmin fastAdmi
             return false;
         }
 
-        if (knowledge.History.Master?.Address is { } master && await ApplicationLogin.RefusedAsync(master, secrets.Application, cancellationToken).ConfigureAwait(false) is not null)
+        if (knowledge.History.Master?.Address is { } master && await ApplicationLogin.RefusedAsync(master, secrets.Application, fastAdmin.Tls, cancellationToken).ConfigureAwait(false) is not null)
         {
             return true;
         }

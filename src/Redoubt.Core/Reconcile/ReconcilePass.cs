@@ -24,6 +24,7 @@ public sealed class ReconcilePass(
     FastFailover fastFailover,
     Switchover switchover,
     Journal journal,
+    CertificateReload certificates,
     ILogger logger,
     TimeProvider time)
 {
@@ -50,6 +51,7 @@ public sealed class ReconcilePass(
         try
         {
             var nodes = await platform.EnsureAsync(KeepingCurrentMaster(plan), cancellationToken).ConfigureAwait(false);
+            await certificates.RunAsync(nodes, cancellationToken).ConfigureAwait(false);
             var observation = await observer.ObserveAsync(plan, nodes, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
             var access = AccessPlan.From(secrets);
@@ -72,7 +74,7 @@ public sealed class ReconcilePass(
             });
             var awaitingRotation = access is null ? new HashSet<string>() : AccessRules.AwaitingRotation(observation, access);
             var rotationApplied = access is null || AccessRules.InPlace(observation, access);
-            observation = Refused(observation, await ApplicationRefusedAsync(observation, decision.decided.Master, secrets.Application, a => !awaitingRotation.Contains(a), cancellationToken).ConfigureAwait(false));
+            observation = Refused(observation, await ApplicationRefusedAsync(observation, decision.decided.Master, secrets.Application, probes.Admin.Tls, a => !awaitingRotation.Contains(a), cancellationToken).ConfigureAwait(false));
             if (decision.unrecorded is { } failover)
             {
                 journal.Announce(failover);
@@ -101,7 +103,7 @@ public sealed class ReconcilePass(
             if (awaitingRotation.Count > 0)
             {
                 // Asked only now: the actions above gave them the new password.
-                var late = await ApplicationRefusedAsync(observation, decision.decided.Master, secrets.Application, awaitingRotation.Contains, cancellationToken).ConfigureAwait(false);
+                var late = await ApplicationRefusedAsync(observation, decision.decided.Master, secrets.Application, probes.Admin.Tls, awaitingRotation.Contains, cancellationToken).ConfigureAwait(false);
                 observation = Refused(observation, [.. observation.ApplicationRefused, .. late]);
             }
 
@@ -131,7 +133,7 @@ public sealed class ReconcilePass(
     }
 
     /// <summary>Logs in as the application on the master and on every Sentinel that answers (those <paramref name="include"/> takes), each on a fresh connection.</summary>
-    private static async Task<IReadOnlyList<string>> ApplicationRefusedAsync(ClusterObservation observation, RedisNodeObservation? master, string? password, Func<string, bool> include, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> ApplicationRefusedAsync(ClusterObservation observation, RedisNodeObservation? master, string? password, Tls.ServerTrust? tls, Func<string, bool> include, CancellationToken cancellationToken)
     {
         var targets = observation.Sentinels.Where(s => s.Reachable).Select(s => (s.Name, Address: s.Address!)).ToList();
         if (master?.Address is { } address)
@@ -141,7 +143,7 @@ public sealed class ReconcilePass(
 
         targets = [.. targets.Where(t => include(t.Address))];
 
-        var refusals = await Task.WhenAll(targets.Select(t => ApplicationLogin.RefusedAsync(t.Address, password, cancellationToken))).ConfigureAwait(false);
+        var refusals = await Task.WhenAll(targets.Select(t => ApplicationLogin.RefusedAsync(t.Address, password, tls, cancellationToken))).ConfigureAwait(false);
         return [.. targets.Zip(refusals).Where(r => r.Second is not null).Select(r => $"{r.First.Name}: {r.Second}")];
     }
 

@@ -64,7 +64,7 @@ public sealed class ResourceReconciler : IAsyncDisposable
         var handOver = new SentinelHandOver(probes, new HealExecutor(_fastAdmin, platform), _journal, logger, time);
         _fastFailover = new FastFailover(_knowledge, probes, handOver, _journal, logger, time);
         var switchover = new Switchover(_knowledge, _admin, executor, _fastFailover, handOver, _journal, time);
-        _pass = new ReconcilePass(platform, _knowledge, new Observer(_admin, time), executor, fencing, probes, _fastFailover, switchover, _journal, logger, time);
+        _pass = new ReconcilePass(platform, _knowledge, new Observer(_admin, time), executor, fencing, probes, _fastFailover, switchover, _journal, new CertificateReload(_admin, _journal), logger, time);
         _hangWatch = new HangWatch(_knowledge, probes, fencing, _fastFailover, handOver, _journal, logger, time);
         _masterWatch = new MasterWatch(_knowledge, _fastAdmin, time);
         _keeper = new ConnectionKeeper(_knowledge, _fastAdmin, time);
@@ -170,7 +170,7 @@ public sealed class ResourceReconciler : IAsyncDisposable
         }
     }
 
-    /// <summary>The resource's passwords, for both sets of connections; a rotation the platform carried out is an event.</summary>
+    /// <summary>The resource's passwords, and its CA when it speaks TLS, for both sets of connections; a rotation the platform carried out is an event.</summary>
     private async Task UsePasswordAsync(ResourcePlan plan, CancellationToken cancellationToken)
     {
         var secrets = await _platform.EnsureSecretsAsync(plan, cancellationToken).ConfigureAwait(false);
@@ -192,6 +192,9 @@ public sealed class ResourceReconciler : IAsyncDisposable
         Volatile.Write(ref _secrets, secrets);
         _admin.UseSecrets(secrets);
         _fastAdmin.UseSecrets(secrets);
+        var tls = await _platform.EnsureTlsAsync(plan, cancellationToken).ConfigureAwait(false);
+        _admin.UseTls(tls);
+        _fastAdmin.UseTls(tls);
     }
 
     private void StartHangWatch(string why)

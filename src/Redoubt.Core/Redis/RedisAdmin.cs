@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Redoubt.Core.Access;
 using Redoubt.Core.Platform;
+using Redoubt.Core.Tls;
 
 namespace Redoubt.Core.Redis;
 
@@ -18,6 +19,7 @@ public sealed class RedisAdmin : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Address, NodeKind Kind), Slot> _slots = new();
     private readonly TimeSpan _timeout;
     private ResourceSecrets _secrets = ResourceSecrets.None;
+    private ServerTrust? _tls;
 
     public RedisAdmin(TimeSpan? timeout = null)
     {
@@ -41,6 +43,27 @@ public sealed class RedisAdmin : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Sets how new connections reach the nodes: TLS against the resource's CA, or plain TCP (null). Existing ones are dropped when it changes.</summary>
+    public void UseTls(ServerTrust? tls)
+    {
+        if (tls?.Thumbprint == _tls?.Thumbprint)
+        {
+            return;
+        }
+
+        _tls = tls;
+        foreach (var key in _slots.Keys)
+        {
+            if (_slots.TryRemove(key, out var slot))
+            {
+                _ = slot.CloseAsync();
+            }
+        }
+    }
+
+    /// <summary>How connections reach the nodes now (see <see cref="UseTls"/>); fresh connections made elsewhere follow it.</summary>
+    public ServerTrust? Tls => _tls;
 
     public Task<RespValue> ExecuteAsync(string address, NodeKind kind, string command, params object[] arguments) =>
         ExecuteAsync(address, kind, _timeout, command, arguments);
@@ -98,7 +121,7 @@ public sealed class RedisAdmin : IAsyncDisposable
     {
         var secrets = _secrets;
         var (host, port) = Endpoints.Parse(address);
-        var connection = await RespConnection.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+        var connection = await RespConnection.ConnectAsync(host, port, _tls, cancellationToken).ConfigureAwait(false);
         try
         {
             if (secrets.Redoubt is { } own)

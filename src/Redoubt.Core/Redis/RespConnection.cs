@@ -1,41 +1,72 @@
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
+using Redoubt.Core.Tls;
 
 namespace Redoubt.Core.Redis;
 
 /// <summary>
 /// One connection to a Redis node or Sentinel speaking RESP2: commands are written together (a pipeline) and
 /// their replies read in order. The control plane needs nothing more, and every step here is bounded by the
-/// caller's timeout, so a frozen node costs one timeout, never a stall.
+/// caller's timeout, so a frozen node costs one timeout, never a stall. For a TLS resource the connection is
+/// wrapped in TLS before the first command, the handshake bounded by the same timeout.
 /// </summary>
 internal sealed class RespConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly byte[] _buffer = new byte[64 * 1024];
     private int _start;
     private int _end;
 
-    private RespConnection(Socket socket)
+    private RespConnection(Socket socket, Stream stream)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
+        ServerCertificate = (stream as SslStream)?.RemoteCertificate?.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
     }
+
+    /// <summary>The SHA-256 thumbprint of the certificate the server presented, for a TLS connection.</summary>
+    public string? ServerCertificate { get; }
 
     /// <summary>Logged in the way a node without Redoubt's admin user is reached (see <see cref="RedisAdmin"/>).</summary>
     public bool LoggedInAsLegacy { get; set; }
 
-    public static async Task<RespConnection> ConnectAsync(string host, int port, CancellationToken cancellationToken)
+    /// <param name="tls">The resource's CA when its nodes speak TLS; null for plain TCP.</param>
+    public static async Task<RespConnection> ConnectAsync(string host, int port, ServerTrust? tls, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
         try
         {
             await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
-            return new RespConnection(socket);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls is not null)
+            {
+                var secure = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = secure;
+                try
+                {
+                    await secure.AuthenticateAsClientAsync(tls.OptionsFor(host), cancellationToken).ConfigureAwait(false);
+                }
+                catch (AuthenticationException e)
+                {
+                    // A certificate not from the resource's CA, or not naming this address: never talk to it.
+                    throw new NodeUnreachableException($"TLS with {host}:{port} failed: {e.Message}", e);
+                }
+            }
+
+            return new RespConnection(socket, stream);
         }
         catch
         {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
             socket.Dispose();
             throw;
         }

@@ -21,6 +21,7 @@ public static class ConfigFiles
     public const string AdminPasswordKey = "admin-password";
     public const string ReplicationPasswordKey = "replication-password";
     public const string SentinelPasswordKey = "sentinel-password";
+    public const string TlsDirectory = "/etc/redoubt/tls";
     public const string DataDirectory = "/data";
     public const string SentinelDirectory = "/sentinel";
 
@@ -50,6 +51,8 @@ public static class ConfigFiles
             ParkPort = null,
             // The users and logins, from the auth Secret: Redoubt's own users exist whatever authEnabled says.
             Includes = [$"{AuthDirectory}/{RedisAuthKey}"],
+            // Each pod's own certificate and key are passed on its command line (see RedisStatefulSet).
+            Tls = plan.Spec.TlsEnabled ? new TlsFiles(null, null, $"{TlsDirectory}/{TlsSecrets.AuthorityKey}") : null,
         };
 
     public static SentinelNodeConfig SentinelConfig(ResourcePlan plan, ObjectNames names, string zones) =>
@@ -66,6 +69,10 @@ public static class ConfigFiles
             Master = null,
             // None: the pods of a Deployment share this file, and Sentinels with one id ignore each other.
             MyId = null,
+            // One certificate for every Sentinel pod: they are reached by the Sentinel Service's names.
+            Tls = plan.Spec.TlsEnabled
+                ? new TlsFiles($"{TlsDirectory}/{TlsSecrets.SentinelCertificateKey}", $"{TlsDirectory}/{TlsSecrets.SentinelKeyKey}", $"{TlsDirectory}/{TlsSecrets.AuthorityKey}")
+                : null,
         };
 
 

@@ -12,6 +12,9 @@ public sealed record DesiredObjects
 {
     public required ObjectNames Names { get; init; }
     public required V1Secret? AuthSecret { get; init; }
+
+    /// <summary>For a TLS resource, its CA and certificate Secrets (empty here: the operator fills them, see <see cref="TlsSecrets"/>).</summary>
+    public IReadOnlyList<V1Secret> TlsSecrets { get; init; } = [];
     public required IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Applied { get; init; }
 
     /// <summary>Objects an earlier spec wanted and this one does not (kind, name): the external Service, the auth Secret.</summary>

@@ -48,6 +48,7 @@ public static class ManifestGenerator
         {
             Names = names,
             AuthSecret = AuthSecret.Build(plan, names, secrets: null),
+            TlsSecrets = TlsSecrets.Build(plan, names),
             Applied = applied,
             Obsolete = obsolete,
         };

@@ -24,6 +24,17 @@ public static class ManifestWriter
                 .Append(Document(secret));
         }
 
+        foreach (var tls in desired.TlsSecrets)
+        {
+            text.Append("---\n")
+                .Append(tls.Metadata.Name == desired.Names.TlsAuthoritySecret
+                    ? "# The operator creates the resource's CA once (ECDSA P-256): ca.crt and ca.key. No pod mounts this Secret.\n"
+                    : "# The operator fills this Secret with ca.crt, each Redis pod's <pod>.crt and <pod>.key (its DNS names, the\n"
+                      + "# master and replica Services, localhost and its pod IP) and sentinel.crt / sentinel.key, renewed 30 days before\n"
+                      + "# they end.\n")
+                .Append(Document(tls));
+        }
+
         foreach (var item in desired.Applied)
         {
             text.Append("---\n").Append(Document(item));

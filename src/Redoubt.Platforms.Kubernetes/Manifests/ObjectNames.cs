@@ -19,6 +19,10 @@ public sealed record ObjectNames(string ResourceName)
     public string SentinelDisruptionBudget => $"rfs-{Instance}";
     public string AuthSecret => $"{Instance}-auth";
     public string ExternalService => $"{Instance}-external-lb";
+    /// <summary>For a TLS resource: the CA certificate and every node's certificate and key, mounted by the pods.</summary>
+    public string TlsSecret => $"{Instance}-tls";
+    /// <summary>For a TLS resource: the CA's own key, which only the operator reads; no pod mounts it.</summary>
+    public string TlsAuthoritySecret => $"{Instance}-tls-ca";
 
     /// <summary>The pod the StatefulSet names for an ordinal.</summary>
     public string RedisPod(int ordinal) => $"{RedisStatefulSet}-{ordinal}";

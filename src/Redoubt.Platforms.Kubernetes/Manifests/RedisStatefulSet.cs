@@ -34,6 +34,11 @@ public static class RedisStatefulSet
         };
         volumes.Add(AuthVolume(names, ConfigFiles.RedisAuthKey));
         mounts.Add(new V1VolumeMount { Name = "auth", MountPath = ConfigFiles.AuthDirectory, ReadOnlyProperty = true });
+        if (spec.TlsEnabled)
+        {
+            volumes.Add(TlsSecrets.RedisVolume(names));
+            mounts.Add(TlsSecrets.Mount());
+        }
 
         if (spec.SizeBytes is null)
         {
@@ -44,7 +49,7 @@ public static class RedisStatefulSet
         var containers = new List<V1Container> { RedisContainer(plan, options, mounts) };
         if (exporter)
         {
-            containers.Add(ExporterContainer(names, options));
+            containers.Add(ExporterContainer(names, options, spec.TlsEnabled));
         }
 
         var statefulSet = new V1StatefulSet
@@ -99,8 +104,14 @@ public static class RedisStatefulSet
         Name = ContainerName,
         Image = options.ImageFor(plan.Spec.Version),
         Command = ["redis-server"],
-        Args = [ConfigFiles.RedisConfigPath, "--replicaof", "$(POD_IP)", Ports.Redis.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-        Env = [new V1EnvVar { Name = "POD_IP", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } }],
+        Args = plan.Spec.TlsEnabled
+            // One redis.conf serves every pod; each pod's own certificate and key (paths, no secret) come from its name.
+            // A TLS pod parks at port 0 of its own IP (see RedisConfigRenderer.ParkPort).
+            ? [ConfigFiles.RedisConfigPath, "--replicaof", "$(POD_IP)", "0", "--tls-cert-file", $"{ConfigFiles.TlsDirectory}/{TlsSecrets.CertificateKeyOf("$(POD_NAME)")}", "--tls-key-file", $"{ConfigFiles.TlsDirectory}/{TlsSecrets.PrivateKeyOf("$(POD_NAME)")}"]
+            : BaseArgs,
+        Env = plan.Spec.TlsEnabled
+            ? [PodIp, new V1EnvVar { Name = "POD_NAME", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } }]
+            : [PodIp],
         Ports = [new V1ContainerPort { Name = Ports.RedisName, ContainerPort = Ports.Redis, Protocol = "TCP" }],
         // A TCP check needs no password on a command line; whether the node holds data is the healer's question.
         ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = Ports.RedisName }, PeriodSeconds = 5, TimeoutSeconds = 2 },
@@ -110,15 +121,20 @@ public static class RedisStatefulSet
         VolumeMounts = mounts,
     };
 
+    private static readonly List<string> BaseArgs = [ConfigFiles.RedisConfigPath, "--replicaof", "$(POD_IP)", Ports.Redis.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+
+    private static V1EnvVar PodIp => new() { Name = "POD_IP", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "status.podIP" } } };
+
     /// <summary>
     /// The exporter logs in as Redoubt's admin user: the application user may not read CONFIG, SLOWLOG or LATENCY,
     /// which the exporter reports.
     /// </summary>
-    private static V1Container ExporterContainer(ObjectNames names, ManifestOptions options)
+    private static V1Container ExporterContainer(ObjectNames names, ManifestOptions options, bool tls)
     {
         var env = new List<V1EnvVar>
         {
-            new() { Name = "REDIS_ADDR", Value = $"redis://localhost:{Ports.Redis}" },
+            // With TLS, localhost is among the pod certificate's names, and the exporter checks it against the CA.
+            new() { Name = "REDIS_ADDR", Value = $"{(tls ? "rediss" : "redis")}://localhost:{Ports.Redis}" },
             new() { Name = "REDIS_EXPORTER_LOG_FORMAT", Value = "txt" },
             new() { Name = "REDIS_USER", Value = AclUsers.Admin },
             // A reference to the Secret, never the value.
@@ -129,11 +145,17 @@ public static class RedisStatefulSet
             },
         };
 
+        if (tls)
+        {
+            env.Add(new V1EnvVar { Name = "REDIS_EXPORTER_TLS_CA_CERT_FILE", Value = $"{ConfigFiles.TlsDirectory}/{TlsSecrets.AuthorityKey}" });
+        }
+
         return new V1Container
         {
             Name = ExporterContainerName,
             Image = options.ExporterImage,
             Env = env,
+            VolumeMounts = tls ? [TlsSecrets.Mount()] : null,
             Ports = [new V1ContainerPort { Name = Ports.ExporterName, ContainerPort = Ports.Exporter, Protocol = "TCP" }],
             Resources = ContainerResources.Fixed("25m", "50m", "50Mi", "100Mi"),
             SecurityContext = PodSecurity.Container(),

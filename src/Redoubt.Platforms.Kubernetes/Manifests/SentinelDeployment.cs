@@ -13,6 +13,12 @@ public static class SentinelDeployment
     public const string ContainerName = "sentinel";
     public const string InitContainerName = "sentinel-config-copy";
 
+    private static List<V1VolumeMount> SentinelMounts =>
+    [
+        new() { Name = "sentinel-config-writable", MountPath = ConfigFiles.SentinelDirectory },
+        new() { Name = "tmp", MountPath = "/tmp" },
+    ];
+
     public static V1Deployment Build(ResourcePlan plan, ObjectNames names, ManifestOptions options, string configHash)
     {
         var spec = plan.Spec;
@@ -33,6 +39,11 @@ public static class SentinelDeployment
         // umask 077: the copy holds the Sentinel's logins in clear, and Sentinel rewrites it with the process umask.
         volumes.Add(RedisStatefulSet.AuthVolume(names, ConfigFiles.SentinelAuthKey));
         initMounts.Add(new V1VolumeMount { Name = "auth", MountPath = ConfigFiles.AuthDirectory, ReadOnlyProperty = true });
+        if (spec.TlsEnabled)
+        {
+            volumes.Add(TlsSecrets.SentinelVolume(names));
+        }
+
         var copy = $"umask 077 && cp {ConfigFiles.SentinelConfigPath} {ConfigFiles.SentinelWritablePath}"
             + $" && cat {ConfigFiles.AuthDirectory}/{ConfigFiles.SentinelAuthKey} >> {ConfigFiles.SentinelWritablePath}";
 
@@ -90,11 +101,9 @@ public static class SentinelDeployment
                                 LivenessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = Ports.SentinelName }, InitialDelaySeconds = 30, PeriodSeconds = 10, TimeoutSeconds = 5, FailureThreshold = 6 },
                                 Resources = ContainerResources.For(spec.Sentinel.Resources),
                                 SecurityContext = PodSecurity.Container(),
-                                VolumeMounts =
-                                [
-                                    new V1VolumeMount { Name = "sentinel-config-writable", MountPath = ConfigFiles.SentinelDirectory },
-                                    new V1VolumeMount { Name = "tmp", MountPath = "/tmp" },
-                                ],
+                                VolumeMounts = spec.TlsEnabled
+                                    ? [.. SentinelMounts, TlsSecrets.Mount()]
+                                    : SentinelMounts,
                             },
                         ],
                         Volumes = volumes,

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
+using Redoubt.Core.Tls;
 using Redoubt.Platforms.Kubernetes.Manifests;
 
 namespace Redoubt.Platforms.Kubernetes.Platform;
@@ -30,6 +31,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
     private readonly ObjectApplier _applier;
     private readonly Operator.RoleLabels _roles;
     private readonly PasswordStore _passwords;
+    private readonly CertificateStore _certificates;
     private readonly ZoneLookup _zones;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -50,6 +52,7 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         _applier = new ObjectApplier(client, server);
         _roles = new Operator.RoleLabels(client);
         _passwords = new PasswordStore(client, time);
+        _certificates = new CertificateStore(client, time);
         _zones = new ZoneLookup(client);
         _logger = logger;
     }
@@ -60,6 +63,10 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
         var desired = ManifestGenerator.Generate(plan, _options);
         // The pods mount the Secret (Redoubt's own users have passwords even with auth off): it must exist first.
         await _passwords.EnsureAsync(plan, desired.Names, cancellationToken);
+        // And the certificates, before any pod that mounts them: issued for every pod's names, and its IP once it has one.
+        var certificates = plan.Spec.TlsEnabled
+            ? await _certificates.EnsureNodesAsync(plan, desired.Names, PodIps(await ListPodsAsync(plan.Namespace, plan.Name, cancellationToken)), cancellationToken)
+            : null;
 
         var hash = ContentHash.Of([.. desired.Applied.Select(item => KubernetesJson.Serialize(item))]);
         var now = _time.GetUtcNow();
@@ -81,7 +88,24 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
             LogEnsured(plan.Key, desired.Applied.Count);
         }
 
-        return await NodesAsync(plan, desired, cancellationToken);
+        var nodes = await NodesAsync(plan, desired, cancellationToken);
+        return certificates is null ? nodes : [.. nodes.Select(n => n with { Certificate = certificates.GetValueOrDefault(n.Kind == NodeKind.Redis ? n.Name : TlsSecrets.SentinelCertificateKey) })];
+    }
+
+    private static Dictionary<string, string> PodIps(IEnumerable<V1Pod> pods) =>
+        pods.Where(p => !string.IsNullOrEmpty(p.Status?.PodIP)).ToDictionary(p => p.Metadata.Name, p => p.Status.PodIP, StringComparer.Ordinal);
+
+    /// <summary>The CA of a TLS resource, from its Secret (created on first use).</summary>
+    public async Task<ServerTrust?> EnsureTlsAsync(ResourcePlan plan, CancellationToken cancellationToken)
+    {
+        if (!plan.Spec.TlsEnabled)
+        {
+            return null;
+        }
+
+        using var authority = await _certificates.AuthorityAsync(plan, new ObjectNames(plan.Name), cancellationToken);
+        // A pod runs before its certificate names its IP, and Sentinel pods never have theirs in it: see ServerTrust.
+        return new ServerTrust(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(authority.RawData), checkAddress: false);
     }
 
     /// <summary>
@@ -153,6 +177,8 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
             ("ConfigMap", names.RedisConfigMap),
             ("ConfigMap", names.SentinelConfigMap),
             ("Secret", names.AuthSecret),
+            ("Secret", names.TlsSecret),
+            ("Secret", names.TlsAuthoritySecret),
         ];
         foreach (var (kind, objectName) in order)
         {

@@ -20,6 +20,11 @@ public static class ConnectionInfo
         Field(text, "Master now", credentials.Master is null ? "none elected yet" : $"{credentials.Master} (clients should ask the Sentinels)");
         Field(text, "StackExchange.Redis", credentials.StackExchangeConnectionString(includePassword: false)
             + (credentials.AuthEnabled ? ",password=<password>" : ""));
+        if (credentials.CertificateAuthorityFile is { } authority)
+        {
+            Field(text, "TLS CA certificate", $"{authority} (StackExchange.Redis: options.TrustIssuer(\"{authority}\"))");
+        }
+
         Field(text, "redis-cli", RedisCli(credentials, redoubt));
         if (!credentials.AuthEnabled)
         {
@@ -45,15 +50,16 @@ public static class ConnectionInfo
     private static string RedisCli(Credentials credentials, string redoubt)
     {
         var auth = credentials.AuthEnabled ? $"REDISCLI_AUTH=\"$({PasswordCommand(credentials, redoubt)})\" " : "";
+        var tls = credentials.CertificateAuthorityFile is { } authority ? $" --tls --cacert {ShellQuote.Quote(authority)}" : "";
         if (credentials.Master is not null)
         {
             var (host, port) = Endpoints.Parse(credentials.Master);
-            return $"{auth}redis-cli -h {host} -p {port}";
+            return $"{auth}redis-cli{tls} -h {host} -p {port}";
         }
         if (credentials.Sentinels.Count > 0)
         {
             var (host, port) = Endpoints.Parse(credentials.Sentinels[0]);
-            return $"{auth}redis-cli -h {host} -p {port} SENTINEL get-master-addr-by-name {credentials.MasterName}";
+            return $"{auth}redis-cli{tls} -h {host} -p {port} SENTINEL get-master-addr-by-name {credentials.MasterName}";
         }
         return "not reachable yet: no master and no Sentinel is up";
     }

@@ -16,6 +16,10 @@ public sealed record CredentialsDocument(
     string? Password,
     string ConnectionString)
 {
+    /// <summary>The CA file a TLS client trusts (<c>TrustIssuer</c>, <c>redis-cli --cacert</c>); absent without TLS.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? CertificateAuthorityFile { get; init; }
+
     public static CredentialsDocument From(Credentials credentials) => new(
         credentials.Namespace,
         credentials.Name,
@@ -24,5 +28,8 @@ public sealed record CredentialsDocument(
         credentials.Master,
         credentials.AuthEnabled,
         credentials.AuthEnabled ? credentials.Password : null,
-        credentials.StackExchangeConnectionString(includePassword: true));
+        credentials.StackExchangeConnectionString(includePassword: true))
+    {
+        CertificateAuthorityFile = credentials.CertificateAuthorityFile,
+    };
 }

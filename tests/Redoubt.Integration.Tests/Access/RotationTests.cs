@@ -51,9 +51,9 @@ public sealed class RotationTests(ITestOutputHelper output)
         var everywhere = applied.Nodes.Select(n => n.Address).Concat(applied.Sentinels).ToList();
         foreach (var address in everywhere)
         {
-            Assert.Null(await ApplicationLogin.RefusedAsync(address, current.Password, CancellationToken.None));
+            Assert.Null(await ApplicationLogin.RefusedAsync(address, current.Password, tls: null, CancellationToken.None));
             Assert.True(rotated.Elapsed < Grace, "the test was too slow to check the old password inside the grace period");
-            Assert.Null(await ApplicationLogin.RefusedAsync(address, old.Password, CancellationToken.None));
+            Assert.Null(await ApplicationLogin.RefusedAsync(address, old.Password, tls: null, CancellationToken.None));
         }
 
         var retired = (await cluster.WaitUntilAsync("rotate", r => r.Status?.PasswordRotation is { OldPasswordUntil: null, Applied: true }, "the old password retired", Grace + TimeSpan.FromSeconds(30))).Status!;
@@ -65,7 +65,7 @@ public sealed class RotationTests(ITestOutputHelper output)
         foreach (var address in everywhere)
         {
             await WaitRefusedAsync(address, old.Password!);
-            Assert.Null(await ApplicationLogin.RefusedAsync(address, current.Password, CancellationToken.None));
+            Assert.Null(await ApplicationLogin.RefusedAsync(address, current.Password, tls: null, CancellationToken.None));
         }
 
         Assert.Equal(before.Nodes.OrderBy(n => n.Name).Select(n => n.Pid), retired.Nodes.OrderBy(n => n.Name).Select(n => n.Pid));
@@ -89,7 +89,7 @@ public sealed class RotationTests(ITestOutputHelper output)
         var until = applied.PasswordRotation!.OldPasswordUntil!.Value;
         var current = (await cluster.ControlPlane.GetCredentialsAsync("default", "rotate", CancellationToken.None))!;
         await cluster.StopControlPlaneAsync(stopNodes: false);
-        Assert.Null(await ApplicationLogin.RefusedAsync(applied.Master!, old.Password, CancellationToken.None));
+        Assert.Null(await ApplicationLogin.RefusedAsync(applied.Master!, old.Password, tls: null, CancellationToken.None));
         await cluster.StartControlPlaneAsync();
 
         var retired = (await cluster.WaitUntilAsync("rotate", r => r.Status?.PasswordRotation is { OldPasswordUntil: null, Applied: true }, "the old password retired by the new control plane", Grace + TimeSpan.FromSeconds(30))).Status!;
@@ -101,7 +101,7 @@ public sealed class RotationTests(ITestOutputHelper output)
         foreach (var address in retired.Nodes.Select(n => n.Address).Concat(retired.Sentinels))
         {
             await WaitRefusedAsync(address, old.Password!);
-            Assert.Null(await ApplicationLogin.RefusedAsync(address, current.Password, CancellationToken.None));
+            Assert.Null(await ApplicationLogin.RefusedAsync(address, current.Password, tls: null, CancellationToken.None));
         }
     }
 
@@ -110,7 +110,7 @@ public sealed class RotationTests(ITestOutputHelper output)
     {
         var clock = Stopwatch.StartNew();
         string? refusal;
-        while ((refusal = await ApplicationLogin.RefusedAsync(address, password, CancellationToken.None)) is null)
+        while ((refusal = await ApplicationLogin.RefusedAsync(address, password, tls: null, CancellationToken.None)) is null)
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"{address} still lets the old password in {clock.Elapsed.TotalSeconds:F1} s after the grace ended");
             await Task.Delay(50);

@@ -13,6 +13,12 @@ internal static class ClientOptions
         options.ConnectTimeout = 2000;
         options.SyncTimeout = 2000;
         options.AsyncTimeout = 2000;
+        if (credentials.CertificateAuthorityFile is { } authority)
+        {
+            // The connection string says ssl=true; trusting the resource's CA is the application's part.
+            options.TrustIssuer(authority);
+        }
+
         return options;
     }
 }

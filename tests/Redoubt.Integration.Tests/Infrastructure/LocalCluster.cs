@@ -128,7 +128,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// </summary>
     public async Task<IDatabase> DirectAsync(string name, string address, List<ConnectionMultiplexer> keep)
     {
-        var options = new ConfigurationOptions { EndPoints = { address }, User = Core.Access.AclUsers.Admin, Password = AdminPassword(name), AllowAdmin = true, AbortOnConnectFail = false, ConnectTimeout = 2000 };
+        var options = WithTls(name, new ConfigurationOptions { EndPoints = { address }, User = Core.Access.AclUsers.Admin, Password = AdminPassword(name), AllowAdmin = true, AbortOnConnectFail = false, ConnectTimeout = 2000 });
         var mux = await ConnectionMultiplexer.ConnectAsync(options);
         keep.Add(mux);
         return mux.GetDatabase();
@@ -141,7 +141,7 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     /// <summary>A connection to one Redis node or Sentinel as Redoubt's admin user, for what only an operator may do.</summary>
     public async Task<ConnectionMultiplexer> AdminOnAsync(string name, string address, bool sentinel) =>
-        await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        await ConnectionMultiplexer.ConnectAsync(WithTls(name, new ConfigurationOptions
         {
             EndPoints = { address },
             User = Core.Access.AclUsers.Admin,
@@ -151,7 +151,22 @@ internal sealed class LocalCluster : IAsyncDisposable
             AllowAdmin = true,
             AbortOnConnectFail = false,
             ConnectTimeout = 2000,
-        });
+        }));
+
+    /// <summary>A resource with TLS on has its CA in its folder: direct connections then use TLS and trust it.</summary>
+    private ConfigurationOptions WithTls(string name, ConfigurationOptions options)
+    {
+        if (File.Exists(AuthorityFile(name)))
+        {
+            options.Ssl = true;
+            options.TrustIssuer(AuthorityFile(name));
+        }
+
+        return options;
+    }
+
+    /// <summary>The CA certificate of a TLS resource.</summary>
+    public string AuthorityFile(string name) => Path.Combine(ResourceFolder(name), "ca.crt");
 
     /// <summary>The admin user's password, from its 0600 file in the resource's folder.</summary>
     public string AdminPassword(string name) =>

@@ -93,7 +93,6 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("  tls:\n    enabled: true", "spec.tls.enabled")]
     [InlineData("  external: true", "spec.external")]
     [InlineData("  version: {not-installed}", "spec.version")]
     public async Task WhatTheLocalPlatformCannotDoIsRefusedAndNothingStarts(string body, string path)
