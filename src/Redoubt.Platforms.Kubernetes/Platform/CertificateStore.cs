@@ -22,7 +22,7 @@ public sealed class CertificateStore(IKubernetes client, TimeProvider time)
     /// <summary>The CA, created on first use; its key never leaves the CA Secret and the operator.</summary>
     public async Task<X509Certificate2> AuthorityAsync(ResourcePlan plan, ObjectNames names, CancellationToken ct)
     {
-        if (await ReadAsync(plan.Namespace, names.TlsAuthoritySecret, ct) is not { } secret)
+        if (await client.ReadSecretOrNullAsync(plan.Namespace, names.TlsAuthoritySecret, ct) is not { } secret)
         {
             using var created = CertificateAuthority.CreateAuthority(plan.Key, time.GetUtcNow());
             var data = new Dictionary<string, string>
@@ -40,7 +40,7 @@ public sealed class CertificateStore(IKubernetes client, TimeProvider time)
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
             {
                 // Created by another operator since the read: theirs wins.
-                secret = await ReadAsync(plan.Namespace, names.TlsAuthoritySecret, ct);
+                secret = await client.ReadSecretOrNullAsync(plan.Namespace, names.TlsAuthoritySecret, ct);
             }
         }
 
@@ -61,7 +61,7 @@ public sealed class CertificateStore(IKubernetes client, TimeProvider time)
     public async Task<IReadOnlyDictionary<string, string>> EnsureNodesAsync(ResourcePlan plan, ObjectNames names, IReadOnlyDictionary<string, string> podIps, CancellationToken ct)
     {
         using var authority = await AuthorityAsync(plan, names, ct);
-        var secret = await ReadAsync(plan.Namespace, names.TlsSecret, ct);
+        var secret = await client.ReadSecretOrNullAsync(plan.Namespace, names.TlsSecret, ct);
         var now = time.GetUtcNow();
         var changed = new Dictionary<string, string>();
         var issued = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -107,18 +107,6 @@ public sealed class CertificateStore(IKubernetes client, TimeProvider time)
         }
 
         return issued;
-    }
-
-    private async Task<V1Secret?> ReadAsync(string @namespace, string name, CancellationToken ct)
-    {
-        try
-        {
-            return await client.CoreV1.ReadNamespacedSecretAsync(name, @namespace, cancellationToken: ct);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
     }
 
     private static X509Certificate2? Parse(string? pem)

@@ -23,16 +23,7 @@ public sealed class PasswordStore(IKubernetes client, TimeProvider time)
     public async Task<ResourceSecrets> EnsureAsync(ResourcePlan plan, ObjectNames names, CancellationToken ct)
     {
         var ns = plan.Namespace;
-        V1Secret? secret;
-        try
-        {
-            secret = await client.CoreV1.ReadNamespacedSecretAsync(names.AuthSecret, ns, cancellationToken: ct);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            secret = null;
-        }
-
+        var secret = await client.ReadSecretOrNullAsync(ns, names.AuthSecret, ct);
         if (secret is null)
         {
             var fresh = plan.Spec.AuthEnabled ? PasswordRotation.Created(Passwords.Generate(), plan.PasswordRotation) : null;
