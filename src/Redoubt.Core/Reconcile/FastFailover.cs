@@ -90,9 +90,7 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
 
             var promotedName = knowledge.NodeNameOf(promoted);
             journal.Failover(since, time.GetUtcNow() - since, fromNode, promotedName, why);
-            // The platform's routing moves while the Sentinels are handed over, not after.
-            var routing = journal.MasterMovedAsync(promotedName);
-            try
+            await journal.MoveMasterDuringAsync(promotedName, async () =>
             {
                 if (handOff)
                 {
@@ -103,11 +101,7 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
                     journal.Normal("HandOverSkipped", $"not every Sentinel answers, or not every link between them is sound: the others follow the new master once {leader} confirms it");
                     await handOver.AwaitLeaderAsync(plan, leader, [], promoted, cancellationToken).ConfigureAwait(false);
                 }
-            }
-            finally
-            {
-                await routing.ConfigureAwait(false);
-            }
+            }).ConfigureAwait(false);
 
             return true;
         }
@@ -139,7 +133,9 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         }
 
         var name = knowledge.NodeNameOf(promoted);
-        journal.SentinelFailedOver(knowledge.History.FailoverStart(since) is var start && start < since ? start : since, time.GetUtcNow(), fromNode, name, $"Sentinel failed over: {why}");
+        // The failover started at the first silence Redoubt knows of, if that came before the exit.
+        var start = knowledge.History.FailoverStart(since);
+        journal.SentinelFailedOver(start < since ? start : since, time.GetUtcNow(), fromNode, name, $"Sentinel failed over: {why}");
         await journal.MasterMovedAsync(name).ConfigureAwait(false);
     }
 

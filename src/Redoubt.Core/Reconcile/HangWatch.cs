@@ -71,17 +71,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
 
             if (promoted is not null)
             {
-                var name = Promoted(hung, promoted, since);
-                var routing = journal.MasterMovedAsync(name);
-                try
-                {
-                    await HandOverAsync(plan, sentinels, views, promoted, secrets, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    await routing.ConfigureAwait(false);
-                }
-
+                await journal.MoveMasterDuringAsync(Promoted(hung, promoted, since), () => HandOverAsync(plan, sentinels, views, promoted, secrets, cancellationToken)).ConfigureAwait(false);
                 return;
             }
 

@@ -46,6 +46,23 @@ public sealed class Journal(EventLog events, ResourceKnowledge knowledge, IRedis
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="handOver"/> (the Sentinels following a promotion) while the platform's routing moves to
+    /// <paramref name="to"/>, and returns once both are done: routing moves beside the hand-over, not after it.
+    /// </summary>
+    public async Task MoveMasterDuringAsync(string to, Func<Task> handOver)
+    {
+        var routing = MasterMovedAsync(to);
+        try
+        {
+            await handOver().ConfigureAwait(false);
+        }
+        finally
+        {
+            await routing.ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Tells the platform that <paramref name="to"/> is master now (its routing follows); never throws.</summary>
     public async Task MasterMovedAsync(string to)
     {
