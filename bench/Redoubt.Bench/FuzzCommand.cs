@@ -122,7 +122,7 @@ internal sealed class FuzzCommand(BenchOptions options)
         var count = options.ApiRequests;
         var home = new RedoubtHome(Path.Combine(Path.GetTempPath(), "redoubt-fuzz-" + Guid.NewGuid().ToString("N")[..8]));
         var logs = new Redoubt.Terminal.TerminalLog(TextWriter.Null, colour: false);
-        await using var host = await LocalControlPlaneHost.StartAsync(home, logs, NullLoggerFactory.Instance, "", cancellationToken);
+        await using var host = await LocalControlPlaneHost.StartAsync(home, web: null, logs, NullLoggerFactory.Instance, "", cancellationToken);
         var resources = Path.Combine(home.Path, "resources");
         try
         {

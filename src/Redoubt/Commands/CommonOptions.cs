@@ -29,6 +29,12 @@ public static class CommonOptions
         DefaultValueFactory = _ => DefaultNamespace,
     };
 
+    public static Option<string?> Web() => new("--web")
+    {
+        Description = $"Where metrics (/metrics) and the dashboard listen: ADDRESS:PORT, or off [default: ${Redoubt.Web.WebAddress.EnvironmentVariable}, else 127.0.0.1:{Redoubt.Web.WebAddress.DefaultPort}, or a free port when that is taken]",
+        HelpName = "ADDRESS:PORT|off",
+    };
+
     public static Argument<string> Name() => new("NAME") { Description = "Name of the Redis resource" };
 
     public static Option<string> Output(string description, params string[] formats)

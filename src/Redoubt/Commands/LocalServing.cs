@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Redoubt.Hosting;
 using Redoubt.Terminal;
+using Redoubt.Web;
 
 namespace Redoubt.Commands;
 
@@ -20,13 +21,13 @@ public sealed class LocalServing : IAsyncDisposable
 
     public LocalControlPlaneHost Host { get; }
 
-    public static async Task<LocalServing> StartAsync(Invocation invocation, string alreadyServingHint, CancellationToken cancellationToken)
+    public static async Task<LocalServing> StartAsync(Invocation invocation, WebAddress? web, string alreadyServingHint, CancellationToken cancellationToken)
     {
         var logs = TerminalLog.StandardError();
         var loggerFactory = ControlPlaneLogging.CreateFactory(logs);
         try
         {
-            var host = await LocalControlPlaneHost.StartAsync(invocation.Home, logs, loggerFactory, alreadyServingHint, cancellationToken);
+            var host = await LocalControlPlaneHost.StartAsync(invocation.Home, web, logs, loggerFactory, alreadyServingHint, cancellationToken);
             return new LocalServing(logs, loggerFactory, host);
         }
         catch

@@ -13,7 +13,8 @@ public static class UpCommand
     public static Command Create()
     {
         var file = CommonOptions.File("YAML file with one or more Redis resources");
-        var command = new Command("up", "Serve in the foreground and apply FILE; Ctrl-C stops every node and keeps the data") { file };
+        var web = CommonOptions.Web();
+        var command = new Command("up", "Serve in the foreground and apply FILE; Ctrl-C stops every node and keeps the data") { file, web };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var invocation = Invocation.From(parseResult);
@@ -33,7 +34,7 @@ public static class UpCommand
 
             var upAgain = $"{invocation.Redoubt} up -f {ShellQuote.Quote(path)}";
             await using var serving = await LocalServing.StartAsync(
-                invocation, $"apply the file to it with `{invocation.Redoubt} apply -f {ShellQuote.Quote(path)}`", cancellationToken);
+                invocation, Redoubt.Web.WebAddress.Resolve(parseResult.GetValue(web)), $"apply the file to it with `{invocation.Redoubt} apply -f {ShellQuote.Quote(path)}`", cancellationToken);
             try
             {
                 await ApplyAndWatchAsync(serving, invocation, text, fileName, cancellationToken);

@@ -3,6 +3,7 @@ using Redoubt.Core;
 using Redoubt.Core.ControlPlane;
 using Redoubt.Platforms.Local;
 using Redoubt.Terminal;
+using Redoubt.Web;
 
 namespace Redoubt.Hosting;
 
@@ -15,20 +16,25 @@ public sealed class LocalControlPlaneHost : IAsyncDisposable
     private readonly ControlPlaneServer _server;
     private bool _stopped;
 
-    private LocalControlPlaneHost(RedoubtHome home, LocalControlPlane controlPlane, ControlPlaneServer server)
+    private LocalControlPlaneHost(RedoubtHome home, LocalControlPlane controlPlane, ControlPlaneServer server, WebListener? web)
     {
         Home = home;
         _controlPlane = controlPlane;
         _server = server;
+        Web = web;
     }
+
+    /// <summary>Metrics and the dashboard; null when turned off (<c>--web off</c>).</summary>
+    public WebListener? Web { get; }
 
     public RedoubtHome Home { get; }
 
     public IControlPlane ControlPlane => _controlPlane;
 
     /// <param name="alreadyServingHint">What to suggest when another control plane already serves the home.</param>
+    /// <param name="web">Where metrics and the dashboard listen; null: nowhere.</param>
     public static async Task<LocalControlPlaneHost> StartAsync(
-        RedoubtHome home, TerminalLog logs, ILoggerFactory loggerFactory, string alreadyServingHint, CancellationToken cancellationToken)
+        RedoubtHome home, WebAddress? web, TerminalLog logs, ILoggerFactory loggerFactory, string alreadyServingHint, CancellationToken cancellationToken)
     {
         home.EnsureExists();
         if (await ControlPlaneProbe.IsServingAsync(home, cancellationToken))
@@ -37,14 +43,30 @@ public sealed class LocalControlPlaneHost : IAsyncDisposable
         }
 
         var controlPlane = await LocalControlPlane.StartAsync(LocalOptions.FromEnvironment(home.Path), loggerFactory, cancellationToken);
+        ControlPlaneServer? server = null;
         try
         {
-            var server = await ControlPlaneServer.StartAsync(home, controlPlane, logs, cancellationToken);
-            loggerFactory.CreateLogger<LocalControlPlaneHost>().LogInformation("Serving the control plane API on {Socket}", home.SocketPath);
-            return new LocalControlPlaneHost(home, controlPlane, server);
+            server = await ControlPlaneServer.StartAsync(home, controlPlane, logs, cancellationToken);
+            var logger = loggerFactory.CreateLogger<LocalControlPlaneHost>();
+            logger.LogInformation("Serving the control plane API on {Socket}", home.SocketPath);
+            WebListener? listener = null;
+            if (web is not null)
+            {
+                listener = await WebListener.StartAsync(
+                    web, WebToken.LoadOrCreate(home.Path), logging => logging.AddTerminal(logs, includeScopes: false),
+                    (app, token) => WebRoutes.MapLocal(app, token, controlPlane), cancellationToken);
+                logger.LogInformation("Serving metrics and the dashboard on {Address}", listener.Address);
+            }
+            return new LocalControlPlaneHost(home, controlPlane, server, listener);
         }
         catch
         {
+            if (server is not null)
+            {
+                await server.StopAsync(CancellationToken.None);
+                await server.DisposeAsync();
+            }
+
             // The nodes keep running, as after a control-plane crash; the next control plane adopts them.
             await controlPlane.StopAsync(stopNodes: false, CancellationToken.None);
             await controlPlane.DisposeAsync();
@@ -60,12 +82,20 @@ public sealed class LocalControlPlaneHost : IAsyncDisposable
             return;
         }
         _stopped = true;
+        if (Web is not null)
+        {
+            await Web.StopAsync(cancellationToken);
+        }
         await _server.StopAsync(cancellationToken);
         await _controlPlane.StopAsync(stopNodes, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (Web is not null)
+        {
+            await Web.DisposeAsync();
+        }
         await _server.DisposeAsync();
         await _controlPlane.DisposeAsync();
     }

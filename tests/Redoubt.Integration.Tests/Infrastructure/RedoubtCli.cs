@@ -25,6 +25,8 @@ internal sealed class RedoubtCli : IDisposable
             ["REDOUBT_ZONE_NETWORK"] = $"127.{_network.Number}",
             ["REDOUBT_PORT_BASE"] = "36000",
             ["REDOUBT_SENTINEL_PORT_BASE"] = "46000",
+            // Any free port: the default one is the user's, and tests run side by side.
+            ["REDOUBT_WEB"] = "127.0.0.1:0",
         };
     }
 
