@@ -19,6 +19,17 @@ public static class EventTable
         resourceEvent.Message,
     ];
 
+    /// <summary>
+    /// One event as a line in fixed-width columns, for `events -w`, whose rows arrive one by one and cannot be
+    /// aligned on the ones to come; <see cref="FollowHeader"/> goes above them.
+    /// </summary>
+    public static string Line(ResourceEvent resourceEvent, TimeZoneInfo zone) => Fixed(Row(resourceEvent, zone));
+
+    public static string FollowHeader => Fixed(Headers);
+
+    private static string Fixed(IReadOnlyList<string> cells) =>
+        $"{cells[0],-19}   {cells[1],-24}   {cells[2],-7}   {cells[3],-22}   {cells[4]}".TrimEnd();
+
     public static string TimeText(DateTimeOffset time, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(time, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 }

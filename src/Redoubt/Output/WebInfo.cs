@@ -27,19 +27,20 @@ public static class WebInfo
     }
 
     /// <summary>For `credentials` and `describe`: addresses only, and where the token is kept.</summary>
-    public static string Render(WebEndpoints? endpoints, string indent)
+    /// <param name="labelWidth">The width of the labels around it, to line up with them.</param>
+    public static string Render(WebEndpoints? endpoints, string indent, int labelWidth)
     {
         var text = new StringBuilder();
         if (endpoints is null)
         {
-            Field(text, "Dashboard", "off (the control plane runs with --web off)", indent);
+            Field(text, "Dashboard", "off (the control plane runs with --web off)", indent, labelWidth);
             return text.ToString();
         }
-        Field(text, "Dashboard", $"{endpoints.Dashboard} (add ?token= with the token in {endpoints.TokenFile})", indent);
-        Field(text, "Metrics", endpoints.Metrics.ToString(), indent);
+        Field(text, "Dashboard", $"{endpoints.Dashboard} (add ?token= with the token in {endpoints.TokenFile})", indent, labelWidth);
+        Field(text, "Metrics", endpoints.Metrics.ToString(), indent, labelWidth);
         return text.ToString();
     }
 
-    private static void Field(StringBuilder text, string label, string value, string indent = "") =>
-        text.Append(indent).Append((label + ":").PadRight(19)).Append(value).Append('\n');
+    private static void Field(StringBuilder text, string label, string value, string indent = "", int labelWidth = 19) =>
+        text.Append(indent).Append((label + ":").PadRight(labelWidth)).Append(value).Append('\n');
 }
