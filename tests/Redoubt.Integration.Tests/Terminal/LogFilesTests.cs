@@ -33,7 +33,9 @@ public sealed class LogFilesTests : IDisposable
     [Fact]
     public void APartialLineWaitsForItsEnd()
     {
-        using var stream = new MemoryStream(Encoding.UTF8.GetBytes("one\ntwo\nthr"));
+        using var stream = new MemoryStream();
+        stream.Write(Encoding.UTF8.GetBytes("one\ntwo\nthr"));
+        stream.Position = 0;
         var pending = new StringBuilder();
 
         Assert.Equal(["one", "two"], LogFollower.ReadAvailable(stream, pending));
