@@ -26,7 +26,16 @@ public sealed record WebEndpoints(
     {
         var path = Path.Combine(home, FileName);
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this));
+        // Not a secret, but every file in the home is its owner's alone.
+        using (var stream = new FileStream(temporary, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        {
+            JsonSerializer.Serialize(stream, this);
+        }
         File.Move(temporary, path, overwrite: true);
     }
 
