@@ -38,6 +38,12 @@ public sealed class InstalledPackagesTests(ITestOutputHelper output) : IAsyncLif
             {
                 Directory.Delete(unpacked, recursive: true);
             }
+
+            // The package's folder itself when this run made it (no real version of it was ever restored here).
+            if (Directory.Exists(Path.Combine(cache, id)) && !Directory.EnumerateFileSystemEntries(Path.Combine(cache, id)).Any())
+            {
+                Directory.Delete(Path.Combine(cache, id));
+            }
         }
 
         return Task.CompletedTask;
