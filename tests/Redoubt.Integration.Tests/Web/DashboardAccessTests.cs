@@ -13,7 +13,7 @@ public sealed class DashboardAccessTests
     [InlineData("GET", "wrong", null, null, AccessVerdict.NoToken)]
     [InlineData("GET", null, "Bearer wrong", null, AccessVerdict.NoToken)]
     [InlineData("GET", null, "Basic T", null, AccessVerdict.NoToken)]
-    [InlineData("GET", null, "bearer T", null, AccessVerdict.NoToken)]
+    [InlineData("GET", null, "bearer T", null, AccessVerdict.Allowed)]
     [InlineData("GET", "T", null, null, AccessVerdict.Allowed)]
     [InlineData("GET", null, "Bearer T", null, AccessVerdict.Allowed)]
     [InlineData("POST", null, null, "dashboard", AccessVerdict.NoToken)]

@@ -15,7 +15,7 @@ public static class DashboardAccess
 
     public static AccessVerdict Judge(WebToken token, string method, string? cookie, string? authorization, string? actionHeader)
     {
-        var bearer = authorization is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : null;
+        var bearer = authorization is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
         if (!token.Matches(cookie) && !token.Matches(bearer))
         {
             return AccessVerdict.NoToken;

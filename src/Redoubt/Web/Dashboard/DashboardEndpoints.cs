@@ -18,7 +18,9 @@ public static class DashboardEndpoints
     public static void Map(WebApplication app, WebToken token, LocalControlPlane controlPlane)
     {
         var timeline = new FailoverTimeline();
-        var feed = new LiveFeed(controlPlane, timeline, TimeProvider.System);
+        // Live feeds end when the listener stops: Kestrel would otherwise wait for every open page before it stops.
+        var feed = new LiveFeed(controlPlane, timeline, TimeProvider.System, app.Lifetime.ApplicationStopping);
+        _ = new TimelineRecorder(controlPlane, timeline).RunAsync(app.Lifetime.ApplicationStopping);
         var guarded = app.MapGroup("").AddEndpointFilter(async (context, next) =>
         {
             var verdict = DashboardAccess.Judge(token, context.HttpContext.Request);

@@ -11,7 +11,7 @@ namespace Redoubt.Web.Dashboard;
 /// and the browser keep the connection. Reading the control plane happens here, on the request's own time, so the
 /// reconciler only ever rings the feed's doorbell.
 /// </summary>
-internal sealed class LiveFeed(LocalControlPlane controlPlane, FailoverTimeline timeline, TimeProvider time)
+internal sealed class LiveFeed(LocalControlPlane controlPlane, FailoverTimeline timeline, TimeProvider time, CancellationToken listenerStopping)
 {
     /// <summary>How long the stream may stay silent before a keep-alive comment.</summary>
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(20);
@@ -22,10 +22,23 @@ internal sealed class LiveFeed(LocalControlPlane controlPlane, FailoverTimeline 
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-store";
         response.Headers["X-Accel-Buffering"] = "no";
-        var stopping = context.RequestAborted;
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, listenerStopping);
+        var stopping = ending.Token;
 
         // Subscribed before the snapshot is read: a change saved in between is sent again rather than lost.
         using var subscription = controlPlane.Changes.Subscribe();
+        try
+        {
+            await StreamChangesAsync(response, subscription, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The page went away, or the listener stops.
+        }
+    }
+
+    private async Task StreamChangesAsync(HttpResponse response, StatusSubscription subscription, CancellationToken stopping)
+    {
         await SendSnapshotAsync(response, changedAt: null, stopping);
         while (!stopping.IsCancellationRequested)
         {

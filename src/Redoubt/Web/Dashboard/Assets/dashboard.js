@@ -222,17 +222,22 @@ function drawArrows(view) {
       const to = card(replica.name);
       if (!to) continue;
       const b = to.getBoundingClientRect();
-      const x1 = a.left + a.width / 2 - box.left, y1 = a.bottom - box.top;
-      const x2 = b.left + b.width / 2 - box.left, y2 = b.top - box.top;
-      const lift = Math.max(40, Math.abs(x2 - x1) / 4);
+      // An arc under the cards, from the master's bottom edge to the replica's: farther replicas get deeper arcs, so
+      // the arcs nest instead of crossing the cards.
+      const dx = (b.left + b.width / 2) - (a.left + a.width / 2);
+      const side = Math.sign(dx) || 1;
+      const x1 = a.left + a.width / 2 - box.left + side * Math.min(60, a.width / 4), y1 = a.bottom - box.top;
+      const x2 = b.left + b.width / 2 - box.left, y2 = b.bottom - box.top;
+      const depth = 26 + Math.min(58, Math.abs(dx) * 0.07) + Math.max(0, Math.max(y1, y2) - Math.min(y1, y2)) * 0.3;
+      const low = Math.max(y1, y2) + depth;
       const path = document.createElementNS(ns, "path");
-      path.setAttribute("d", `M${x1},${y1} C${x1},${y1 + lift} ${x2},${y2 - lift} ${x2},${y2 - 4}`);
+      path.setAttribute("d", `M${x1},${y1} C${x1},${low} ${x2},${low} ${x2},${y2 + 3}`);
       path.setAttribute("marker-end", "url(#head)");
       path.setAttribute("data-replica", replica.name);
       if (replica.lagBytes > 0) path.classList.add("lagging");
       const label = document.createElementNS(ns, "text");
       label.setAttribute("x", (x1 + x2) / 2);
-      label.setAttribute("y", (y1 + y2) / 2 + 4);
+      label.setAttribute("y", Math.max(y1, y2) + depth * 0.75 + 4);
       label.setAttribute("text-anchor", "middle");
       label.textContent = `lag ${bytes(replica.lagBytes)}`;
       parts.push(path, label);
