@@ -237,7 +237,8 @@ function drawArrows(view) {
       if (replica.lagBytes > 0) path.classList.add("lagging");
       const label = document.createElementNS(ns, "text");
       label.setAttribute("x", (x1 + x2) / 2);
-      label.setAttribute("y", Math.max(y1, y2) + depth * 0.75 + 4);
+      // Just above the arc's lowest point, inside it, so the line never runs through the text.
+      label.setAttribute("y", Math.max(y1, y2) + depth * 0.75 - 6);
       label.setAttribute("text-anchor", "middle");
       label.textContent = `lag ${bytes(replica.lagBytes)}`;
       parts.push(path, label);
