@@ -30,17 +30,16 @@ public static class SpecDefaults
     /// <summary>A majority of the Sentinels, so that a minority partition can never fail over on its own.</summary>
     public static int Quorum(int sentinels) => (sentinels / 2) + 1;
 
-    /// <summary>Persistence follows storage: snapshots when there is a volume, nothing for a pure cache.</summary>
-    public static PersistenceMode Persistence(string size) => size.Length == 0 ? PersistenceMode.None : PersistenceMode.Rdb;
-
     /// <summary>
     /// Applies every default. The spec must have passed validation (<see cref="ResourceLoader"/> or
     /// <see cref="ResourceValidator"/>): an unknown preset or a malformed quantity throws here.
     /// </summary>
+    /// <param name="platform">What the platform defaults differently; the reference platform's when null.</param>
     /// <exception cref="ArgumentException">The spec names an unknown preset or holds a malformed quantity.</exception>
-    public static EffectiveSpec Resolve(RedisSpec spec)
+    public static EffectiveSpec Resolve(RedisSpec spec, PlatformDefaults? platform = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        platform ??= PlatformDefaults.Reference;
         var presetName = spec.ResourcesPreset ?? ResourcesPreset;
         if (!Presets.TryGet(presetName, out var preset))
         {
@@ -61,7 +60,7 @@ public static class SpecDefaults
             External = spec.External ?? External,
             Version = spec.Version,
             AuthEnabled = spec.AuthEnabled ?? AuthEnabled,
-            Persistence = spec.PersistenceMode is { } mode ? ParsePersistence(mode) : Persistence(size),
+            Persistence = spec.PersistenceMode is { } mode ? ParsePersistence(mode) : platform.Persistence(size),
             MaxmemoryBytes = spec.Maxmemory is { } maxmemory
                 ? Bytes(maxmemory, nameof(RedisSpec.Maxmemory))
                 : (long)decimal.Floor(resources.MemoryBytes * (MaxmemoryPercent / 100m)),

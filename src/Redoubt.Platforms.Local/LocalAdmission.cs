@@ -25,8 +25,8 @@ internal sealed class LocalAdmission(string redisVersion)
             yield return new ValidationError(fileName, "spec.version", $"{wanted} was asked for but the installed redis-server is {redisVersion}; remove the field to use the installed version, set v{redisVersion.Split('.')[0]}, or install Redis {wanted[1..]}");
         }
 
-        var plan = Planner.Plan(resource);
-        if (stored is not null && Planner.Plan(stored).Spec.AuthEnabled is var before && before != plan.Spec.AuthEnabled)
+        var plan = Planner.Plan(resource, defaults: PlatformDefaults.Local);
+        if (stored is not null && Planner.Plan(stored, defaults: PlatformDefaults.Local).Spec.AuthEnabled is var before && before != plan.Spec.AuthEnabled)
         {
             // Mid-change, nodes with a password and nodes without cannot replicate from each other, and the Sentinels
             // and the control plane would hold the wrong credentials for half of them.
@@ -34,7 +34,7 @@ internal sealed class LocalAdmission(string redisVersion)
             yield return new ValidationError(fileName, "spec.authEnabled", $"cannot change on a running resource; allowed here: {now} (its current value). To change it, delete the resource (`redoubt delete {resource.Metadata.Name}`) and apply it again");
         }
 
-        if (stored is not null && Planner.Plan(stored).Spec.TlsEnabled is var hadTls && hadTls != plan.Spec.TlsEnabled)
+        if (stored is not null && Planner.Plan(stored, defaults: PlatformDefaults.Local).Spec.TlsEnabled is var hadTls && hadTls != plan.Spec.TlsEnabled)
         {
             // A node speaks TLS or plain on its port, never both: mid-change, replicas could not reach their master, the
             // Sentinels half their nodes, and clients would be cut off until they changed their connection string.

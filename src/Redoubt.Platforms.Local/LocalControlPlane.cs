@@ -208,7 +208,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
                 return null;
             }
 
-            if (!SpecDefaults.Resolve(stored.Spec).AuthEnabled)
+            if (!SpecDefaults.Resolve(stored.Spec, PlatformDefaults.Local).AuthEnabled)
             {
                 throw new RedoubtException($"redis {@namespace}/{name} has no password to rotate: its spec sets authEnabled: false");
             }
@@ -237,7 +237,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
             return null;
         }
 
-        var plan = Planner.Plan(resource);
+        var plan = Planner.Plan(resource, defaults: PlatformDefaults.Local);
         var password = (await _platform.EnsureSecretsAsync(plan, cancellationToken).ConfigureAwait(false)).Application;
         var sentinels = resource.Status?.Sentinels is { Count: > 0 } known ? known : [];
         return new Credentials(@namespace, name, plan.MasterName, sentinels, resource.Status?.Master, plan.Spec.AuthEnabled, password)

@@ -15,6 +15,9 @@ namespace Redoubt.Platforms.Local;
 /// </summary>
 public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
 {
+    /// <summary>Every node shares this machine, so persistence defaults to what survives the machine's crash.</summary>
+    public Model.PlatformDefaults Defaults => Model.PlatformDefaults.Local;
+
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
 
     private readonly LocalOptions _options;

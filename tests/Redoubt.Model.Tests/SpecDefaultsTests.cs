@@ -105,6 +105,21 @@ public class SpecDefaultsTests
     }
 
     [Theory]
+    [InlineData("", PersistenceMode.Rdb, PersistenceMode.Aof)]
+    [InlineData("size: \"\"", PersistenceMode.None, PersistenceMode.None)]
+    [InlineData("persistenceMode: rdb", PersistenceMode.Rdb, PersistenceMode.Rdb)]
+    [InlineData("persistenceMode: none", PersistenceMode.None, PersistenceMode.None)]
+    [InlineData("persistenceMode: both", PersistenceMode.Both, PersistenceMode.Both)]
+    public void OnlyTheDefaultPersistenceDependsOnThePlatform(string spec, PersistenceMode reference, PersistenceMode local)
+    {
+        var parsed = TestYaml.LoadOne(TestYaml.WithSpec(spec)).Spec;
+
+        Assert.Equal(reference, SpecDefaults.Resolve(parsed).Persistence);
+        Assert.Equal(reference, SpecDefaults.Resolve(parsed, PlatformDefaults.Reference).Persistence);
+        Assert.Equal(local, SpecDefaults.Resolve(parsed, PlatformDefaults.Local).Persistence);
+    }
+
+    [Theory]
     [InlineData("rdb", PersistenceMode.Rdb)]
     [InlineData("aof", PersistenceMode.Aof)]
     [InlineData("both", PersistenceMode.Both)]

@@ -62,12 +62,24 @@ public sealed record Credentials(
     public string? CertificateAuthorityFile { get; init; }
 
     /// <summary>
-    /// A StackExchange.Redis connection string that finds the master through the Sentinels; with TLS, <c>ssl=true</c>.
-    /// The library checks the server's certificate against the machine's trusted roots unless told otherwise, so a
-    /// TLS client also calls <c>ConfigurationOptions.TrustIssuer(CertificateAuthorityFile)</c>.
+    /// The settings of Redoubt.Client's <c>SentinelClientSettings</c> that a connection string can carry, at its
+    /// defaults (<c>RedoubtConnectionOptions</c>), so that a pasted string follows a failover fast too: no failure at
+    /// start-up when a node is down, a connect timeout that also bounds each reconfigure around a frozen master, command
+    /// timeouts, keep-alives that notice a silent Sentinel, a role check that notices a demoted master, and no
+    /// tie-breaker key (Sentinel decides who the master is). The string cannot carry the heartbeat, the reconnect
+    /// policy, failing fast while no master is reachable, or the CA to trust: those need code (Redoubt.Client).
+    /// </summary>
+    public const string FastFailoverSettings =
+        "abortConnect=false,connectTimeout=500,syncTimeout=1000,asyncTimeout=1000,keepAlive=1,configCheckSeconds=2,tiebreaker=";
+
+    /// <summary>
+    /// A StackExchange.Redis connection string that finds the master through the Sentinels, with
+    /// <see cref="FastFailoverSettings"/>; with TLS, <c>ssl=true</c>. The library checks the server's certificate
+    /// against the machine's trusted roots unless told otherwise, so a TLS client also calls
+    /// <c>ConfigurationOptions.TrustIssuer(CertificateAuthorityFile)</c>.
     /// </summary>
     public string StackExchangeConnectionString(bool includePassword) =>
-        string.Join(',', Sentinels) + $",serviceName={MasterName}" +
+        string.Join(',', Sentinels) + $",serviceName={MasterName}," + FastFailoverSettings +
         (CertificateAuthorityFile is not null ? ",ssl=true" : "") +
         (AuthEnabled && includePassword && Password is not null ? $",password={Password}" : "");
 }

@@ -40,9 +40,10 @@ public static class Planner
     public static string DefaultRedisNodeName(int ordinal) => $"redis-{ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <param name="redisNodeName">The platform's name for the Redis node of an ordinal (<see cref="Platform.IRedisPlatform.RedisNodeName"/>).</param>
-    public static ResourcePlan Plan(RedisResource resource, Func<int, string>? redisNodeName = null)
+    /// <param name="defaults">The platform's own defaults (<see cref="Platform.IRedisPlatform.Defaults"/>); the reference platform's when null.</param>
+    public static ResourcePlan Plan(RedisResource resource, Func<int, string>? redisNodeName = null, PlatformDefaults? defaults = null)
     {
-        var spec = SpecDefaults.Resolve(resource.Spec);
+        var spec = SpecDefaults.Resolve(resource.Spec, defaults);
         var (grace, graceError) = ResourceAnnotations.PasswordGraceOf(resource);
         var rotation = ResourceAnnotations.PasswordRotatedAtOf(resource);
         return new ResourcePlan

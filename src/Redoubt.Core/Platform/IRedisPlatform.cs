@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Redoubt.Core.Access;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Tls;
+using Redoubt.Model;
 
 namespace Redoubt.Core.Platform;
 
@@ -19,6 +20,9 @@ public interface IRedisPlatform
     /// StatefulSet's pod, <c>rfr-redis-NAME-0</c>.
     /// </summary>
     string RedisNodeName(string resourceName, int ordinal) => Planner.DefaultRedisNodeName(ordinal);
+
+    /// <summary>What this platform defaults differently from the reference platform (persistence, locally).</summary>
+    PlatformDefaults Defaults => PlatformDefaults.Reference;
 
     /// <summary>Makes the plan's nodes exist (creating, restarting exited ones, removing surplus) and returns them. Idempotent.</summary>
     Task<IReadOnlyList<NodeState>> EnsureAsync(ResourcePlan plan, CancellationToken cancellationToken);

@@ -93,7 +93,7 @@ public sealed class ResourceReconciler : IAsyncDisposable
     }
 
     /// <summary>The plan, its Redis nodes named as the platform names them.</summary>
-    private ResourcePlan PlanOf(RedisResource resource) => Planner.Plan(resource, ordinal => _platform.RedisNodeName(resource.Metadata.Name, ordinal));
+    private ResourcePlan PlanOf(RedisResource resource) => Planner.Plan(resource, ordinal => _platform.RedisNodeName(resource.Metadata.Name, ordinal), _platform.Defaults);
 
     public async Task<ReconcileOutcome> ReconcileAsync(RedisResource resource, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.CommandLine;
 using Redoubt.Core;
 using Redoubt.Output;
@@ -10,7 +11,8 @@ public static class ApplyCommand
     public static Command Create()
     {
         var file = CommonOptions.File("YAML file with one or more Redis resources");
-        var command = new Command("apply", "Create or update the resources of a file on the running control plane") { file };
+        var output = CommonOptions.Output("Output format; json is the list of resources with what changed", "text", "json");
+        var command = new Command("apply", "Create or update the resources of a file on the running control plane") { file, output };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var invocation = Invocation.From(parseResult);
@@ -21,7 +23,9 @@ public static class ApplyCommand
             {
                 throw new RedoubtException(ApplyReport.Errors(result.Errors));
             }
-            ConsoleText.Write(ApplyReport.Render(result));
+            ConsoleText.Write(parseResult.GetRequiredValue(output) == "json"
+                ? JsonSerializer.Serialize(result.Applied, CommandJson.Indented) + "\n"
+                : ApplyReport.Render(result));
             return ExitCodes.Success;
         });
         return command;

@@ -35,6 +35,8 @@ public static class CommonOptions
         HelpName = "ADDRESS:PORT|off",
     };
 
+    public static Option<bool> Watch(string description) => new("--watch", "-w") { Description = description };
+
     public static Argument<string> Name() => new("NAME") { Description = "Name of the Redis resource" };
 
     public static Option<string> Output(string description, params string[] formats)

@@ -4,6 +4,7 @@ using Redoubt.Api;
 using Redoubt.Core;
 using Redoubt.Output;
 using Redoubt.Terminal;
+using Redoubt.Web;
 
 namespace Redoubt.Commands;
 
@@ -52,11 +53,15 @@ public static class CredentialsCommand
             }
             else if (parseResult.GetRequiredValue(output) == "json")
             {
-                ConsoleText.WriteLine(JsonSerializer.Serialize(CredentialsDocument.From(credentials), Indented));
+                var web = WebEndpoints.Read(invocation.Home.Path);
+                var document = CredentialsDocument.From(credentials) with { Dashboard = web?.Dashboard.ToString(), Metrics = web?.Metrics.ToString() };
+                ConsoleText.WriteLine(JsonSerializer.Serialize(document, Indented));
             }
             else
             {
                 ConsoleText.Write(ConnectionInfo.Render(credentials, parseResult.GetValue(showPassword), invocation.Redoubt));
+                // After the control plane answered: a file left by a killed one is gone by then.
+                ConsoleText.Write(WebInfo.Render(WebEndpoints.Read(invocation.Home.Path), indent: "  ", labelWidth: 22));
             }
             return ExitCodes.Success;
         });

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.CommandLine;
 using Redoubt.Core;
 using Redoubt.Output;
@@ -12,7 +13,8 @@ public static class FailoverCommand
         var name = CommonOptions.Name();
         var @namespace = CommonOptions.Namespace();
         var to = new Option<string?>("--to") { Description = "Node to promote [default: the most caught-up replica]", HelpName = "NODE" };
-        var command = new Command("failover", "Planned switchover: move the master to a replica without losing an acknowledged write") { name, @namespace, to };
+        var output = CommonOptions.Output("Output format; json is the switchover's result (from, to, writePauseMs)", "text", "json");
+        var command = new Command("failover", "Planned switchover: move the master to a replica without losing an acknowledged write") { name, @namespace, to, output };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var invocation = Invocation.From(parseResult);
@@ -24,6 +26,11 @@ public static class FailoverCommand
             if (!result.Succeeded)
             {
                 throw new RedoubtException($"redis {resourceNamespace}/{resourceName}: switchover refused or failed: {result.Message}");
+            }
+            if (parseResult.GetRequiredValue(output) == "json")
+            {
+                ConsoleText.WriteLine(JsonSerializer.Serialize(result, CommandJson.Indented));
+                return ExitCodes.Success;
             }
             ConsoleText.WriteLine(
                 $"redis {resourceNamespace}/{resourceName}: master moved from {result.From ?? "?"} to {result.To ?? "?"}, " +

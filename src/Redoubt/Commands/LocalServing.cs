@@ -21,9 +21,15 @@ public sealed class LocalServing : IAsyncDisposable
 
     public LocalControlPlaneHost Host { get; }
 
-    public static async Task<LocalServing> StartAsync(Invocation invocation, WebAddress? web, string alreadyServingHint, CancellationToken cancellationToken)
+    /// <param name="logsOnTerminal">
+    /// Whether the control plane's log lines go to stderr too (`serve`, `up --verbose`); they always go to the
+    /// home's <see cref="ControlPlaneLogFile"/>.
+    /// </param>
+    public static async Task<LocalServing> StartAsync(
+        Invocation invocation, WebAddress? web, string alreadyServingHint, bool logsOnTerminal, CancellationToken cancellationToken)
     {
-        var logs = TerminalLog.StandardError();
+        invocation.Home.EnsureExists();
+        var logs = TerminalLog.ToFile(ControlPlaneLogFile.OpenIn(invocation.Home.Path), logsOnTerminal);
         var loggerFactory = ControlPlaneLogging.CreateFactory(logs);
         try
         {
@@ -33,6 +39,7 @@ public sealed class LocalServing : IAsyncDisposable
         catch
         {
             loggerFactory.Dispose();
+            logs.Dispose();
             throw;
         }
     }
@@ -60,5 +67,6 @@ public sealed class LocalServing : IAsyncDisposable
     {
         await Host.DisposeAsync();
         LoggerFactory.Dispose();
+        Logs.Dispose();
     }
 }

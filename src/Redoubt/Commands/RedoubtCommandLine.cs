@@ -13,6 +13,8 @@ public static class RedoubtCommandLine
         ApplyCommand.Create(),
         GetCommand.Create(),
         DescribeCommand.Create(),
+        EventsCommand.Create(),
+        LogsCommand.Create(),
         DeleteCommand.Create(),
         FailoverCommand.Create(),
         RestartCommand.Create(),

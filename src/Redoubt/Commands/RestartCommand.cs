@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.CommandLine;
 using System.Diagnostics;
 using Redoubt.Core;
@@ -22,7 +23,8 @@ public static class RestartCommand
         var @namespace = CommonOptions.Namespace();
         var wait = new Option<bool>("--wait") { Description = "Follow the restart until every node is restarted and the resource is Ready" };
         var timeout = new Option<int>("--timeout") { Description = "With --wait: give up after this many seconds", HelpName = "SECONDS", DefaultValueFactory = _ => 600 };
-        var command = new Command("restart", "Rolling restart: every node restarts in turn, the master last after a switchover, writes keep going") { name, @namespace, wait, timeout };
+        var output = CommonOptions.Output("Output format; json is one object at the end (restartedAt, and with --wait ready and elapsedMs), the progress going to stderr", "text", "json");
+        var command = new Command("restart", "Rolling restart: every node restarts in turn, the master last after a switchover, writes keep going") { name, @namespace, wait, timeout, output };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var invocation = Invocation.From(parseResult);
@@ -31,10 +33,17 @@ public static class RestartCommand
             var mark = await client.RestartAsync(resourceNamespace, resourceName, cancellationToken)
                 ?? throw NotFound.Resource(resourceNamespace, resourceName, invocation);
             var label = $"redis {resourceNamespace}/{resourceName}";
-            ConsoleText.WriteLine($"{label}: rolling restart requested ({mark}): Sentinels first, then replicas, then the master after a switchover");
+            var json = parseResult.GetRequiredValue(output) == "json";
+            // With -o json, stdout carries the one JSON document; what people read goes to stderr.
+            Action<string> say = json ? ConsoleText.WriteNote : line => ConsoleText.WriteLine(line);
+            say($"{label}: rolling restart requested ({mark}): Sentinels first, then replicas, then the master after a switchover");
             if (!parseResult.GetValue(wait))
             {
-                ConsoleText.WriteLine($"follow it with `{invocation.Redoubt} describe {resourceName}` (condition UpToDate)");
+                say($"follow it with `{invocation.Redoubt} describe {resourceName}` (condition UpToDate)");
+                if (json)
+                {
+                    ConsoleText.WriteLine(JsonSerializer.Serialize(new RestartReport(resourceNamespace, resourceName, mark, Ready: null, ElapsedMs: null), CommandJson.Indented));
+                }
                 return ExitCodes.Success;
             }
 
@@ -52,12 +61,17 @@ public static class RestartCommand
                 if (started && upToDate is not null && upToDate.Message != shown)
                 {
                     shown = upToDate.Message;
-                    ConsoleText.WriteLine($"  {Durations.Milliseconds(clock.Elapsed.TotalMilliseconds),8}  {shown}");
+                    say($"  {Durations.Milliseconds(clock.Elapsed.TotalMilliseconds),8}  {shown}");
                 }
 
                 if (started && upToDate?.Status == "True" && status.Phase == Phases.Ready)
                 {
-                    ConsoleText.WriteLine($"{label}: every node restarted; Ready after {Durations.Milliseconds(clock.Elapsed.TotalMilliseconds)}");
+                    say($"{label}: every node restarted; Ready after {Durations.Milliseconds(clock.Elapsed.TotalMilliseconds)}");
+                    if (json)
+                    {
+                        ConsoleText.WriteLine(JsonSerializer.Serialize(
+                            new RestartReport(resourceNamespace, resourceName, mark, Ready: true, Math.Round(clock.Elapsed.TotalMilliseconds)), CommandJson.Indented));
+                    }
                     return ExitCodes.Success;
                 }
 

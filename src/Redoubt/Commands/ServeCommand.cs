@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Redoubt.Terminal;
+using Redoubt.Web;
 
 namespace Redoubt.Commands;
 
@@ -13,9 +14,15 @@ public static class ServeCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var invocation = Invocation.From(parseResult);
-            await using var serving = await LocalServing.StartAsync(invocation, Redoubt.Web.WebAddress.Resolve(parseResult.GetValue(web)), "stop it first, or choose another home with --home", cancellationToken);
+            await using var serving = await LocalServing.StartAsync(invocation, Redoubt.Web.WebAddress.Resolve(parseResult.GetValue(web)), "stop it first, or choose another home with --home", logsOnTerminal: true, cancellationToken);
             var logger = serving.LoggerFactory.CreateLogger(typeof(ServeCommand).FullName!);
             logger.LogInformation("Control plane ready on {Home}; Ctrl-C stops it and every node, keeping their data", invocation.Home.Path);
+            if (serving.Host.Web is { } listener)
+            {
+                // The address only: the token stays in its 0600 file, for whoever may read it.
+                var endpoints = WebEndpoints.Of(listener, invocation.Home.Path);
+                logger.LogInformation("Dashboard on {Dashboard} (its token is in {TokenFile}); metrics on {Metrics}", endpoints.Dashboard, endpoints.TokenFile, endpoints.Metrics);
+            }
 
             await LocalServing.WaitForTerminationAsync(cancellationToken);
 

@@ -3,6 +3,7 @@ using Redoubt.Core;
 using Redoubt.Model;
 using Redoubt.Output;
 using Redoubt.Terminal;
+using Redoubt.Web;
 
 namespace Redoubt.Commands;
 
@@ -14,7 +15,8 @@ public static class UpCommand
     {
         var file = CommonOptions.File("YAML file with one or more Redis resources");
         var web = CommonOptions.Web();
-        var command = new Command("up", "Serve in the foreground and apply FILE; Ctrl-C stops every node and keeps the data") { file, web };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Print the control plane's log here as well as to logs/control-plane.log in the home" };
+        var command = new Command("up", "Serve in the foreground and apply FILE, showing the nodes as they come up; Ctrl-C stops every node and keeps the data") { file, web, verbose };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var invocation = Invocation.From(parseResult);
@@ -34,11 +36,12 @@ public static class UpCommand
 
             var upAgain = $"{invocation.Redoubt} up -f {ShellQuote.Quote(path)}";
             await using var serving = await LocalServing.StartAsync(
-                invocation, Redoubt.Web.WebAddress.Resolve(parseResult.GetValue(web)), $"apply the file to it with `{invocation.Redoubt} apply -f {ShellQuote.Quote(path)}`", cancellationToken);
+                invocation, WebAddress.Resolve(parseResult.GetValue(web)), $"apply the file to it with `{invocation.Redoubt} apply -f {ShellQuote.Quote(path)}`",
+                logsOnTerminal: parseResult.GetValue(verbose), cancellationToken);
             try
             {
-                await ApplyAndWatchAsync(serving, invocation, text, fileName, cancellationToken);
-                await LocalServing.WaitForTerminationAsync(cancellationToken);
+                var progress = await ApplyAndWatchAsync(serving, invocation, text, fileName, cancellationToken);
+                await progress.FollowWarningsAsync(cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -55,7 +58,7 @@ public static class UpCommand
         return command;
     }
 
-    private static async Task ApplyAndWatchAsync(LocalServing serving, Invocation invocation, string text, string fileName, CancellationToken cancellationToken)
+    private static async Task<StartupProgress> ApplyAndWatchAsync(LocalServing serving, Invocation invocation, string text, string fileName, CancellationToken cancellationToken)
     {
         var controlPlane = serving.Host.ControlPlane;
         var result = await controlPlane.ApplyAsync(text, fileName, cancellationToken);
@@ -66,7 +69,7 @@ public static class UpCommand
         ConsoleText.Write(ApplyReport.Render(result));
 
         var resources = result.Applied.Select(applied => (applied.Namespace, applied.Name)).ToList();
-        var progress = new StartupProgress(controlPlane, resources, serving.Logs);
+        var progress = new StartupProgress(controlPlane, resources, serving.Logs, TimeProvider.System);
         if (!await progress.WaitUntilReadyAsync(ProgressPatience, cancellationToken))
         {
             ConsoleText.WriteWarning(
@@ -83,8 +86,16 @@ public static class UpCommand
                 ConsoleText.WriteLine();
             }
         }
+        var listener = serving.Host.Web;
+        ConsoleText.Write(WebInfo.RenderForUp(
+            listener is null ? null : WebEndpoints.DashboardWithToken(listener),
+            listener is null ? null : WebEndpoints.Of(listener, invocation.Home.Path),
+            serving.Logs.FilePath ?? ControlPlaneLogFile.PathIn(invocation.Home.Path)));
+        ConsoleText.WriteLine();
         ConsoleText.WriteLine(
-            $"Serving {invocation.Home}. From another terminal: `{invocation.Redoubt} get`, `{invocation.Redoubt} describe NAME`, " +
-            $"`{invocation.Redoubt} credentials NAME`. Ctrl-C stops every node (data is kept).");
+            $"Serving {invocation.Home}. From another terminal: `{invocation.Redoubt} get -w`, `{invocation.Redoubt} describe NAME`, " +
+            $"`{invocation.Redoubt} events -w`, `{invocation.Redoubt} logs NAME NODE -f`, `{invocation.Redoubt} credentials NAME`. " +
+            "Ctrl-C stops every node (data is kept); warnings show here.");
+        return progress;
     }
 }

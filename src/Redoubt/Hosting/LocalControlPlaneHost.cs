@@ -42,6 +42,7 @@ public sealed class LocalControlPlaneHost : IAsyncDisposable
             throw new RedoubtException($"a control plane already serves {home}: {alreadyServingHint}");
         }
 
+        WebEndpoints.Remove(home.Path);
         var controlPlane = await LocalControlPlane.StartAsync(LocalOptions.FromEnvironment(home.Path), loggerFactory, cancellationToken);
         ControlPlaneServer? server = null;
         try
@@ -56,6 +57,7 @@ public sealed class LocalControlPlaneHost : IAsyncDisposable
                     web, WebToken.LoadOrCreate(home.Path), logging => logging.AddTerminal(logs, includeScopes: false),
                     (app, token) => WebRoutes.MapLocal(app, token, controlPlane), cancellationToken);
                 logger.LogInformation("Serving metrics and the dashboard on {Address}", listener.Address);
+                WebEndpoints.Of(listener, home.Path).Write(home.Path);
             }
             return new LocalControlPlaneHost(home, controlPlane, server, listener);
         }
@@ -84,6 +86,7 @@ public sealed class LocalControlPlaneHost : IAsyncDisposable
         _stopped = true;
         if (Web is not null)
         {
+            WebEndpoints.Remove(Home.Path);
             await Web.StopAsync(cancellationToken);
         }
         await _server.StopAsync(cancellationToken);

@@ -20,6 +20,13 @@ public sealed record CredentialsDocument(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? CertificateAuthorityFile { get; init; }
 
+    /// <summary>The dashboard's address (without its token) and the metrics', when the control plane serves them.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Dashboard { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Metrics { get; init; }
+
     public static CredentialsDocument From(Credentials credentials) => new(
         credentials.Namespace,
         credentials.Name,

@@ -23,7 +23,7 @@ public static class ResourceDescription
         Field(text, "Sentinels", status.Sentinels.Count == 0 ? "none" : string.Join(", ", status.Sentinels));
 
         text.Append("\nSpec:\n");
-        AppendSpec(text, SpecDefaults.Resolve(resource.Spec));
+        AppendSpec(text, SpecDefaults.Resolve(resource.Spec, PlatformDefaults.Local));
 
         text.Append("\nConditions:\n");
         if (status.Conditions.Count == 0)
@@ -76,6 +76,10 @@ public static class ResourceDescription
             ? "none (pure cache)"
             : $"{spec.Size} per node, persistence {spec.Persistence.ToString().ToLowerInvariant()}"
               + (spec.StorageClass.Length > 0 ? $", storage class {spec.StorageClass}" : ""));
+        if (spec.SizeBytes is not null)
+        {
+            SpecField(text, "A crash loses", CrashLoss(spec.Persistence));
+        }
         SpecField(text, "Resources", $"cpu {spec.Resources.Cpu}, memory {spec.Resources.Memory} (preset {spec.ResourcesPreset})");
         SpecField(text, "Maxmemory", $"{ByteSizes.Format(spec.MaxmemoryBytes)}, policy {spec.MaxmemoryPolicy}");
         SpecField(text, "Version", spec.Version ?? "the installed redis-server");
@@ -89,6 +93,19 @@ public static class ResourceDescription
             $"down-after {Number(spec.Sentinel.DownAfterMilliseconds)} ms, failover-timeout {Number(spec.Sentinel.FailoverTimeout)} ms");
         SpecField(text, "Zones", string.Join(", ", spec.Zones));
     }
+
+    /// <summary>
+    /// What each mode keeps when every node of the resource goes down at once, as they do on one machine, and when one
+    /// node does (its replicas hold what it acknowledged, up to the replication lag, and the most caught-up one leads).
+    /// </summary>
+    internal static string CrashLoss(PersistenceMode mode) => mode switch
+    {
+        PersistenceMode.Aof or PersistenceMode.Both =>
+            "machine: at most the last second of acknowledged writes (append-only file, fsync every second); one node: nothing a replica had",
+        PersistenceMode.Rdb =>
+            "machine: every write since the last snapshot (up to an hour with few writes); one node: nothing a replica had",
+        _ => "machine: everything; one node: nothing a replica had",
+    };
 
     private static string Failover(FailoverRecord failover, DateTimeOffset now) =>
         $"{failover.Time.ToString("u", CultureInfo.InvariantCulture)} ({Durations.Ago(failover.Time, now)} ago): " +

@@ -2,29 +2,40 @@ using Redoubt.Core.ControlPlane;
 using Redoubt.Model;
 using Redoubt.Output;
 using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace Redoubt.Terminal;
 
 /// <summary>
-/// Shows the nodes of freshly applied resources coming up until every resource is Ready or the patience runs out.
-/// On a terminal it is a live table refreshed four times a second; in a pipe or a log it prints a line whenever a
-/// node or phase changes.
+/// Shows the nodes of freshly applied resources coming up until every resource is Ready or the patience runs out,
+/// then keeps showing the warnings that follow. On a terminal it is a view redrawn in place four times a second; in
+/// a pipe or a log it prints a line whenever a node, a phase or a warning is new.
 /// </summary>
 public sealed class StartupProgress
 {
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(500);
+    // Warnings stay in the live view this long (at most WarningsShown of them), then the view is the nodes again.
+    private static readonly TimeSpan WarningShownFor = TimeSpan.FromSeconds(30);
+    private const int WarningsShown = 3;
 
     private readonly IControlPlane _controlPlane;
     private readonly IReadOnlyList<(string Namespace, string Name)> _resources;
     private readonly TerminalLog _logs;
+    private readonly TimeProvider _time;
+    private readonly EventFeed _warnings;
+    private readonly List<ResourceEvent> _recentWarnings = [];
 
-    public StartupProgress(IControlPlane controlPlane, IReadOnlyList<(string Namespace, string Name)> resources, TerminalLog logs)
+    public StartupProgress(IControlPlane controlPlane, IReadOnlyList<(string Namespace, string Name)> resources, TerminalLog logs, TimeProvider time)
     {
         _controlPlane = controlPlane;
         _resources = resources;
         _logs = logs;
+        _time = time;
+        _warnings = EventFeed.WarningsSince(time.GetUtcNow());
     }
+
+    public static bool IsInteractive() =>
+        !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities is { Interactive: true, Ansi: true };
 
     /// <summary>True when every resource reached Ready within <paramref name="patience"/>.</summary>
     public async Task<bool> WaitUntilReadyAsync(TimeSpan patience, CancellationToken cancellationToken)
@@ -49,23 +60,50 @@ public sealed class StartupProgress
         }
     }
 
-    private static bool IsInteractive() =>
-        !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities is { Interactive: true, Ansi: true };
+    /// <summary>Prints each new warning as one line until cancelled: what `up` does once the resources are Ready.</summary>
+    public async Task FollowWarningsAsync(CancellationToken cancellationToken)
+    {
+        var interactive = IsInteractive();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var warning in _warnings.Next(ResourceEvent.Of(await FetchAsync(cancellationToken))))
+            {
+                var line = ProgressView.WarningLine(warning, TimeZoneInfo.Local);
+                if (interactive)
+                {
+                    AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(line)}[/]");
+                }
+                else
+                {
+                    ConsoleText.WriteLine(line);
+                }
+            }
+            await Task.Delay(FollowInterval, _time, cancellationToken);
+        }
+    }
 
     private async Task ShowLiveAsync(CancellationToken cancellationToken)
     {
-        // Log lines written while the display redraws would tear it; they are queued and written right after.
+        // Log lines (with --verbose) written while the display redraws would tear it; they are queued and written right after.
         using var held = _logs.Hold();
         var resources = await FetchAsync(cancellationToken);
-        await AnsiConsole.Live(View(resources)).AutoClear(false).StartAsync(async context =>
+        await AnsiConsole.Live(ProgressView.Build(resources, RecentWarnings(resources), TimeZoneInfo.Local)).AutoClear(false).StartAsync(async context =>
         {
             while (!AllReady(resources))
             {
-                await Task.Delay(RefreshInterval, cancellationToken);
+                await Task.Delay(RefreshInterval, _time, cancellationToken);
                 resources = await FetchAsync(cancellationToken);
-                context.UpdateTarget(View(resources));
+                context.UpdateTarget(ProgressView.Build(resources, RecentWarnings(resources), TimeZoneInfo.Local));
             }
         });
+    }
+
+    private IReadOnlyList<ResourceEvent> RecentWarnings(IReadOnlyList<RedisResource> resources)
+    {
+        _recentWarnings.AddRange(_warnings.Next(ResourceEvent.Of(resources)));
+        var shownSince = _time.GetUtcNow() - WarningShownFor;
+        _recentWarnings.RemoveAll(warning => warning.Time < shownSince);
+        return [.. _recentWarnings.TakeLast(WarningsShown)];
     }
 
     private async Task PrintChangesAsync(CancellationToken cancellationToken)
@@ -74,36 +112,22 @@ public sealed class StartupProgress
         while (true)
         {
             var resources = await FetchAsync(cancellationToken);
-            var current = resources.SelectMany(ProgressLines).ToList();
+            var current = resources.SelectMany(ProgressView.Lines).ToList();
             foreach (var line in current.Where(line => !previous.Contains(line)))
             {
                 ConsoleText.WriteLine(line);
+            }
+            foreach (var warning in _warnings.Next(ResourceEvent.Of(resources)))
+            {
+                ConsoleText.WriteLine(ProgressView.WarningLine(warning, TimeZoneInfo.Local));
             }
             previous = [.. current];
             if (AllReady(resources))
             {
                 return;
             }
-            await Task.Delay(RefreshInterval, cancellationToken);
+            await Task.Delay(RefreshInterval, _time, cancellationToken);
         }
-    }
-
-    /// <summary>
-    /// The lines that describe a resource's progress, the phase last so that "phase Ready" closes the story; a line
-    /// is printed again only when it changes.
-    /// </summary>
-    public static IEnumerable<string> ProgressLines(RedisResource resource)
-    {
-        var key = $"redis {resource.Key}";
-        foreach (var row in NodeTable.BuildProgress(resource).Rows)
-        {
-            yield return $"{key}: {string.Join(' ', row)}";
-        }
-        foreach (var condition in resource.Status?.Conditions.Where(condition => condition.Status != "True") ?? [])
-        {
-            yield return $"{key}: {condition.Type} {condition.Status}: {condition.Reason}, {condition.Message}";
-        }
-        yield return $"{key}: phase {resource.Status?.Phase ?? Phases.Pending}";
     }
 
     private async Task<IReadOnlyList<RedisResource>> FetchAsync(CancellationToken cancellationToken)
@@ -119,49 +143,4 @@ public sealed class StartupProgress
 
     private static bool AllReady(IReadOnlyList<RedisResource> resources) =>
         resources.All(resource => resource.Status?.Phase == Phases.Ready);
-
-    private static Rows View(IReadOnlyList<RedisResource> resources)
-    {
-        var parts = new List<IRenderable>();
-        foreach (var resource in resources)
-        {
-            var phase = resource.Status?.Phase ?? Phases.Pending;
-            parts.Add(new Markup($"[bold]redis {Markup.Escape(resource.Key)}[/]  phase [{PhaseColour(phase)}]{Markup.Escape(phase)}[/]"));
-            parts.Add(NodeTableView(resource));
-            foreach (var condition in resource.Status?.Conditions.Where(condition => condition.Status != "True") ?? [])
-            {
-                parts.Add(new Markup($"  [grey]{Markup.Escape(condition.Type)} {Markup.Escape(condition.Status)}: {Markup.Escape(condition.Reason)}, {Markup.Escape(condition.Message)}[/]"));
-            }
-        }
-        return new Rows(parts);
-    }
-
-    private static Table NodeTableView(RedisResource resource)
-    {
-        var source = NodeTable.BuildProgress(resource);
-        var table = new Table().Border(TableBorder.Simple);
-        foreach (var header in source.Headers)
-        {
-            table.AddColumn(header);
-        }
-        var health = source.Headers.Count - 1;
-        foreach (var row in source.Rows)
-        {
-            table.AddRow(row.Select((cell, column) => column == health
-                ? new Markup($"[{(NodeHealth.IsHealthy(cell) ? "green" : "yellow")}]{Markup.Escape(cell)}[/]")
-                : (IRenderable)new Text(cell)));
-        }
-        if (source.Rows.Count == 0)
-        {
-            table.AddRow(new Text("(no nodes yet)"));
-        }
-        return table;
-    }
-
-    private static string PhaseColour(string phase) => phase switch
-    {
-        Phases.Ready => "green",
-        Phases.Failed => "red",
-        _ => "yellow",
-    };
 }

@@ -70,6 +70,21 @@ internal sealed class RedoubtCli : IDisposable
         return process;
     }
 
+    /// <summary>
+    /// Any command in the background (`up`, `get -w`, `logs -f`), its stdout and stderr kept line by line; stopped (or
+    /// killed) by the test or at dispose.
+    /// </summary>
+    public Process Background(string[] arguments, System.Collections.Concurrent.ConcurrentQueue<string> stdout, System.Collections.Concurrent.ConcurrentQueue<string> stderr)
+    {
+        var process = Start(arguments, null);
+        process.OutputDataReceived += (_, line) => { if (line.Data is not null) { stdout.Enqueue(line.Data); } };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) { stderr.Enqueue(line.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _background.Add(process);
+        return process;
+    }
+
     private void Keep(string? line)
     {
         if (line is not null)

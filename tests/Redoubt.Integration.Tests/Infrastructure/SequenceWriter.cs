@@ -103,6 +103,16 @@ internal sealed class SequenceWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>How long before <paramref name="ticks"/> (of <see cref="NowTicks"/>) each of <paramref name="sequences"/> was acknowledged, in ms.</summary>
+    public IReadOnlyList<double> AcknowledgedBefore(IEnumerable<long> sequences, long ticks)
+    {
+        lock (_lock)
+        {
+            var at = _acknowledged.ToDictionary(a => a.Sequence, a => a.At);
+            return [.. sequences.Select(s => (ticks - at[s]) * 1000.0 / Stopwatch.Frequency)];
+        }
+    }
+
     /// <summary>The acknowledged sequence numbers missing from <paramref name="master"/>.</summary>
     public async Task<List<long>> MissingOnAsync(IDatabase master)
     {

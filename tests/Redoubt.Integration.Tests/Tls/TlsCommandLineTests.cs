@@ -27,7 +27,7 @@ public sealed class TlsCommandLineTests
         var (textExit, text, _) = await cli.RunAsync("credentials", "secure");
         Assert.Equal(0, textExit);
         Assert.Contains($"TLS CA certificate:   {authority}", text, StringComparison.Ordinal);
-        Assert.Contains("serviceName=mymaster,ssl=true,password=<password>", text, StringComparison.Ordinal);
+        Assert.Contains("serviceName=mymaster," + Core.ControlPlane.Credentials.FastFailoverSettings + ",ssl=true,password=<password>", text, StringComparison.Ordinal);
         Assert.Contains($"redis-cli --tls --cacert {authority} -h ", text, StringComparison.Ordinal);
         Assert.DoesNotContain(credentials.GetProperty("password").GetString()!, text, StringComparison.Ordinal);
     }
