@@ -4,7 +4,7 @@ namespace Redoubt.Bench;
 
 /// <summary>
 /// The command line: <c>failover [--quick] [--kills N] [--runs N] [--saturation SECONDS] [--only a,b,c,d,e] [--keep]</c>,
-/// <c>ready</c>, <c>fuzz [--cases N] [--seed S] [--api N]</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--only kpfr] [--keep]</c>.
+/// <c>ready</c>, <c>fuzz [--cases N] [--seed S] [--api N]</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--only kpfr] [--keep]</c>, <c>dashboard [--kills N] [--keep]</c>.
 /// </summary>
 internal sealed class BenchOptions
 {
@@ -67,6 +67,7 @@ internal sealed class BenchOptions
         "scale" => TimeSpan.FromMinutes(30),
         "pods" => TimeSpan.FromMinutes(40),
         "fuzz" => TimeSpan.FromMinutes(60),
+        "dashboard" => TimeSpan.FromMinutes(15),
         _ => TimeSpan.FromMinutes(20),
     };
 
@@ -86,6 +87,9 @@ internal sealed class BenchOptions
           pods       the operator on a real Kubernetes 1.20 with real pods (Docker, kubelet, scheduler in a network namespace
                      of its own; needs root): a writer through the Sentinels while the master's container is killed, the
                      master pod is deleted, the master is frozen and the template rolls; the rfrm Service's Endpoints
+          dashboard  `redoubt serve` with 1 then 10 resources: its idle CPU and RSS without and with a client on the dashboard's
+                     live feed; then kill -9 of a master (--kills times): status saved -> event at a feed client, and -> the
+                     page in chromium drawing it
           fuzz       hostile resource files (wrong types, huge and odd strings, injections, tags, anchors and alias bombs,
                      deep nesting, duplicate keys, directives, several documents) generated from examples/*.yaml: each is
                      loaded and, when accepted, rendered; counts, every broken contract, and the time per case
@@ -94,7 +98,7 @@ internal sealed class BenchOptions
           --quick              2 kills, 2 runs, 20 s of saturation
           --tls                failover: the Redoubt resource with tls.enabled: true, every writer and client over TLS
                                (the baseline stays plain Redis + Sentinel)
-          --kills N            kill -9 events per setup (default 5)
+          --kills N            kill -9 events per setup (default 5); dashboard: kills of the master measured
           --runs N             runs of the switchover and of each client variant (default 3)
           --saturation SEC     seconds of saturating load (default 60)
           --only PARTS         any of a (Redoubt faults) b (baseline faults) c (switchover, rolling restart) d (client) e (false failovers);
@@ -187,7 +191,7 @@ internal sealed class BenchOptions
             kinds = [.. kinds.Union(Storm.FaultKinds.Partitions)];
         }
 
-        return command is "failover" or "ready" or "storm" or "scale" or "pods" or "fuzz" && (inside is null) == (hostNamespace is null)
+        return command is "failover" or "ready" or "storm" or "scale" or "pods" or "fuzz" or "dashboard" && (inside is null) == (hostNamespace is null)
             ? new BenchOptions
             {
                 Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,

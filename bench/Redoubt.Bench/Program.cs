@@ -65,6 +65,7 @@ try
         "storm" => await new StormCommand(options, home).RunAsync(stop.Token),
         "scale" => await new ScaleCommand(options, home).RunAsync(stop.Token),
         "pods" => await new Redoubt.Bench.Pods.PodsCommand(options, home).RunAsync(stop.Token),
+        "dashboard" => await new DashboardCommand(options, home).RunAsync(stop.Token),
         _ => await new FailoverCommand(options, home).RunAsync(stop.Token),
     };
 }

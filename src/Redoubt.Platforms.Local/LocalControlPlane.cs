@@ -45,7 +45,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
         _lock = homeLock;
         RedisVersion = redisVersion;
         _admission = new LocalAdmission(redisVersion);
-        _store = new ResourceStore(options.Home, _logger);
+        _store = new ResourceStore(options.Home, _logger, Changes);
         _platform = new LocalPlatform(options, loggerFactory.CreateLogger("Redoubt.Local.Platform"), TimeProvider.System);
         _loop = new ControlLoop<RedisResource>(_platform, new LocalResourceSource(_store), new ResourceReconcilerFactory(loggerFactory, TimeProvider.System),
             LoopOptions, loggerFactory.CreateLogger("Redoubt.Control"), TimeProvider.System);
@@ -56,6 +56,9 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
     public string RedisVersion { get; }
 
     public string Home => _options.Home;
+
+    /// <summary>Rings whenever a resource's status (or spec, or existence) changes: the dashboard's live feed.</summary>
+    public StatusFeed Changes { get; } = new();
 
     public static async Task<LocalControlPlane> StartAsync(LocalOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {

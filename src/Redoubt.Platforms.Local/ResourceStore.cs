@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.ControlPlane;
 using Redoubt.Model;
 
 namespace Redoubt.Platforms.Local;
@@ -8,9 +9,9 @@ namespace Redoubt.Platforms.Local;
 /// <summary>
 /// The resources of one home: each spec in its folder's <c>resource.json</c> (written atomically and durably, it is
 /// the user's declaration), its latest status in <c>status.json</c> (so the next control plane starts from the
-/// history), and both in memory for the API and the control loop.
+/// history), and both in memory for the API and the control loop. Every change it keeps is published on <c>changes</c>.
 /// </summary>
-internal sealed partial class ResourceStore(string home, ILogger logger)
+internal sealed partial class ResourceStore(string home, ILogger logger, StatusFeed changes)
 {
     private readonly ConcurrentDictionary<string, RedisResource> _resources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RedisStatus> _statuses = new(StringComparer.Ordinal);
@@ -51,6 +52,7 @@ internal sealed partial class ResourceStore(string home, ILogger logger)
         folder.EnsureRoot();
         AtomicFile.Write(folder.ResourceFile, ResourceSerializer.ToJson(resource));
         _resources[resource.Key] = resource;
+        changes.Publish(resource.Key);
     }
 
     /// <summary>Forgets the resource: passes find it gone from now on. Its files are <see cref="DeleteFiles"/>' business.</summary>
@@ -58,7 +60,9 @@ internal sealed partial class ResourceStore(string home, ILogger logger)
     {
         _statuses.TryRemove(key, out _);
         _writtenStatus.TryRemove(key, out _);
-        return _resources.TryRemove(key, out _);
+        var removed = _resources.TryRemove(key, out _);
+        changes.Publish(key);
+        return removed;
     }
 
     /// <summary>Removes the resource's folder, or with <paramref name="keepData"/> only its spec and status (data, ports and password stay).</summary>
@@ -93,6 +97,7 @@ internal sealed partial class ResourceStore(string home, ILogger logger)
             // Not durable: a status lost in a crash is rebuilt by the next pass.
             AtomicFile.Write(folder.StatusFile, json, durable: false);
             _writtenStatus[resource.Key] = json;
+            changes.Publish(resource.Key);
         }
     }
 
