@@ -126,21 +126,26 @@ internal sealed class FailoverCommand(BenchOptions options, BenchHome home)
     private async Task RunClientsAsync(RedoubtCluster cluster, FaultScenarios scenarios, Action markStart, Func<Task<double?>> failover, CancellationToken cancellationToken)
     {
         var credentials = cluster.Credentials!;
-        // What an application does by default: the connection string the control plane hands out, nothing else.
-        var defaults = ConfigurationOptions.Parse(credentials.StackExchangeConnectionString(includePassword: true));
         var tuning = new RedoubtConnectionOptions { CertificateAuthorityFile = credentials.CertificateAuthorityFile };
-        if (credentials.CertificateAuthorityFile is { } authority)
+        // The Sentinels and the master name alone, with every setting at the library's default: the baseline.
+        var bare = ConfigurationOptions.Parse(string.Join(',', credentials.Sentinels) + $",serviceName={credentials.MasterName}" + (credentials.CertificateAuthorityFile is not null ? ",ssl=true" : ""));
+        bare.Password = credentials.Password;
+        // What an application pastes: the connection string `up` and `credentials` print, nothing else.
+        var printed = ConfigurationOptions.Parse(credentials.StackExchangeConnectionString(includePassword: true));
+        foreach (var (connection, name) in new[] { (bare, Summary.ClientBare), (printed, Summary.ClientPrinted) })
         {
-            defaults.TrustIssuer(authority);
-        }
+            if (credentials.CertificateAuthorityFile is { } authority)
+            {
+                connection.TrustIssuer(authority);
+            }
 
-        await using (var plain = await ConnectionMultiplexer.ConnectAsync(defaults).ConfigureAwait(false))
-        {
-            var db = plain.GetDatabase();
+            var client = await ConnectionMultiplexer.ConnectAsync(connection).ConfigureAwait(false);
+            await using var _ = client.ConfigureAwait(false);
+            var db = client.GetDatabase();
             for (var i = 1; i <= options.Runs; i++)
             {
                 markStart();
-                await scenarios.KillMasterAsync(Summary.ClientDefault, i, first => new ClientWriter(db, first), failover, cancellationToken).ConfigureAwait(false);
+                await scenarios.KillMasterAsync(name, i, first => new ClientWriter(db, first), failover, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -16,7 +16,8 @@ internal sealed class Summary
     public const string Freeze = "SIGSTOP";
     public const string Switchover = "switchover";
     public const string RollingRestart = "rolling restart";
-    public const string ClientDefault = "SE.Redis defaults, kill -9";
+    public const string ClientBare = "bare string, kill -9";
+    public const string ClientPrinted = "printed string, kill -9";
     public const string ClientSettings = "tuned settings, kill -9";
     public const string ClientTuned = "Redoubt.Client, kill -9";
 
@@ -100,14 +101,15 @@ internal sealed class Summary
                 + $"longest write gap {Stats.Median(restarts.Select(s => s.GapMs)):F0} ms median / {Stats.Max(restarts.Select(s => s.GapMs)):F0} ms max, lost {restarts.Sum(s => s.Lost)} of {restarts.Sum(s => s.Acknowledged)}");
         }
 
-        var plain = Of(Redoubt, ClientDefault);
+        var bare = Of(Redoubt, ClientBare);
+        var printed = Of(Redoubt, ClientPrinted);
         var settings = Of(Redoubt, ClientSettings);
         var tuned = Of(Redoubt, ClientTuned);
-        if (plain.Count + settings.Count + tuned.Count > 0)
+        if (bare.Count + printed.Count + settings.Count + tuned.Count > 0)
         {
             output.WriteLine();
             output.WriteLine($"  C# application after kill -9 of the master on Redoubt (StackExchange.Redis, gap as the application sees it):");
-            foreach (var (name, runs) in new[] { ("StackExchange.Redis defaults", plain), ("SentinelClientSettings only", settings), ("RedoubtConnection", tuned) })
+            foreach (var (name, runs) in new[] { ("bare string (library defaults)", bare), ("the string credentials prints", printed), ("SentinelClientSettings only", settings), ("RedoubtConnection", tuned) })
             {
                 if (runs.Count > 0)
                 {
