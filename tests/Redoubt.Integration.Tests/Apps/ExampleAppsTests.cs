@@ -42,7 +42,7 @@ public sealed class ExampleAppsTests(ITestOutputHelper output)
           maxmemoryPolicy: allkeys-lru
         """;
 
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(75);
 
     [Fact]
     public async Task EveryAppKeepsWhatItWasToldItHasAcrossAKillAndASwitchover()
