@@ -39,6 +39,7 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
         _logger = logger;
         _time = time;
         _queue = new WorkQueue(time, options.Backoff);
+        options.Telemetry.WatchQueue(() => _queue.Count);
     }
 
     /// <summary>The queue, for tests that watch keys wait.</summary>
@@ -121,12 +122,16 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
         {
             await slot.ReleaseAsync().ConfigureAwait(false);
         }
+
+        _options.Telemetry.ResourceGone(key);
     }
 
     private async Task WorkAsync()
     {
         while (await _queue.TakeAsync(CancellationToken.None).ConfigureAwait(false) is { } key)
         {
+            var started = _time.GetTimestamp();
+            var failed = false;
             try
             {
                 var result = await PassAsync(key).ConfigureAwait(false);
@@ -142,6 +147,7 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
+                failed = true;
                 var delay = _queue.AddRateLimited(key);
                 LogPassFailed(key, delay.TotalMilliseconds, e);
                 await ReportFailureAsync(key, e, delay).ConfigureAwait(false);
@@ -149,6 +155,7 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
             finally
             {
                 _queue.Done(key);
+                _options.Telemetry.PassFinished(_time.GetElapsedTime(started), failed);
             }
         }
     }
