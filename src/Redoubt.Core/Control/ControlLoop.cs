@@ -94,14 +94,20 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         await pump.ConfigureAwait(false);
-        List<ReconcilerSlot> slots;
+        List<KeyValuePair<string, ReconcilerSlot>> slots;
         lock (_lock)
         {
-            slots = [.. _slots.Values];
+            slots = [.. _slots];
             _slots.Clear();
         }
 
-        await Task.WhenAll(slots.Select(s => s.ReleaseAsync())).ConfigureAwait(false);
+        await Task.WhenAll(slots.Select(s => s.Value.ReleaseAsync())).ConfigureAwait(false);
+        // No longer this loop's to report (an operator that lost its Lease must not go on exporting a stale view).
+        foreach (var (key, _) in slots)
+        {
+            _options.Telemetry.ResourceGone(key);
+        }
+
         await Task.WhenAll(_nodeEvents.Keys).ConfigureAwait(false);
         LogStopped();
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Redoubt.Core;
 using Redoubt.Core.ControlPlane;
+using Redoubt.Metrics;
 using Redoubt.Platforms.Local;
 using Redoubt.Terminal;
 using Redoubt.Web;
@@ -42,7 +43,9 @@ public sealed class LocalControlPlaneHost : IAsyncDisposable
             throw new RedoubtException($"a control plane already serves {home}: {alreadyServingHint}");
         }
 
-        var controlPlane = await LocalControlPlane.StartAsync(LocalOptions.FromEnvironment(home.Path), loggerFactory, cancellationToken);
+        // Metrics are kept only where they are served: with the listener off, the passes report nowhere.
+        var telemetry = web is null ? null : new PrometheusTelemetry();
+        var controlPlane = await LocalControlPlane.StartAsync(LocalOptions.FromEnvironment(home.Path), loggerFactory, cancellationToken, telemetry);
         ControlPlaneServer? server = null;
         try
         {
@@ -54,7 +57,11 @@ public sealed class LocalControlPlaneHost : IAsyncDisposable
             {
                 listener = await WebListener.StartAsync(
                     web, WebToken.LoadOrCreate(home.Path), logging => logging.AddTerminal(logs, includeScopes: false),
-                    (app, token) => WebRoutes.MapLocal(app, token, controlPlane), cancellationToken);
+                    (app, token) =>
+                    {
+                        MetricsRoute.Map(app, telemetry!.Registry);
+                        WebRoutes.MapLocal(app, token, controlPlane);
+                    }, cancellationToken);
                 logger.LogInformation("Serving metrics and the dashboard on {Address}", listener.Address);
             }
             return new LocalControlPlaneHost(home, controlPlane, server, listener);
