@@ -84,6 +84,7 @@ internal sealed class BenchOptions
                      with --partitions zone partitions) on two resources under writers at once, with load on a third; what
                      the writers and every Sentinel saw
           scale      N resources on one control plane: time to Ready, idle CPU and RSS, failover gap next to a single resource
+          metrics    N resources (default 10) on one control plane: idle CPU without metrics, then with them scraped every 5 s
           pods       the operator on a real Kubernetes 1.20 with real pods (Docker, kubelet, scheduler in a network namespace
                      of its own; needs root): a writer through the Sentinels while the master's container is killed, the
                      master pod is deleted, the master is frozen and the template rolls; the rfrm Service's Endpoints
@@ -111,7 +112,7 @@ internal sealed class BenchOptions
                                master-partition replica-partition (partition: both)
           --partitions         storm: add zone partitions (2-6 s) to the faults; needs root: the storm then runs inside a network
                                namespace it creates, and nothing is added to the host's addresses, routes or firewall
-          --resources N        scale: resources on one control plane (default 50)
+          --resources N        scale: resources on one control plane (default 50); metrics: (default 10)
           --runs N             pods: runs of each fault (default 3)
           --keep               keep the temporary home (configs, node logs) after the run
         """;
@@ -125,7 +126,7 @@ internal sealed class BenchOptions
         var saturation = TimeSpan.FromSeconds(quick ? 20 : 60);
         var parts = "abcde";
         var keep = false;
-        int faults = 200, resources = 50, cases = 100_000, apiRequests = 0;
+        int faults = 200, resources = command == "metrics" ? 10 : 50, cases = 100_000, apiRequests = 0;
         var seed = Random.Shared.Next(1, 1_000_000);
         var kinds = Storm.FaultKinds.Default;
         var partitions = false;
@@ -191,7 +192,7 @@ internal sealed class BenchOptions
             kinds = [.. kinds.Union(Storm.FaultKinds.Partitions)];
         }
 
-        return command is "failover" or "ready" or "storm" or "scale" or "pods" or "fuzz" or "dashboard" && (inside is null) == (hostNamespace is null)
+        return command is "failover" or "ready" or "storm" or "scale" or "metrics" or "pods" or "fuzz" or "dashboard" && (inside is null) == (hostNamespace is null)
             ? new BenchOptions
             {
                 Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,

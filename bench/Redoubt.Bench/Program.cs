@@ -64,6 +64,7 @@ try
         "ready" => await new ReadyCommand(home).RunAsync(stop.Token),
         "storm" => await new StormCommand(options, home).RunAsync(stop.Token),
         "scale" => await new ScaleCommand(options, home).RunAsync(stop.Token),
+        "metrics" => await new MetricsCommand(options, home).RunAsync(stop.Token),
         "pods" => await new Redoubt.Bench.Pods.PodsCommand(options, home).RunAsync(stop.Token),
         "dashboard" => await new DashboardCommand(options, home).RunAsync(stop.Token),
         _ => await new FailoverCommand(options, home).RunAsync(stop.Token),

@@ -5,6 +5,7 @@ using Redoubt.Core;
 using Redoubt.Core.Control;
 using Redoubt.Core.ControlPlane;
 using Redoubt.Core.Planning;
+using Redoubt.Core.Telemetry;
 using Redoubt.Model;
 
 namespace Redoubt.Platforms.Local;
@@ -38,7 +39,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
     private readonly Task _run;
     private bool _stopped;
 
-    private LocalControlPlane(LocalOptions options, ILoggerFactory loggerFactory, HomeLock homeLock, string redisVersion)
+    private LocalControlPlane(LocalOptions options, ILoggerFactory loggerFactory, HomeLock homeLock, string redisVersion, IControlPlaneTelemetry telemetry)
     {
         _options = options;
         _logger = loggerFactory.CreateLogger("Redoubt.Local");
@@ -47,8 +48,8 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
         _admission = new LocalAdmission(redisVersion);
         _store = new ResourceStore(options.Home, _logger, Changes);
         _platform = new LocalPlatform(options, loggerFactory.CreateLogger("Redoubt.Local.Platform"), TimeProvider.System);
-        _loop = new ControlLoop<RedisResource>(_platform, new LocalResourceSource(_store), new ResourceReconcilerFactory(loggerFactory, TimeProvider.System),
-            LoopOptions, loggerFactory.CreateLogger("Redoubt.Control"), TimeProvider.System);
+        _loop = new ControlLoop<RedisResource>(_platform, new LocalResourceSource(_store), new ResourceReconcilerFactory(loggerFactory, TimeProvider.System, telemetry),
+            LoopOptions with { Telemetry = telemetry }, loggerFactory.CreateLogger("Redoubt.Control"), TimeProvider.System);
         _run = _loop.RunAsync(_stop.Token);
     }
 
@@ -60,10 +61,11 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
     /// <summary>Rings whenever a resource's status (or spec, or existence) changes: the dashboard's live feed.</summary>
     public StatusFeed Changes { get; } = new();
 
-    public static async Task<LocalControlPlane> StartAsync(LocalOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <param name="telemetry">Where its metrics go; null: nowhere.</param>
+    public static async Task<LocalControlPlane> StartAsync(LocalOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken, IControlPlaneTelemetry? telemetry = null)
     {
         var version = await InstalledRedis.VersionAsync(options, cancellationToken).ConfigureAwait(false);
-        var controlPlane = new LocalControlPlane(options, loggerFactory, HomeLock.Take(options.Home), version);
+        var controlPlane = new LocalControlPlane(options, loggerFactory, HomeLock.Take(options.Home), version, telemetry ?? NoTelemetry.Instance);
         foreach (var key in controlPlane._store.Load())
         {
             controlPlane._loop.Enqueue(key);

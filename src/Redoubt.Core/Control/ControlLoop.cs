@@ -39,6 +39,7 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
         _logger = logger;
         _time = time;
         _queue = new WorkQueue(time, options.Backoff);
+        options.Telemetry.WatchQueue(() => _queue.Count);
     }
 
     /// <summary>The queue, for tests that watch keys wait.</summary>
@@ -93,14 +94,20 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         await pump.ConfigureAwait(false);
-        List<ReconcilerSlot> slots;
+        List<KeyValuePair<string, ReconcilerSlot>> slots;
         lock (_lock)
         {
-            slots = [.. _slots.Values];
+            slots = [.. _slots];
             _slots.Clear();
         }
 
-        await Task.WhenAll(slots.Select(s => s.ReleaseAsync())).ConfigureAwait(false);
+        await Task.WhenAll(slots.Select(s => s.Value.ReleaseAsync())).ConfigureAwait(false);
+        // No longer this loop's to report (an operator that lost its Lease must not go on exporting a stale view).
+        foreach (var (key, _) in slots)
+        {
+            _options.Telemetry.ResourceGone(key);
+        }
+
         await Task.WhenAll(_nodeEvents.Keys).ConfigureAwait(false);
         LogStopped();
     }
@@ -121,12 +128,16 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
         {
             await slot.ReleaseAsync().ConfigureAwait(false);
         }
+
+        _options.Telemetry.ResourceGone(key);
     }
 
     private async Task WorkAsync()
     {
         while (await _queue.TakeAsync(CancellationToken.None).ConfigureAwait(false) is { } key)
         {
+            var started = _time.GetTimestamp();
+            var failed = false;
             try
             {
                 var result = await PassAsync(key).ConfigureAwait(false);
@@ -142,6 +153,7 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
+                failed = true;
                 var delay = _queue.AddRateLimited(key);
                 LogPassFailed(key, delay.TotalMilliseconds, e);
                 await ReportFailureAsync(key, e, delay).ConfigureAwait(false);
@@ -149,6 +161,7 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
             finally
             {
                 _queue.Done(key);
+                _options.Telemetry.PassFinished(_time.GetElapsedTime(started), failed);
             }
         }
     }

@@ -1,3 +1,5 @@
+using Redoubt.Core.Telemetry;
+
 namespace Redoubt.Core.Control;
 
 /// <summary>How a <see cref="ControlLoop{TItem}"/> runs; each platform picks values that suit it.</summary>
@@ -11,4 +13,7 @@ public sealed record ControlLoopOptions
 
     /// <summary>How long passes in flight may run once stopping begins before they are cancelled.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where pass durations, errors, the queue's depth and gone resources are reported (metrics).</summary>
+    public IControlPlaneTelemetry Telemetry { get; init; } = NoTelemetry.Instance;
 }

@@ -2,16 +2,18 @@ using Microsoft.Extensions.Logging;
 using Redoubt.Core.ControlPlane;
 using Redoubt.Core.Platform;
 using Redoubt.Core.Reconcile;
+using Redoubt.Core.Telemetry;
 using Redoubt.Model;
 
 namespace Redoubt.Core.Control;
 
 /// <summary>The production reconcilers: Core's <see cref="ResourceReconciler"/>, the same on every platform.</summary>
-public sealed class ResourceReconcilerFactory(ILoggerFactory loggerFactory, TimeProvider time) : IResourceReconcilerFactory
+/// <param name="telemetry">Where each reconciler reports its resource's metrics; null: nowhere.</param>
+public sealed class ResourceReconcilerFactory(ILoggerFactory loggerFactory, TimeProvider time, IControlPlaneTelemetry? telemetry = null) : IResourceReconcilerFactory
 {
     public IResourceReconciler Create(string resourceKey, IRedisPlatform platform, RedisStatus? status)
     {
-        var reconciler = new ResourceReconciler(platform, loggerFactory.CreateLogger<ResourceReconciler>(), time);
+        var reconciler = new ResourceReconciler(platform, loggerFactory.CreateLogger<ResourceReconciler>(), time, (telemetry ?? NoTelemetry.Instance).Resource(resourceKey));
         reconciler.Restore(status);
         return new Adapter(reconciler);
     }

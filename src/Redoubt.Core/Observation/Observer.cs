@@ -28,7 +28,7 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
 
         try
         {
-            var infoTask = admin.ExecuteAsync(address, NodeKind.Redis, "INFO", "server", "replication", "persistence", "keyspace");
+            var infoTask = admin.ExecuteAsync(address, NodeKind.Redis, "INFO", "server", "replication", "persistence", "keyspace", "memory", "stats");
             var configTask = admin.ExecuteAsync(address, NodeKind.Redis, "CONFIG", ["GET", .. plan.RedisSettings.Select(s => (object)s.Key)]);
             var accessTask = RedisAccessAsync(address);
             var info = InfoParser.Parse((await infoTask.ConfigureAwait(false)).Text ?? "");
@@ -53,6 +53,7 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
                 PersistenceFailure = PersistenceFailure(info),
                 SnapshotInProgress = info.Number("rdb_bgsave_in_progress") == 1,
                 SnapshotFailed = info.Text("rdb_last_bgsave_status") == "err",
+                Stats = NodeStats.From(info),
                 Acl = acl,
                 MasterUser = masterUser,
                 MasterAuthHash = masterAuthHash,

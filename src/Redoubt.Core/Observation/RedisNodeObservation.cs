@@ -3,7 +3,7 @@ using Redoubt.Core.Platform;
 
 namespace Redoubt.Core.Observation;
 
-/// <summary>What one Redis node said about itself (INFO replication, DBSIZE, CONFIG GET), or why it said nothing.</summary>
+/// <summary>What one Redis node said about itself (INFO, CONFIG GET, ACL LIST), or why it said nothing.</summary>
 public sealed record RedisNodeObservation
 {
     public required string Name { get; init; }
@@ -41,6 +41,8 @@ public sealed record RedisNodeObservation
     public bool SnapshotInProgress { get; init; }
     /// <summary>Whether the failure is a snapshot's, which Redoubt retries: Redis itself retries only when a save point is due.</summary>
     public bool SnapshotFailed { get; init; }
+    /// <summary>Memory, evictions, throughput and persistence figures for metrics; null when the node did not answer.</summary>
+    public NodeStats? Stats { get; init; }
 
     /// <summary>The node's ACL users by name (ACL LIST); null when it could not be read.</summary>
     public IReadOnlyDictionary<string, AclEntry>? Acl { get; init; }

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Redoubt.Core.Platform;
+using Redoubt.Core.Telemetry;
 using Redoubt.Model;
 
 namespace Redoubt.Core.Reconcile;
 
 /// <summary>The resource's events (status and log alike) and its failover records.</summary>
-public sealed class Journal(EventLog events, ResourceKnowledge knowledge, IRedisPlatform platform, ILogger logger)
+public sealed class Journal(EventLog events, ResourceKnowledge knowledge, IRedisPlatform platform, ILogger logger, IResourceTelemetry telemetry)
 {
     /// <summary>How long the platform may take to move its routing to a new master; the next pass does it otherwise.</summary>
     private static readonly TimeSpan MasterMovedTimeout = TimeSpan.FromSeconds(2);
@@ -83,7 +84,10 @@ public sealed class Journal(EventLog events, ResourceKnowledge knowledge, IRedis
         }
     }
 
-    /// <summary>The event of a failover already in the history.</summary>
-    public void Announce(FailoverRecord record) =>
+    /// <summary>The event (and the metrics) of a failover already in the history: every recorded failover passes here once.</summary>
+    public void Announce(FailoverRecord record)
+    {
         Warning("FailedOver", $"master moved from {record.From} to {record.To} in {record.DurationMs:F0} ms: {record.Cause}");
+        telemetry.FailedOver(record);
+    }
 }

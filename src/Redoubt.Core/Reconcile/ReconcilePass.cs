@@ -6,6 +6,7 @@ using Redoubt.Core.Observation;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
 using Redoubt.Core.Redis;
+using Redoubt.Core.Telemetry;
 using Redoubt.Model;
 
 namespace Redoubt.Core.Reconcile;
@@ -25,6 +26,7 @@ public sealed class ReconcilePass(
     Switchover switchover,
     Journal journal,
     CertificateReload certificates,
+    IResourceTelemetry telemetry,
     ILogger logger,
     TimeProvider time)
 {
@@ -111,6 +113,7 @@ public sealed class ReconcilePass(
             knowledge.Update(h => ready && !h.EverReady ? h with { EverReady = true } : h);
             var status = BuildStatus(resource, plan, observation, decision.decided, ready);
             status.PasswordRotation = Rotation(secrets, rotationApplied && observation.ApplicationRefused.Count == 0);
+            telemetry.Observed(Samples.Of(resource, plan, observation, status));
             return Publish(status, actions.Count > 0 || !ready ? FastRequeue : SteadyRequeue);
         }
         catch (RedoubtException e)
@@ -154,6 +157,7 @@ public sealed class ReconcilePass(
         var status = BuildStatus(resource, plan, null, null, ready: false);
         status.Phase = Phases.Failed;
         status.PasswordRotation = LastStatus?.PasswordRotation;
+        telemetry.Observed(Samples.Of(resource, plan, null, status));
         return Publish(status, TimeSpan.FromSeconds(5));
     }
 
@@ -210,6 +214,8 @@ public sealed class ReconcilePass(
                     journal.Normal(action.GetType().Name, $"{action.Describe()}: {action.Reason}");
                     break;
             }
+
+            telemetry.Healed(action);
         }
         catch (RedisAdminException e)
         {

@@ -6,6 +6,7 @@ using Redoubt.Core.Observation;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Platform;
 using Redoubt.Core.Redis;
+using Redoubt.Core.Telemetry;
 using Redoubt.Model;
 
 namespace Redoubt.Core.Reconcile;
@@ -51,20 +52,22 @@ public sealed class ResourceReconciler : IAsyncDisposable
     // The rotation request last refused, said once.
     private string? _rotationRefusal;
 
-    public ResourceReconciler(IRedisPlatform platform, ILogger logger, TimeProvider time)
+    /// <param name="telemetry">Where the resource's metrics go (each pass's sample, failovers, heal actions); null: nowhere.</param>
+    public ResourceReconciler(IRedisPlatform platform, ILogger logger, TimeProvider time, IResourceTelemetry? telemetry = null)
     {
+        telemetry ??= NoTelemetry.Instance;
         _platform = platform;
         _logger = logger;
         _time = time;
         Events = new EventLog(time);
-        _journal = new Journal(Events, _knowledge, platform, logger);
+        _journal = new Journal(Events, _knowledge, platform, logger, telemetry);
         var probes = new FastProbes(_fastAdmin);
         var executor = new HealExecutor(_admin, platform);
         var fencing = new Fencing(new HealExecutor(_fastAdmin, platform), _knowledge, _journal);
         var handOver = new SentinelHandOver(probes, new HealExecutor(_fastAdmin, platform), _journal, logger, time);
         _fastFailover = new FastFailover(_knowledge, probes, handOver, _journal, logger, time);
         var switchover = new Switchover(_knowledge, _admin, executor, _fastFailover, handOver, _journal, time);
-        _pass = new ReconcilePass(platform, _knowledge, new Observer(_admin, time), executor, fencing, probes, _fastFailover, switchover, _journal, new CertificateReload(_admin, _journal), logger, time);
+        _pass = new ReconcilePass(platform, _knowledge, new Observer(_admin, time), executor, fencing, probes, _fastFailover, switchover, _journal, new CertificateReload(_admin, _journal), telemetry, logger, time);
         _hangWatch = new HangWatch(_knowledge, probes, fencing, _fastFailover, handOver, _journal, logger, time);
         _masterWatch = new MasterWatch(_knowledge, _fastAdmin, time);
         _keeper = new ConnectionKeeper(_knowledge, _fastAdmin, time);

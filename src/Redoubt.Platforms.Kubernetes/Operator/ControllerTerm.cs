@@ -70,7 +70,7 @@ public sealed partial class ControllerTerm
 
         var controller = new RedisController(api, platform, events, new RoleLabels(_client), PodsOf, _options,
             _loggerFactory.CreateLogger<RedisController>(), _time);
-        var loopOptions = new ControlLoopOptions { Workers = _options.Workers, Backoff = _options.Backoff, ShutdownGrace = _options.ShutdownGrace };
+        var loopOptions = new ControlLoopOptions { Workers = _options.Workers, Backoff = _options.Backoff, ShutdownGrace = _options.ShutdownGrace, Telemetry = _options.Telemetry };
         await using var loop = new ControlLoop<RedisObject>(platform, controller, _reconcilers, loopOptions, _loggerFactory.CreateLogger<ControlLoop<RedisObject>>(), _time);
         using var stopWatches = CancellationTokenSource.CreateLinkedTokenSource(ct);
 

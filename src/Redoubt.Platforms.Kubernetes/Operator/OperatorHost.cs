@@ -30,7 +30,7 @@ public sealed class OperatorHost : IAsyncDisposable
         var config = options.Kubeconfig is { } file
             ? KubernetesClientConfiguration.BuildConfigFromConfigFile(file)
             : KubernetesClientConfiguration.BuildDefaultConfig();
-        return new OperatorHost(new k8s.Kubernetes(config), ownsClient: true, options, new ResourceReconcilerFactory(loggerFactory, time), loggerFactory, time);
+        return new OperatorHost(new k8s.Kubernetes(config), ownsClient: true, options, new ResourceReconcilerFactory(loggerFactory, time, options.Telemetry), loggerFactory, time);
     }
 
     /// <summary>Runs until <paramref name="ct"/> fires, then stops reconciling and releases the Lease.</summary>

@@ -1,4 +1,5 @@
 using Redoubt.Core.Control;
+using Redoubt.Core.Telemetry;
 using Redoubt.Platforms.Kubernetes.Manifests;
 
 namespace Redoubt.Platforms.Kubernetes.Operator;
@@ -43,4 +44,7 @@ public sealed record OperatorOptions
     public ExponentialBackoff Backoff { get; init; } = ExponentialBackoff.Default;
 
     public ManifestOptions Manifests { get; init; } = new();
+
+    /// <summary>Where the control loop and the reconcilers report metrics (the operator's /metrics).</summary>
+    public IControlPlaneTelemetry Telemetry { get; init; } = NoTelemetry.Instance;
 }

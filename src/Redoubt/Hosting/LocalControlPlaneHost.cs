@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Redoubt.Core;
 using Redoubt.Core.ControlPlane;
+using Redoubt.Metrics;
 using Redoubt.Platforms.Local;
 using Redoubt.Terminal;
 using Redoubt.Web;
@@ -43,7 +44,9 @@ public sealed class LocalControlPlaneHost : IAsyncDisposable
         }
 
         WebEndpoints.Remove(home.Path);
-        var controlPlane = await LocalControlPlane.StartAsync(LocalOptions.FromEnvironment(home.Path), loggerFactory, cancellationToken);
+        // Metrics are kept only where they are served: with the listener off, the passes report nowhere.
+        var telemetry = web is null ? null : new PrometheusTelemetry();
+        var controlPlane = await LocalControlPlane.StartAsync(LocalOptions.FromEnvironment(home.Path), loggerFactory, cancellationToken, telemetry);
         ControlPlaneServer? server = null;
         try
         {
@@ -55,7 +58,11 @@ public sealed class LocalControlPlaneHost : IAsyncDisposable
             {
                 listener = await WebListener.StartAsync(
                     web, WebToken.LoadOrCreate(home.Path), logging => logging.AddTerminal(logs, includeScopes: false),
-                    (app, token) => WebRoutes.MapLocal(app, token, controlPlane), cancellationToken);
+                    (app, token) =>
+                    {
+                        MetricsRoute.Map(app, telemetry!.Registry);
+                        WebRoutes.MapLocal(app, token, controlPlane);
+                    }, cancellationToken);
                 logger.LogInformation("Serving metrics and the dashboard on {Address}", listener.Address);
                 WebEndpoints.Of(listener, home.Path).Write(home.Path);
             }

@@ -30,12 +30,18 @@ public static class KubernetesCommandLine
             Description = "Kubeconfig file of the cluster to run against [default: $KUBECONFIG, else ~/.kube/config, else the pod's ServiceAccount]",
             HelpName = "FILE",
         };
+        var web = new Option<string?>("--web")
+        {
+            Description = $"Where /metrics listens: ADDRESS:PORT, or off [default: ${Redoubt.Web.WebAddress.EnvironmentVariable}, else 0.0.0.0:{Redoubt.Web.WebAddress.DefaultPort}, so Prometheus can scrape the pod]",
+            HelpName = "ADDRESS:PORT|off",
+        };
         var (redisImages, exporterImage) = ImageOptions();
-        var command = new Command("operator", "Run the Kubernetes operator (in a cluster, or against the current kubeconfig)") { kubeconfig, redisImages, exporterImage };
+        var command = new Command("operator", "Run the Kubernetes operator (in a cluster, or against the current kubeconfig)") { kubeconfig, web, redisImages, exporterImage };
         command.SetAction((parseResult, cancellationToken) =>
         {
             var images = new KubernetesEntryPoints.Images(parseResult.GetValue(redisImages) ?? [], parseResult.GetValue(exporterImage));
-            return KubernetesEntryPoints.RunOperatorAsync(parseResult.GetValue(kubeconfig), images, cancellationToken);
+            var address = OperatorWebAddress.Resolve(parseResult.GetValue(web));
+            return KubernetesEntryPoints.RunOperatorAsync(parseResult.GetValue(kubeconfig), address, images, cancellationToken);
         });
         return command;
     }

@@ -1,7 +1,10 @@
+using Microsoft.Extensions.Logging;
+using Redoubt.Metrics;
 using Redoubt.Platforms.Kubernetes;
 using Redoubt.Platforms.Kubernetes.Manifests;
 using Redoubt.Platforms.Kubernetes.Operator;
 using Redoubt.Terminal;
+using Redoubt.Web;
 
 namespace Redoubt.Kubernetes;
 
@@ -31,7 +34,8 @@ public static class KubernetesEntryPoints
     }
 
     /// <summary>Runs the operator until <paramref name="cancellationToken"/> fires (Ctrl-C, SIGTERM); returns the exit code.</summary>
-    public static async Task<int> RunOperatorAsync(string? kubeconfig, Images images, CancellationToken cancellationToken)
+    /// <param name="web">Where /metrics listens; null: nowhere.</param>
+    public static async Task<int> RunOperatorAsync(string? kubeconfig, WebAddress? web, Images images, CancellationToken cancellationToken)
     {
         var (manifests, error) = new ManifestOptions().WithImages(images.Redis, images.Exporter);
         if (manifests is null)
@@ -40,7 +44,26 @@ public static class KubernetesEntryPoints
             return 2;
         }
 
-        using var loggers = ControlPlaneLogging.CreateFactory(TerminalLog.StandardError());
-        return await KubernetesCommands.RunOperatorAsync(new OperatorOptions { Kubeconfig = kubeconfig, Manifests = manifests }, loggers, cancellationToken);
+        var logs = TerminalLog.StandardError();
+        using var loggers = ControlPlaneLogging.CreateFactory(logs);
+        if (web is null)
+        {
+            return await KubernetesCommands.RunOperatorAsync(new OperatorOptions { Kubeconfig = kubeconfig, Manifests = manifests }, loggers, cancellationToken);
+        }
+
+        var telemetry = new PrometheusTelemetry();
+        // The operator serves metrics only: no route asks for the token, which is made for this process and never shown.
+        await using var listener = await WebListener.StartAsync(
+            web, WebToken.Ephemeral(), logging => logging.AddTerminal(logs, includeScopes: false),
+            (app, _) => MetricsRoute.Map(app, telemetry.Registry), cancellationToken);
+        loggers.CreateLogger("Redoubt.Operator").LogInformation("Serving metrics on {Address}metrics", listener.Address);
+        try
+        {
+            return await KubernetesCommands.RunOperatorAsync(new OperatorOptions { Kubeconfig = kubeconfig, Manifests = manifests, Telemetry = telemetry }, loggers, cancellationToken);
+        }
+        finally
+        {
+            await listener.StopAsync(CancellationToken.None);
+        }
     }
 }

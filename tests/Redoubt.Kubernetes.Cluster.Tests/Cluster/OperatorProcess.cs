@@ -34,6 +34,9 @@ internal sealed class OperatorProcess
             ["POD_NAMESPACE"] = OperatorInstall.Namespace,
             ["KUBECONFIG"] = kubeconfigFromEnvironment ? kubeconfig : null,
             ["DOTNET_NOLOGO"] = "1",
+            // /metrics on any free loopback port: the default (every interface, 9480) is one port for one pod, and the
+            // tests run two operators at once (the Lease hand-over), beside other test runs.
+            ["REDOUBT_WEB"] = "127.0.0.1:0",
         };
         List<string> arguments = [Path.Combine(AppContext.BaseDirectory, "redoubt.dll"), "operator"];
         if (!kubeconfigFromEnvironment)
