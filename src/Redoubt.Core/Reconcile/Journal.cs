@@ -13,6 +13,14 @@ public sealed class Journal(EventLog events, ResourceKnowledge knowledge, IRedis
 
     public EventLog Events => events;
 
+    /// <summary>
+    /// Asks for a pass. A failover asks for one the moment it is recorded, so the status (and the dashboard and
+    /// `get -w` that follow it) names the new master at the promotion, not only after the Sentinels' hand-over, which
+    /// the fast path awaits before the pass its node event asks for. A pass that runs meanwhile acts on nothing while a
+    /// Sentinel still reports the failover in progress.
+    /// </summary>
+    public Action PassWanted { get; set; } = () => { };
+
     public void Normal(string reason, string message)
     {
         events.Add("Normal", reason, message);
@@ -89,5 +97,6 @@ public sealed class Journal(EventLog events, ResourceKnowledge knowledge, IRedis
     {
         Warning("FailedOver", $"master moved from {record.From} to {record.To} in {record.DurationMs:F0} ms: {record.Cause}");
         telemetry.FailedOver(record);
+        PassWanted();
     }
 }

@@ -80,7 +80,11 @@ public sealed class ResourceReconciler : IAsyncDisposable
     public RedisStatus? LastStatus => _pass.LastStatus;
 
     /// <summary>How the reconciler asks its control loop for a pass now (the access watch found drift).</summary>
-    public void RequestPassesWith(Action requestPass) => _requestPass = requestPass;
+    public void RequestPassesWith(Action requestPass)
+    {
+        _requestPass = requestPass;
+        _journal.PassWanted = requestPass;
+    }
 
     /// <summary>Carries over what an earlier control plane reported (after a restart), so history is not lost.</summary>
     public void Restore(RedisStatus? status)
