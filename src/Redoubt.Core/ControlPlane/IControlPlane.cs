@@ -65,15 +65,12 @@ public sealed record Credentials(
     /// The settings of Redoubt.Client's <c>SentinelClientSettings</c> that a connection string can carry, at its
     /// defaults (<c>RedoubtConnectionOptions</c>), so that a pasted string follows a failover fast too: no failure at
     /// start-up when a node is down, a connect timeout that also bounds each reconfigure around a frozen master, command
-    /// timeouts, keep-alives that notice a silent Sentinel, and no tie-breaker key (Sentinel decides who the master
-    /// is). The string cannot carry the heartbeat, the reconnect policy, failing fast while no master is reachable, or
-    /// the CA to trust: those need code (Redoubt.Client). It leaves the library's role re-check at its default (60 s)
-    /// on purpose: a client that re-reads every node's role every 2 s also finds a replica someone made master by
-    /// hand and writes to it, and those writes are gone when Redoubt demotes it (seen: 1 of 38,407 in the split-brain
-    /// test). A failover needs no re-check: the Sentinels announce the new master.
+    /// timeouts, keep-alives that notice a silent Sentinel, a role check that notices a demoted master, and no
+    /// tie-breaker key (Sentinel decides who the master is). The string cannot carry the heartbeat, the reconnect
+    /// policy, failing fast while no master is reachable, or the CA to trust: those need code (Redoubt.Client).
     /// </summary>
     public const string FastFailoverSettings =
-        "abortConnect=false,connectTimeout=500,syncTimeout=1000,asyncTimeout=1000,keepAlive=1,tiebreaker=";
+        "abortConnect=false,connectTimeout=500,syncTimeout=1000,asyncTimeout=1000,keepAlive=1,configCheckSeconds=2,tiebreaker=";
 
     /// <summary>
     /// A StackExchange.Redis connection string that finds the master through the Sentinels, with

@@ -21,11 +21,8 @@ public sealed class ConnectionStringTests
         var tuned = SentinelClientSettings.Create(Example.Sentinels, Example.MasterName, Example.Password);
 
         Assert.Equal(
-            (tuned.AbortOnConnectFail, tuned.ConnectTimeout, tuned.SyncTimeout, tuned.AsyncTimeout, tuned.KeepAlive, tuned.TieBreaker),
-            (pasted.AbortOnConnectFail, pasted.ConnectTimeout, pasted.SyncTimeout, pasted.AsyncTimeout, pasted.KeepAlive, pasted.TieBreaker));
-        // Left at the library's default on purpose (see Credentials.FastFailoverSettings): a fast role re-check follows
-        // a replica made master by hand.
-        Assert.Equal(ConfigurationOptions.Parse("127.0.0.1:26379").ConfigCheckSeconds, pasted.ConfigCheckSeconds);
+            (tuned.AbortOnConnectFail, tuned.ConnectTimeout, tuned.SyncTimeout, tuned.AsyncTimeout, tuned.KeepAlive, tuned.ConfigCheckSeconds, tuned.TieBreaker),
+            (pasted.AbortOnConnectFail, pasted.ConnectTimeout, pasted.SyncTimeout, pasted.AsyncTimeout, pasted.KeepAlive, pasted.ConfigCheckSeconds, pasted.TieBreaker));
         Assert.Equal(tuned.ServiceName, pasted.ServiceName);
         Assert.Equal(tuned.Password, pasted.Password);
         Assert.Equal(tuned.EndPoints.Select(e => e.ToString()), pasted.EndPoints.Select(e => e.ToString()));
@@ -41,6 +38,7 @@ public sealed class ConnectionStringTests
         Assert.NotEqual(plain.ConnectTimeout, pasted.ConnectTimeout);
         Assert.NotEqual(plain.SyncTimeout, pasted.SyncTimeout);
         Assert.NotEqual(plain.KeepAlive, pasted.KeepAlive);
+        Assert.NotEqual(plain.ConfigCheckSeconds, pasted.ConfigCheckSeconds);
         Assert.NotEqual(plain.TieBreaker, pasted.TieBreaker);
         Assert.Null(pasted.Password);
     }
