@@ -25,7 +25,8 @@ internal sealed class ClusterUnderWrites : IAsyncDisposable
 
     public ZoneNetworks Zones => _zones ?? throw new InvalidOperationException("this cluster was started without zone namespaces");
 
-    public static async Task<ClusterUnderWrites> StartAsync(ITestOutputHelper output, string name, string yaml, bool zoneNamespaces = false)
+    /// <param name="tuneWriter">Changes the writer's client options (the printed connection string's) before it connects.</param>
+    public static async Task<ClusterUnderWrites> StartAsync(ITestOutputHelper output, string name, string yaml, bool zoneNamespaces = false, Action<StackExchange.Redis.ConfigurationOptions>? tuneWriter = null)
     {
         var zones = zoneNamespaces ? await ZoneNetworks.CreateAsync() : null;
         // The cluster owns the zones from here on, also when it fails to start.
@@ -36,7 +37,7 @@ internal sealed class ClusterUnderWrites : IAsyncDisposable
         {
             await cluster.ApplyAsync(yaml);
             await cluster.WaitReadyAsync(name);
-            writer = await cluster.StartWriterAsync(name);
+            writer = await cluster.StartWriterAsync(name, tuneWriter);
             await writer.WaitForMoreAsync(300, TimeSpan.FromSeconds(10));
             return new ClusterUnderWrites(name, zones, cluster, writer);
         }

@@ -115,11 +115,13 @@ internal sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>A <see cref="SequenceWriter"/> on a client of its own that finds the master through the Sentinels, as an application does.</summary>
-    public async Task<SequenceWriter> StartWriterAsync(string name)
+    public async Task<SequenceWriter> StartWriterAsync(string name, Action<ConfigurationOptions>? tune = null)
     {
         var credentials = await ControlPlane.GetCredentialsAsync("default", name, CancellationToken.None);
         Assert.NotNull(credentials);
-        return await SequenceWriter.StartAsync(ClientOptions.ThroughSentinels(credentials));
+        var options = ClientOptions.ThroughSentinels(credentials);
+        tune?.Invoke(options);
+        return await SequenceWriter.StartAsync(options);
     }
 
     /// <summary>
