@@ -40,6 +40,16 @@ public sealed record MonitorMaster(IReadOnlyList<SentinelTarget> Sentinels, stri
 
 public sealed record SentinelTarget(string Name, string Address, bool Replace);
 
+/// <summary>
+/// A hello handed straight to a Sentinel (PUBLISH on its hello channel, which Sentinel reads as a peer's hello): tells it
+/// of a promotion in the failover's own epoch (see <see cref="PromotionAnnouncement"/>).
+/// </summary>
+public sealed record AnnounceMaster(string Sentinel, string Address, SentinelHello Hello, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => true;
+    public override string Describe() => $"tell {Sentinel} that {Platform.Endpoints.Format(Hello.MasterIp, Hello.MasterPort)} is master in epoch {Hello.Epoch}";
+}
+
 public sealed record SetSentinelOption(string Sentinel, string Address, string Key, string Value, string Reason) : HealAction(Reason)
 {
     public override bool Disruptive => false;

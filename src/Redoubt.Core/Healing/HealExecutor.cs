@@ -38,6 +38,9 @@ public sealed class HealExecutor(RedisAdmin admin, IRedisPlatform platform)
             case MonitorMaster m:
                 await Task.WhenAll(m.Sentinels.Select(s => MonitorAsync(plan, s, m.MasterAddress, secrets))).ConfigureAwait(false);
                 break;
+            case AnnounceMaster a:
+                await admin.ExecuteAsync(a.Address, NodeKind.Sentinel, "PUBLISH", SentinelHello.Channel, a.Hello.ToString()).ConfigureAwait(false);
+                break;
             case SetSentinelOption o:
                 await admin.ExecuteAsync(o.Address, NodeKind.Sentinel, "SENTINEL", "SET", plan.MasterName, o.Key, o.Value).ConfigureAwait(false);
                 break;

@@ -86,26 +86,6 @@ public sealed class FastProbes(RedisAdmin admin)
     }
 
     /// <summary>
-    /// Whether a Sentinel's links to its peers are sound now: it knows <paramref name="peers"/> of them, none judged
-    /// down or disconnected, each with a PING reply younger than a second. Null when it does not answer.
-    /// </summary>
-    public async Task<bool?> PeersSoundAsync(string sentinel, string masterName, int peers)
-    {
-        try
-        {
-            var reply = await admin.ExecuteAsync(sentinel, NodeKind.Sentinel, Timeout, "SENTINEL", "SENTINELS", masterName).ConfigureAwait(false);
-            var known = reply.Array.Select(Observer.Pairs).ToList();
-            return known.Count >= peers && known.All(f =>
-                !(f.Text("flags") ?? "").Split(',').Any(flag => flag is "s_down" or "o_down" or "disconnected")
-                && f.Number("last-ok-ping-reply", long.MaxValue) < 1000);
-        }
-        catch (RedisAdminException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>
     /// The replication offset each replica has processed (ROLE), read again every few milliseconds until two reads
     /// agree or <paramref name="limit"/> passes: what a gone or frozen master had sent is still arriving in the replicas'
     /// sockets (its kernel sends it even while the process is frozen), and a replica promoted before it has read it all
@@ -143,6 +123,73 @@ public sealed class FastProbes(RedisAdmin admin)
         {
             var reply = (await admin.ExecuteAsync(address, NodeKind.Redis, Timeout, "ROLE").ConfigureAwait(false)).Array;
             return reply is [{ Text: "slave" }, _, _, _, { Number: { } offset }, ..] ? offset : null;
+        }
+        catch (RedisAdminException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The master a replica follows (ROLE), or null when it is no replica or does not answer.</summary>
+    public async Task<string?> MasterOfAsync(string address)
+    {
+        try
+        {
+            var reply = (await admin.ExecuteAsync(address, NodeKind.Redis, Timeout, "ROLE").ConfigureAwait(false)).Array;
+            return reply is [{ Text: "slave" }, { Text: { } host }, { Number: { } port }, ..] ? Endpoints.Format(host, (int)port) : null;
+        }
+        catch (RedisAdminException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A Sentinel's own id and the peers it knows for our master, in one round trip.</summary>
+    public async Task<SentinelIdentity> IdentityAsync(string sentinel, string masterName)
+    {
+        try
+        {
+            var replies = await admin.PipelineAsync(sentinel, NodeKind.Sentinel, [["SENTINEL", "MYID"], ["SENTINEL", "SENTINELS", masterName]], Timeout).ConfigureAwait(false);
+            var peers = replies[1].Array.Select(Observer.Pairs)
+                .Select(f => new SentinelPeer(f.Text("ip") ?? "", (int)f.Number("port"), f.Text("runid") ?? ""))
+                .Where(p => p.RunId.Length > 0).ToList();
+            return new SentinelIdentity(sentinel, replies[0].Text, peers);
+        }
+        catch (RedisAdminException)
+        {
+            return new SentinelIdentity(sentinel, null, null);
+        }
+    }
+
+    /// <summary>
+    /// The Sentinel's last vote in the election for the master at <paramref name="masterAddress"/>, fetched without
+    /// voting: SENTINEL IS-MASTER-DOWN-BY-ADDR with epoch 0 cannot cast a vote (a vote needs an epoch above the last one),
+    /// and answers the vote it holds. The leader of a failover holds its vote for itself, in the failover's epoch.
+    /// </summary>
+    public async Task<SentinelVote?> VoteAsync(string sentinel, string masterAddress, string runId)
+    {
+        try
+        {
+            var (host, port) = Endpoints.Parse(masterAddress);
+            var reply = (await admin.ExecuteAsync(sentinel, NodeKind.Sentinel, Timeout, "SENTINEL", "IS-MASTER-DOWN-BY-ADDR", host, port, 0, runId).ConfigureAwait(false)).Array;
+            return reply is [_, { Text: { } leader }, { Number: { } epoch }] && leader != "*" ? new SentinelVote(leader, epoch) : null;
+        }
+        catch (RedisAdminException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The replica a Sentinel selected for promotion in its failover (flag "promoted"), as that Sentinel knows its address.</summary>
+    public async Task<(string Ip, int Port)?> PromotedByAsync(string sentinel, string masterName)
+    {
+        try
+        {
+            var reply = await admin.ExecuteAsync(sentinel, NodeKind.Sentinel, Timeout, "SENTINEL", "REPLICAS", masterName).ConfigureAwait(false);
+            return reply.Array.Select(Observer.Pairs)
+                .Where(f => (f.Text("flags") ?? "").Split(',').Contains("promoted"))
+                .Select(f => ((string Ip, int Port)?)(f.Text("ip") ?? "", (int)f.Number("port")))
+                .FirstOrDefault();
         }
         catch (RedisAdminException)
         {

@@ -31,8 +31,8 @@ public static class Planner
     public static readonly IReadOnlyList<Setting> SentinelTimers = [new("PING-PERIOD", "400"), new("ASK-PERIOD", "300"), new("INFO-PERIOD", "1000"), new(PublishPeriod, "2000")];
 
     /// <summary>
-    /// Sentinel's hello period, at its default. It is planned so that the healer puts it back should a failover's
-    /// hand-over, which holds a leader's hellos back for a moment, be cut short (see SentinelHandOver).
+    /// Sentinel's hello period, at its default. It is planned so that the healer puts back a period changed by hand, or
+    /// held back by an earlier hand-over, which stopped a leader's hellos for the length of a failover.
     /// </summary>
     public const string PublishPeriod = "PUBLISH-PERIOD";
 

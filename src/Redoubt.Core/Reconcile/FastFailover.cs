@@ -40,10 +40,8 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
 
         var viewing = Task.WhenAll(sentinels.Select(s => probes.ViewAsync(s, plan.MasterName)));
         var knowing = Task.WhenAll(sentinels.Select(s => probes.ReplicasKnownByAsync(s, plan.MasterName)));
-        var linking = handOver.PeersSoundAsync(plan, sentinels);
         var views = await viewing.ConfigureAwait(false);
         var known = await knowing.ConfigureAwait(false);
-        var peersSound = await linking.ConfigureAwait(false);
         if (FastFailoverCheck.WhyNot(fromAddress, views) is { } whyNot)
         {
             journal.Normal("FailoverNotNeeded", whyNot);
@@ -55,62 +53,37 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         // waits for the promotion, elect a leader of their own and promote a second master.
         var leader = sentinels[await ChooseLeaderAsync(plan, sentinels, views, known, fromAddress, cancellationToken).ConfigureAwait(false)];
         var others = sentinels.Where(s => s != leader).ToList();
-        // Handing the others over (SENTINEL MONITOR, which starts them at configuration epoch 0) is safe only when no
-        // Sentinel is left holding the old master with its older, higher epoch: one cut off now would send them back
-        // to the old address the moment it is heard again (seen in the storm: a partition that healed during the
-        // failover). Otherwise they stand aside behind a quorum they cannot reach, keep their registration, and follow
-        // the leader's epoch like any Sentinel: slower to name the new master, never wrong.
-        var handOff = SentinelHandOver.IsSafe(plan, views, peersSound);
         switch (await AskToFailOverAsync(plan, leader).ConfigureAwait(false))
         {
             case FailoverAnswer.Refused:
-                await handOver.ReleaseAsync(plan, [leader]).ConfigureAwait(false);
                 journal.Warning("FailoverNotStarted", $"Sentinel {leader} did not accept SENTINEL FAILOVER; Sentinel fails over after down-after-milliseconds");
                 return false;
             case FailoverAnswer.InProgress:
                 // It started a failover of its own since it was asked: an election runs, and the others must vote in it.
-                await handOver.ReleaseAsync(plan, [leader]).ConfigureAwait(false);
                 journal.Normal("FailoverNotNeeded", $"Sentinel {leader} is failing over already; leaving it to the Sentinels");
                 return false;
         }
 
-        await handOver.StandAsideAsync(plan, others, handOff).ConfigureAwait(false);
+        await handOver.StandAsideAsync(plan, others).ConfigureAwait(false);
         try
         {
             // A forced failover that Sentinel aborts and restarts can take two failover timeouts.
             var limit = TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000);
             if (await WaitForPromotionAsync(plan, leader, fromAddress, limit, askAgain: true, cancellationToken).ConfigureAwait(false) is not { } promoted)
             {
-                // Pointed at a dead master the others would know neither replicas nor peers, and could only start a
-                // failover of their own against the leader's: the healer points them at whichever master emerges.
-                await handOver.ReleaseAsync(plan, [leader]).ConfigureAwait(false);
                 journal.Warning("FailoverSlow", $"no replica became master within {limit.TotalMilliseconds:F0} ms of SENTINEL FAILOVER");
                 return false;
             }
 
             var promotedName = knowledge.NodeNameOf(promoted);
             journal.Failover(since, time.GetUtcNow() - since, fromNode, promotedName, why);
-            await journal.MoveMasterDuringAsync(promotedName, async () =>
-            {
-                if (handOff)
-                {
-                    await handOver.CompleteAsync(plan, leader, others, othersStoodAside: true, promoted, secrets, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    journal.Normal("HandOverSkipped", $"not every Sentinel answers, or not every link between them is sound: the others follow the new master once {leader} confirms it");
-                    await handOver.AwaitLeaderAsync(plan, leader, [], promoted, cancellationToken).ConfigureAwait(false);
-                }
-            }).ConfigureAwait(false);
-
+            await journal.MoveMasterDuringAsync(promotedName, () =>
+                handOver.CompleteAsync(plan, leader, sentinels, fromAddress, promoted, knowledge.NodeAddressesExcept(fromAddress), secrets, cancellationToken)).ConfigureAwait(false);
             return true;
         }
         finally
         {
-            if (!handOff)
-            {
-                await handOver.RestoreQuorumAsync(plan, others).ConfigureAwait(false);
-            }
+            await handOver.RestoreQuorumAsync(plan, others).ConfigureAwait(false);
         }
     }
 
@@ -172,17 +145,12 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         }
     }
 
-    /// <summary>
-    /// SENTINEL FAILOVER, with the leader's hellos held back in the same write (see <see cref="SentinelHandOver"/>).
-    /// </summary>
+    /// <summary>SENTINEL FAILOVER: a forced failover, which Sentinel starts at once, without waiting for down-after or a vote.</summary>
     public async Task<FailoverAnswer> AskToFailOverAsync(ResourcePlan plan, string sentinel)
     {
-        var supportsTimers = knowledge.Observation?.Sentinels.FirstOrDefault(s => s.Address == sentinel)?.Timers.Count > 0;
-        List<object[]> commands = supportsTimers ? [SentinelHandOver.HoldCommand] : [];
-        commands.Add(["SENTINEL", "FAILOVER", plan.MasterName]);
         try
         {
-            await probes.Admin.PipelineAsync(sentinel, NodeKind.Sentinel, commands, FastProbes.ConfigWriteTimeout).ConfigureAwait(false);
+            await probes.Admin.ExecuteAsync(sentinel, NodeKind.Sentinel, FastProbes.ConfigWriteTimeout, "SENTINEL", "FAILOVER", plan.MasterName).ConfigureAwait(false);
             return FailoverAnswer.Accepted;
         }
         catch (RedisReplyException e) when (e.Message.StartsWith("INPROG", StringComparison.Ordinal))

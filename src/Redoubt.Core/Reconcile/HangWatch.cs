@@ -71,7 +71,7 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
 
             if (promoted is not null)
             {
-                await journal.MoveMasterDuringAsync(Promoted(hung, promoted, since), () => HandOverAsync(plan, sentinels, views, promoted, secrets, cancellationToken)).ConfigureAwait(false);
+                await journal.MoveMasterDuringAsync(Promoted(hung, promoted, since), () => HandOverAsync(plan, sentinels, views, address, promoted, secrets, cancellationToken)).ConfigureAwait(false);
                 return;
             }
 
@@ -104,30 +104,18 @@ public sealed class HangWatch(ResourceKnowledge knowledge, FastProbes probes, Fe
 
     /// <summary>
     /// The Sentinel leading the failover confirms the promotion at its next INFO to the replica, up to a second from
-    /// now; the others would learn it from its hello after that. Redoubt points them at the new master now.
+    /// now; the others would learn it from its hello after that. Redoubt tells them all now (see <see cref="SentinelHandOver"/>).
     /// </summary>
-    private async Task HandOverAsync(ResourcePlan plan, List<string> sentinels, SentinelView?[] views, string promoted, ResourceSecrets secrets, CancellationToken cancellationToken)
+    private async Task HandOverAsync(ResourcePlan plan, List<string> sentinels, SentinelView?[] views, string fromAddress, string promoted, ResourceSecrets secrets, CancellationToken cancellationToken)
     {
         var leaders = sentinels.Where((_, i) => views[i]?.LeadsFailover == true).ToList();
-        if (leaders.Count != 1 || !SentinelHandOver.IsSafe(plan, views, await handOver.PeersSoundAsync(plan, sentinels).ConfigureAwait(false)))
+        if (leaders.Count != 1)
         {
-            // No failover Redoubt can see, or two, or a Sentinel that does not answer (it would send the handed-over
-            // ones back to the old master): Sentinel's own gossip settles it, by epoch.
+            // No failover Redoubt can see, or two: Sentinel's own gossip settles it, by epoch.
             return;
         }
 
-        var leader = leaders[0];
         using var failover = knowledge.BeginOverlappingFailover();
-        await handOver.HoldAsync([leader]).ConfigureAwait(false);
-        var named = await Task.WhenAll(sentinels.Select(s => probes.MasterNamedByAsync(s, plan.MasterName))).ConfigureAwait(false);
-        if (named[sentinels.IndexOf(leader)] == promoted)
-        {
-            // The leader confirmed already, and its hello carrying the new epoch is on its way to the others.
-            await handOver.ReleaseAsync(plan, [leader]).ConfigureAwait(false);
-            return;
-        }
-
-        var others = sentinels.Where((s, i) => s != leader && views[i] is not null && named[i] != promoted).ToList();
-        await handOver.CompleteAsync(plan, leader, others, othersStoodAside: false, promoted, secrets, cancellationToken).ConfigureAwait(false);
+        await handOver.CompleteAsync(plan, leaders[0], sentinels, fromAddress, promoted, knowledge.NodeAddressesExcept(fromAddress), secrets, cancellationToken).ConfigureAwait(false);
     }
 }

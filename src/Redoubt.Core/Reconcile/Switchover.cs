@@ -57,7 +57,6 @@ public sealed class Switchover(
         var from = master.Address!;
         var to = chosen.Address!;
         var leader = sentinels[0];
-        var others = sentinels.Skip(1).ToList();
         var started = time.GetUtcNow();
         // Sentinel picks the replica with the lowest priority among equally caught-up ones, as its last INFO of each
         // replica says: when a target was named, wait until the Sentinel has seen it, before writes are paused.
@@ -73,7 +72,6 @@ public sealed class Switchover(
         await admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "PAUSE", pauseMs, "WRITE").ConfigureAwait(false);
         var paused = Stopwatch.StartNew();
         var unpaused = false;
-        var asked = false;
         try
         {
             var masterInfo = InfoParser.Parse((await admin.ExecuteAsync(from, NodeKind.Redis, "INFO", "replication").ConfigureAwait(false)).Text ?? "");
@@ -83,8 +81,7 @@ public sealed class Switchover(
                 return Refuse($"{chosen.Name} did not catch up with the master within 2 s; writes resumed on {master.Name}");
             }
 
-            asked = await fastFailover.AskToFailOverAsync(plan, leader).ConfigureAwait(false) == FailoverAnswer.Accepted;
-            if (!asked)
+            if (await fastFailover.AskToFailOverAsync(plan, leader).ConfigureAwait(false) != FailoverAnswer.Accepted)
             {
                 return Refuse($"Sentinel {leader} did not accept SENTINEL FAILOVER; writes resumed on {master.Name}");
             }
@@ -97,14 +94,8 @@ public sealed class Switchover(
                 return Refuse($"Sentinel did not promote a replica within {plan.Spec.Sentinel.FailoverTimeout} ms; writes resumed on {master.Name}");
             }
 
-            // Clients that ask any Sentinel find the new master from now on, not up to a second later from the leader;
-            // unless a planned Sentinel is missing, which would send the handed-over ones back (see SentinelHandOver).
-            var handOff = sentinels.Count >= plan.Sentinels.Count
-                && (await handOver.PeersSoundAsync(plan, sentinels).ConfigureAwait(false)).Count(p => p == true) >= plan.Sentinels.Count;
-            if (handOff)
-            {
-                await handOver.PointOthersAsync(plan, others, othersStoodAside: false, promoted, secrets, cancellationToken).ConfigureAwait(false);
-            }
+            // Clients that ask any Sentinel find the new master from now on, not up to a second later from the leader.
+            var announced = await handOver.AnnounceAsync(plan, leader, sentinels, from, promoted, knowledge.NodeAddressesExcept(from), secrets, cancellationToken).ConfigureAwait(false);
 
             // Demote before resuming: an old master that accepts writes after the switch would lose them.
             await executor.ReplicaOfAsync(from, promoted).ConfigureAwait(false);
@@ -114,7 +105,11 @@ public sealed class Switchover(
             var toName = knowledge.NodeNameOf(promoted);
             journal.Failover(started, time.GetUtcNow() - started, master.Name, toName, "planned switchover");
             await journal.MasterMovedAsync(toName).ConfigureAwait(false);
-            await handOver.AwaitLeaderAsync(plan, leader, handOff ? others : [], promoted, cancellationToken).ConfigureAwait(false);
+            if (!announced)
+            {
+                await handOver.AwaitLeaderAsync(plan, leader, promoted, cancellationToken).ConfigureAwait(false);
+            }
+
             return new SwitchoverResult(true, master.Name, toName, Math.Round(pause.TotalMilliseconds, 1), $"{toName} is master; writes paused {pause.TotalMilliseconds:F0} ms");
         }
         finally
@@ -122,10 +117,6 @@ public sealed class Switchover(
             if (!unpaused)
             {
                 await BestEffort.RunAsync(() => admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "UNPAUSE")).ConfigureAwait(false);
-                if (asked)
-                {
-                    await handOver.ReleaseAsync(plan, sentinels).ConfigureAwait(false);
-                }
             }
 
             await BestEffort.RunAsync(() => admin.ExecuteAsync(chosen.Address!, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
