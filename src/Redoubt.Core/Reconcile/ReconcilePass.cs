@@ -228,9 +228,10 @@ public sealed class ReconcilePass(
     {
         var sentinels = observation.Sentinels.Where(s => s.Address is not null).Select(s => s.Address!).ToList();
         var named = await Task.WhenAll(sentinels.Select(s => probes.MasterNamedByAsync(s, plan.MasterName))).ConfigureAwait(false);
-        var majority = SentinelRecheck.Majority(named, plan.Sentinels.Count);
-        var isMaster = majority is not null && majority != intended && await probes.RoleOfAsync(majority).ConfigureAwait(false) == "master";
-        return SentinelRecheck.WhyNot(intended, named, plan.Sentinels.Count, isMaster);
+        var rival = SentinelRecheck.Rival(intended, named);
+        var role = rival is { } r ? await probes.RoleOfAsync(r.Address).ConfigureAwait(false) : null;
+        var runs = rival is { } n && observation.Nodes.Any(o => o.Address == n.Address && o.Lifecycle is NodeLifecycle.Running or NodeLifecycle.Starting);
+        return SentinelRecheck.WhyNot(intended, named, plan.Sentinels.Count, role, runs);
     }
 
     private ResourcePlan KeepingCurrentMaster(ResourcePlan plan)
