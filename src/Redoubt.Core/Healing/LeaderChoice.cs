@@ -8,7 +8,8 @@ public sealed record KnownReplica(string Address, string RunId, int Priority, lo
 /// and during a failover it sends that INFO once a second, whatever its configured period (sentinel.c). Until it
 /// confirms, the leader still names the old master. Each Sentinel's INFO runs on a clock of its own, so the leader
 /// whose next INFO to the replica it will promote comes soonest after the promotion names the new master soonest:
-/// on average a quarter of a second after it with three Sentinels, against half a second for any one of them. Pure.
+/// on average a quarter of a second after it with three Sentinels, against half a second for any one of them. Redoubt
+/// tells every Sentinel of the promotion itself (see PromotionAnnouncement); this choice counts when it cannot. Pure.
 /// </summary>
 public static class LeaderChoice
 {
