@@ -116,13 +116,19 @@ public sealed class FastProbes(RedisAdmin admin)
         return replicas.Select((r, i) => (r, offsets[i])).ToDictionary(p => p.r, p => p.Item2, StringComparer.Ordinal);
     }
 
-    /// <summary>ROLE of a replica: slave, master host, master port, link state, processed offset.</summary>
+    /// <summary>
+    /// The offset a replica has processed, from INFO replication: ROLE answers -1 for it once the link to the master is
+    /// down, which after a kill -9 is at once, and every replica would look equally far. INFO keeps the offset of the
+    /// stream the replica applied (slave_repl_offset).
+    /// </summary>
     private async Task<long?> OffsetOfAsync(string address)
     {
         try
         {
-            var reply = (await admin.ExecuteAsync(address, NodeKind.Redis, Timeout, "ROLE").ConfigureAwait(false)).Array;
-            return reply is [{ Text: "slave" }, _, _, _, { Number: { } offset }, ..] ? offset : null;
+            var info = InfoParser.Parse((await admin.ExecuteAsync(address, NodeKind.Redis, Timeout, "INFO", "replication").ConfigureAwait(false)).Text ?? "");
+            return info.Text("role") == "slave" && info.Text("slave_repl_offset") is { } offset && long.TryParse(offset, CultureInfo.InvariantCulture, out var value) && value >= 0
+                ? value
+                : null;
         }
         catch (RedisAdminException)
         {

@@ -28,13 +28,16 @@ public static class Planner
     /// 4 s after a failover still counted the replies about the previous master, reached o_down alone, was elected the
     /// moment the partition healed, and failed over a healthy master. 300 ms keeps those replies 1.5 s.
     /// </summary>
-    public static readonly IReadOnlyList<Setting> SentinelTimers = [new("PING-PERIOD", "400"), new("ASK-PERIOD", "300"), new("INFO-PERIOD", "1000"), new(PublishPeriod, "2000")];
+    public static readonly IReadOnlyList<Setting> SentinelTimers = [new("PING-PERIOD", "400"), new("ASK-PERIOD", "300"), new(InfoPeriod, "1000"), new(PublishPeriod, "2000")];
 
     /// <summary>
     /// Sentinel's hello period, at its default. It is planned so that the healer puts back a period changed by hand, or
     /// held back by an earlier hand-over, which stopped a leader's hellos for the length of a failover.
     /// </summary>
     public const string PublishPeriod = "PUBLISH-PERIOD";
+
+    /// <summary>Sentinel's INFO period for replicas of a master that is up; the fast failover shortens it for a moment (see FastFailover).</summary>
+    public const string InfoPeriod = "INFO-PERIOD";
 
     /// <summary>A Redis node's name when the platform has no names of its own (the local platform's).</summary>
     public static string DefaultRedisNodeName(int ordinal) => $"redis-{ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
