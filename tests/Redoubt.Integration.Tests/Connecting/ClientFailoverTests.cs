@@ -1,0 +1,67 @@
+using Redoubt.Integration.Tests.Connecting.Clients;
+using Redoubt.Integration.Tests.Infrastructure;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace Redoubt.Integration.Tests.Connecting;
+
+/// <summary>
+/// Applications do not use Redoubt.Client: they use the mainstream client of their language, set up the way its
+/// documentation says, pointed at the Sentinels. redis-py, ioredis and StackExchange.Redis (with the connection string
+/// Redoubt prints) write at once on one resource through a kill -9 of its master and then a planned switchover; each
+/// must be writing again within half a second of each fault and keep every write it was told was acknowledged.
+/// </summary>
+public sealed class ClientFailoverTests(ITestOutputHelper output)
+{
+    private const string Name = "clients";
+    private const long GapLimitMs = 500;
+
+    private const string Resource = """
+        apiVersion: apps.cozystack.io/v1alpha1
+        kind: Redis
+        metadata:
+          name: clients
+        spec: {}
+        """;
+
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(150);
+
+    [Fact]
+    public async Task EveryClientWritesAgainWithinHalfASecondOfAKillAndASwitchoverAndLosesNothing()
+    {
+        var missing = ClientLibraries.Missing();
+        Assert.True(missing.Count == 0, "the client libraries this test drives are missing:\n  " + string.Join("\n  ", missing));
+
+        using var deadline = new CancellationTokenSource(Limit);
+        await using var cluster = await LocalCluster.StartAsync(output);
+        await cluster.ApplyAsync(Resource);
+        await cluster.WaitReadyAsync(Name);
+        var keep = new List<ConnectionMultiplexer>();
+        try
+        {
+            var run = new ClientFailoverRun(
+                cluster.ControlPlane, Name, pid => Processes.Signal(pid, Processes.SigKill), address => cluster.DirectAsync(Name, address, keep), output.WriteLine);
+            var results = await run.RunAsync(tag: null, deadline.Token);
+
+            output.WriteLine("");
+            output.WriteLine(ClientFaultResult.Table(results));
+            foreach (var r in results.Where(r => r.GapMs > GapLimitMs || r.Lost > 0))
+            {
+                output.WriteLine($"{r.Client} {r.Fault}: {r.Failures} failed attempts; last error: {r.LastError ?? "none"}");
+            }
+
+            var measured = ClientFaultResult.Summary(results);
+            Assert.All(results, r => Assert.True(r.Lost == 0,
+                $"{r.Client} lost {r.Lost} of {r.Acknowledged} acknowledged writes at the {r.Fault} (measured: {measured})"));
+            Assert.All(results, r => Assert.True(r.GapMs <= GapLimitMs,
+                $"{r.Client} wrote nothing for {r.GapMs} ms around the {r.Fault}, over the {GapLimitMs} ms allowed (the gap began {r.GapFromMs} ms after the fault; last error: {r.LastError ?? "none"}). Measured: {measured}"));
+        }
+        finally
+        {
+            foreach (var mux in keep)
+            {
+                await mux.DisposeAsync();
+            }
+        }
+    }
+}
