@@ -104,9 +104,9 @@ internal sealed class ClientFailoverRun(LocalControlPlane controlPlane, string r
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            if (clients.FirstOrDefault(c => c.StoppedBecause is not null) is { } stopped)
+            if (clients.FirstOrDefault(c => c.StoppedByItself) is { } stopped)
             {
-                throw new InvalidOperationException($"{stopped.Name}'s writer stopped by itself after {after}: {stopped.StoppedBecause}");
+                throw new InvalidOperationException($"{stopped.Name}'s writer stopped by itself after {after}: {await stopped.HowItStoppedAsync().ConfigureAwait(false)}");
             }
 
             var behind = clients.Where(c => (c.Writes.LastAcknowledgedMs ?? long.MinValue) < sinceMs).ToList();

@@ -8,8 +8,11 @@ internal interface IFailoverClient : IAsyncDisposable
 
     ClientWrites Writes { get; }
 
-    /// <summary>Why the writer stopped before it was asked to (its exit code and error output); null while it runs.</summary>
-    string? StoppedBecause { get; }
+    /// <summary>The writer stopped before it was asked to: it exited, or its loop ended.</summary>
+    bool StoppedByItself { get; }
+
+    /// <summary>Why it stopped by itself (its exit code and error output, or its loop's exception), once all of that is in.</summary>
+    Task<string> HowItStoppedAsync();
 
     /// <summary>Stops writing and waits until the write in flight, and its report, are done.</summary>
     Task StopAsync();

@@ -36,22 +36,22 @@ internal sealed class ScriptedClient : IFailoverClient
 
     public ClientWrites Writes { get; }
 
-    public string? StoppedBecause
+    public bool StoppedByItself
     {
         get
         {
             lock (_lock)
             {
-                if (_stopping || !_process.HasExited)
-                {
-                    return null;
-                }
+                return !_stopping && _process.HasExited;
             }
-
-            var errors = _errors.IsCompleted ? _errors.Result.Trim() : "";
-            return $"its process exited with code {_process.ExitCode}" + (_unexpected is null ? "" : $"; it printed \"{_unexpected}\"")
-                + (errors.Length == 0 ? "" : $"; its error output ends: {Tail(errors)}");
         }
+    }
+
+    public async Task<string> HowItStoppedAsync()
+    {
+        // Its output ends a moment after it exits; what it said last is the useful part.
+        await Task.WhenAll(_reading, _errors).WaitAsync(StopLimit).ConfigureAwait(false);
+        return HowItExited();
     }
 
     /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/> and hands it its settings.</summary>
@@ -80,9 +80,10 @@ internal sealed class ScriptedClient : IFailoverClient
         }
         catch (IOException e)
         {
-            // It exited before reading its settings; what it said is the useful part.
+            // It exited before reading its settings.
+            var how = await client.HowItStoppedAsync().ConfigureAwait(false);
             await client.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidOperationException($"{name}: {program} exited before it read its settings ({e.Message}): {client.StoppedBecause}", e);
+            throw new InvalidOperationException($"{name}: {program} exited before it read its settings ({e.Message}): {how}", e);
         }
 
         return client;
@@ -149,6 +150,14 @@ internal sealed class ScriptedClient : IFailoverClient
                 _unexpected ??= line.Length > 200 ? line[..200] : line;
             }
         }
+    }
+
+    /// <summary>Its exit code, the first line it printed that is not a report, and the end of its error output.</summary>
+    private string HowItExited()
+    {
+        var errors = _errors.IsCompletedSuccessfully ? _errors.Result.Trim() : "";
+        return $"its process exited with code {_process.ExitCode}" + (_unexpected is null ? "" : $"; it printed \"{_unexpected}\"")
+            + (errors.Length == 0 ? "" : $"; its error output ends: {Tail(errors)}");
     }
 
     private static string Tail(string text) => text.Length <= 1500 ? text : "…" + text[^1500..];

@@ -33,9 +33,10 @@ internal sealed class StackExchangeClient : IFailoverClient
 
     public ClientWrites Writes { get; }
 
-    public string? StoppedBecause => _loop.IsCompleted && !_stopping.IsCancellationRequested
-        ? $"its loop ended: {_loop.Exception?.GetBaseException().Message ?? "without an error"}"
-        : null;
+    public bool StoppedByItself => _loop.IsCompleted && !_stopping.IsCancellationRequested;
+
+    public Task<string> HowItStoppedAsync() =>
+        Task.FromResult($"its loop ended: {_loop.Exception?.GetBaseException().Message ?? "without an error"}");
 
     public static async Task<StackExchangeClient> StartAsync(Credentials credentials, string prefix)
     {
