@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace Redoubt.Integration.Tests.Connecting;
 
 /// <summary>
-/// Applications do not use Redoubt.Client: they use the mainstream client of their language, set up the way its
+/// Most applications do not use Redoubt.Client: they use the mainstream client of their language, set up the way its
 /// documentation says, pointed at the Sentinels. redis-py, ioredis and StackExchange.Redis (with the connection string
 /// Redoubt prints) write at once on one resource through a kill -9 of its master and then a planned switchover; each
 /// must be writing again within half a second of each fault and keep every write it was told was acknowledged.

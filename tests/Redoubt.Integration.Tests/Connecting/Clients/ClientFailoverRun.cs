@@ -71,8 +71,9 @@ internal sealed class ClientFailoverRun(LocalControlPlane controlPlane, string r
             foreach (var client in clients)
             {
                 var lost = await client.Writes.LostOnAsync(node, cancellationToken).ConfigureAwait(false);
-                results.Add(Measure(client.Writes, Kill, killedAt, long.MinValue, switchedAt, lost, client.Name));
-                results.Add(Measure(client.Writes, Switchover, switchedAt, switchedAt, endedAt + 1, lost, client.Name));
+                results.Add(Measure(client.Writes, Kill, killedAt, switchedAt, long.MinValue, switchedAt, lost, client.Name));
+                // The writes acknowledged while the writers stopped are the switchover's too: every write is some fault's to lose.
+                results.Add(Measure(client.Writes, Switchover, switchedAt, endedAt + 1, switchedAt, long.MaxValue, lost, client.Name));
             }
 
             return results;
@@ -87,15 +88,15 @@ internal sealed class ClientFailoverRun(LocalControlPlane controlPlane, string r
     }
 
     /// <summary>
-    /// One client's figures for one fault: the gap in [fault - <see cref="LeadMs"/>, <paramref name="untilMs"/>), and the
+    /// One client's figures for one fault: the gap in [fault - <see cref="LeadMs"/>, <paramref name="endMs"/>), and the
     /// writes acknowledged in [<paramref name="fromMs"/>, <paramref name="untilMs"/>), which are the fault's to lose.
     /// </summary>
-    private static ClientFaultResult Measure(ClientWrites writes, string fault, long faultMs, long fromMs, long untilMs, HashSet<long> lost, string client)
+    private static ClientFaultResult Measure(ClientWrites writes, string fault, long faultMs, long endMs, long fromMs, long untilMs, HashSet<long> lost, string client)
     {
-        var gap = writes.LongestGap(faultMs - LeadMs, untilMs - 1);
+        var gap = writes.LongestGap(faultMs - LeadMs, endMs - 1);
         var acknowledged = writes.Between(fromMs, untilMs);
         return new ClientFaultResult(client, fault, gap.Ms, gap.FromMs - faultMs, acknowledged.Count, acknowledged.Count(a => lost.Contains(a.N)),
-            writes.FailuresBetween(faultMs - LeadMs, untilMs), writes.LastErrorBetween(faultMs - LeadMs, untilMs));
+            writes.FailuresBetween(faultMs - LeadMs, endMs), writes.LastErrorBetween(faultMs - LeadMs, endMs));
     }
 
     /// <summary>Waits until every writer has a write acknowledged at or after <paramref name="sinceMs"/>; a writer that stopped, or stays behind, fails the run with its last error.</summary>

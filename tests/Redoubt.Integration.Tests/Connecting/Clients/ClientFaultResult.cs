@@ -6,7 +6,7 @@ namespace Redoubt.Integration.Tests.Connecting.Clients;
 /// <summary>What one client saw of one fault.</summary>
 /// <param name="GapMs">The longest interval between two consecutive acknowledged writes from 1 s before the fault to the end of its part of the run.</param>
 /// <param name="GapFromMs">When that gap began, in ms after the fault (negative: before it).</param>
-/// <param name="Acknowledged">Writes acknowledged in the fault's part of the run (the kill's: from the start until the switchover began).</param>
+/// <param name="Acknowledged">Writes acknowledged in the fault's part of the run: the kill's from the start until the switchover began, the switchover's from then on.</param>
 /// <param name="Lost">Of those, how many are missing on the final master, or hold another value.</param>
 /// <param name="Failures">Failed attempts the writer reported in the gap's window.</param>
 /// <param name="LastError">The last of those failures, as the writer reported it.</param>
