@@ -56,6 +56,11 @@ internal sealed class ClientsCommand(BenchOptions options, BenchHome home)
                         Console.WriteLine($"  {line}");
                     }
 
+                    foreach (var line in ClientFaultResult.Trouble(results.Where(r => r.Lost > 0), 0).TrimEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        Console.WriteLine($"  {line}");
+                    }
+
                     Console.WriteLine();
                     // Each run writes a few hundred thousand keys; emptied so that runs never fill maxmemory.
                     await master!.ExecuteAsync("FLUSHALL").WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);

@@ -45,10 +45,7 @@ public sealed class ClientFailoverTests(ITestOutputHelper output)
 
             output.WriteLine("");
             output.WriteLine(ClientFaultResult.Table(results));
-            foreach (var r in results.Where(r => r.GapMs > GapLimitMs || r.Lost > 0))
-            {
-                output.WriteLine($"{r.Client} {r.Fault}: {r.Failures} failed attempts; last error: {r.LastError ?? "none"}");
-            }
+            output.WriteLine(ClientFaultResult.Trouble(results, GapLimitMs));
 
             var measured = ClientFaultResult.Summary(results);
             Assert.All(results, r => Assert.True(r.Lost == 0,

@@ -95,8 +95,10 @@ internal sealed class ClientFailoverRun(LocalControlPlane controlPlane, string r
     {
         var gap = writes.LongestGap(faultMs - LeadMs, endMs - 1);
         var acknowledged = writes.Between(fromMs, untilMs);
-        return new ClientFaultResult(client, fault, gap.Ms, gap.FromMs - faultMs, acknowledged.Count, acknowledged.Count(a => lost.Contains(a.N)),
-            writes.FailuresBetween(faultMs - LeadMs, endMs), writes.LastErrorBetween(faultMs - LeadMs, endMs));
+        var lostHere = acknowledged.Where(a => lost.Contains(a.N)).ToList();
+        return new ClientFaultResult(client, fault, gap.Ms, gap.FromMs - faultMs, acknowledged.Count, lostHere.Count,
+            writes.FailuresBetween(faultMs - LeadMs, endMs), writes.LastErrorBetween(faultMs - LeadMs, endMs),
+            [.. lostHere.Take(5).Select(a => (a.N, a.AtMs - faultMs))]);
     }
 
     /// <summary>Waits until every writer has a write acknowledged at or after <paramref name="sinceMs"/>; a writer that stopped, or stays behind, fails the run with its last error.</summary>

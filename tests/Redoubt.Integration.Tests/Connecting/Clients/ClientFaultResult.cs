@@ -10,7 +10,8 @@ namespace Redoubt.Integration.Tests.Connecting.Clients;
 /// <param name="Lost">Of those, how many are missing on the final master, or hold another value.</param>
 /// <param name="Failures">Failed attempts the writer reported in the gap's window.</param>
 /// <param name="LastError">The last of those failures, as the writer reported it.</param>
-internal sealed record ClientFaultResult(string Client, string Fault, long GapMs, long GapFromMs, int Acknowledged, int Lost, int Failures, string? LastError)
+/// <param name="LostWrites">The first lost writes, each with when it was acknowledged relative to the fault: a write acknowledged just before a kill -9 that never reached a replica reads differently from one acknowledged after it.</param>
+internal sealed record ClientFaultResult(string Client, string Fault, long GapMs, long GapFromMs, int Acknowledged, int Lost, int Failures, string? LastError, IReadOnlyList<(long N, long AtMs)> LostWrites)
 {
     public static string Table(IEnumerable<ClientFaultResult> results)
     {
@@ -19,6 +20,19 @@ internal sealed record ClientFaultResult(string Client, string Fault, long GapMs
         foreach (var r in results)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"{r.Client,-20} {r.Fault,-10} {r.GapMs,7} {r.Acknowledged,12} {r.Lost,5} {r.Failures,7}  {r.GapFromMs:+0;-0} ms after the fault");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>What went wrong, one line per client and fault over the limit or with losses; empty when nothing did.</summary>
+    public static string Trouble(IEnumerable<ClientFaultResult> results, long gapLimitMs)
+    {
+        var text = new StringBuilder();
+        foreach (var r in results.Where(r => r.GapMs > gapLimitMs || r.Lost > 0))
+        {
+            var lost = r.Lost == 0 ? "" : $"; lost {string.Join(", ", r.LostWrites.Select(w => $"n={w.N} (acknowledged {w.AtMs:+0;-0} ms after the fault)"))}{(r.Lost > r.LostWrites.Count ? ", …" : "")}";
+            text.AppendLine(CultureInfo.InvariantCulture, $"{r.Client} {r.Fault}: {r.Failures} failed attempts, last error: {r.LastError ?? "none"}{lost}");
         }
 
         return text.ToString();
