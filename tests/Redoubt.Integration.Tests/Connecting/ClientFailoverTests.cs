@@ -47,11 +47,16 @@ public sealed class ClientFailoverTests(ITestOutputHelper output)
             output.WriteLine(ClientFaultResult.Table(results));
             output.WriteLine(ClientFaultResult.Trouble(results, GapLimitMs));
 
-            var measured = ClientFaultResult.Summary(results);
-            Assert.All(results, r => Assert.True(r.Lost == 0,
-                $"{r.Client} lost {r.Lost} of {r.Acknowledged} acknowledged writes at the {r.Fault} (measured: {measured})"));
-            Assert.All(results, r => Assert.True(r.GapMs <= GapLimitMs,
-                $"{r.Client} wrote nothing for {r.GapMs} ms around the {r.Fault}, over the {GapLimitMs} ms allowed (the gap began {r.GapFromMs} ms after the fault; last error: {r.LastError ?? "none"}). Measured: {measured}"));
+            // One message per kind: every client and fault that failed, what its writer last reported, then every figure
+            // measured (the failure of today's main is one client's gap; the others' figures are what to compare it with).
+            var measured = "Measured: " + ClientFaultResult.Summary(results);
+            var lost = results.Where(r => r.Lost > 0).ToList();
+            Assert.True(lost.Count == 0, "acknowledged writes lost: "
+                + string.Join("; ", lost.Select(r => $"{r.Client} {r.Lost} of {r.Acknowledged} at the {r.Fault}")) + $"\n{ClientFaultResult.Trouble(lost, GapLimitMs)}{measured}");
+            var slow = results.Where(r => r.GapMs > GapLimitMs).ToList();
+            Assert.True(slow.Count == 0, $"write gap over the {GapLimitMs} ms allowed: "
+                + string.Join("; ", slow.Select(r => $"{r.Client} wrote nothing for {r.GapMs} ms around the {r.Fault} (it began {r.GapFromMs:+0;-0} ms from the fault)"))
+                + $"\n{ClientFaultResult.Trouble(slow, GapLimitMs)}{measured}");
         }
         finally
         {

@@ -5,7 +5,7 @@ namespace Redoubt.Integration.Tests.Connecting.Clients;
 
 /// <summary>What one client saw of one fault.</summary>
 /// <param name="GapMs">The longest interval between two consecutive acknowledged writes from 1 s before the fault to the end of its part of the run.</param>
-/// <param name="GapFromMs">When that gap began, in ms after the fault (negative: before it).</param>
+/// <param name="GapFromMs">When that gap began, in ms from the fault (negative: before it).</param>
 /// <param name="Acknowledged">Writes acknowledged in the fault's part of the run: the kill's from the start until the switchover began, the switchover's from then on.</param>
 /// <param name="Lost">Of those, how many are missing on the final master, or hold another value.</param>
 /// <param name="Failures">Failed attempts the writer reported in the gap's window.</param>
@@ -19,7 +19,7 @@ internal sealed record ClientFaultResult(string Client, string Fault, long GapMs
         text.AppendLine(CultureInfo.InvariantCulture, $"{"client",-20} {"fault",-10} {"gap ms",7} {"acknowledged",12} {"lost",5} {"failed",7}  gap began");
         foreach (var r in results)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{r.Client,-20} {r.Fault,-10} {r.GapMs,7} {r.Acknowledged,12} {r.Lost,5} {r.Failures,7}  {r.GapFromMs:+0;-0} ms after the fault");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{r.Client,-20} {r.Fault,-10} {r.GapMs,7} {r.Acknowledged,12} {r.Lost,5} {r.Failures,7}  {r.GapFromMs:+0;-0} ms from the fault");
         }
 
         return text.ToString();
@@ -31,7 +31,7 @@ internal sealed record ClientFaultResult(string Client, string Fault, long GapMs
         var text = new StringBuilder();
         foreach (var r in results.Where(r => r.GapMs > gapLimitMs || r.Lost > 0))
         {
-            var lost = r.Lost == 0 ? "" : $"; lost {string.Join(", ", r.LostWrites.Select(w => $"n={w.N} (acknowledged {w.AtMs:+0;-0} ms after the fault)"))}{(r.Lost > r.LostWrites.Count ? ", …" : "")}";
+            var lost = r.Lost == 0 ? "" : $"; lost {string.Join(", ", r.LostWrites.Select(w => $"n={w.N} (acknowledged {w.AtMs:+0;-0} ms from the fault)"))}{(r.Lost > r.LostWrites.Count ? ", …" : "")}";
             text.AppendLine(CultureInfo.InvariantCulture, $"{r.Client} {r.Fault}: {r.Failures} failed attempts, last error: {r.LastError ?? "none"}{lost}");
         }
 
