@@ -4,7 +4,7 @@ namespace Redoubt.Bench;
 
 /// <summary>
 /// The command line: <c>failover [--quick] [--kills N] [--runs N] [--saturation SECONDS] [--only a,b,c,d,e] [--keep]</c>,
-/// <c>ready</c>, <c>fuzz [--cases N] [--seed S] [--api N]</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--only kpfr] [--keep]</c>, <c>dashboard [--kills N] [--keep]</c>.
+/// <c>ready</c>, <c>fuzz [--cases N] [--seed S] [--api N]</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--only kpfr] [--keep]</c>, <c>dashboard [--kills N] [--keep]</c>, <c>clients [--runs N] [--keep]</c>.
 /// </summary>
 internal sealed class BenchOptions
 {
@@ -12,7 +12,7 @@ internal sealed class BenchOptions
 
     public int Kills { get; private init; } = 5;
 
-    /// <summary>Runs of the planned switchover and of each client variant.</summary>
+    /// <summary>Runs of the planned switchover and of each client variant; clients: runs of the kill -9 and switchover.</summary>
     public int Runs { get; private init; } = 3;
 
     public TimeSpan Saturation { get; private init; } = TimeSpan.FromSeconds(60);
@@ -91,6 +91,8 @@ internal sealed class BenchOptions
           dashboard  `redoubt serve` with 1 then 10 resources: its idle CPU and RSS without and with a client on the dashboard's
                      live feed; then kill -9 of a master (--kills times): status saved -> event at a feed client, and -> the
                      page in chromium drawing it
+          clients    redis-py, ioredis and StackExchange.Redis (the printed connection string) through the Sentinels, writing at
+                     once through a kill -9 of the master and a planned switchover: each client's gap per run and median, writes lost
           fuzz       hostile resource files (wrong types, huge and odd strings, injections, tags, anchors and alias bombs,
                      deep nesting, duplicate keys, directives, several documents) generated from examples/*.yaml: each is
                      loaded and, when accepted, rendered; counts, every broken contract, and the time per case
@@ -100,7 +102,7 @@ internal sealed class BenchOptions
           --tls                failover: the Redoubt resource with tls.enabled: true, every writer and client over TLS
                                (the baseline stays plain Redis + Sentinel)
           --kills N            kill -9 events per setup (default 5); dashboard: kills of the master measured
-          --runs N             runs of the switchover and of each client variant (default 3)
+          --runs N             runs of the switchover and of each client variant (default 3); clients: runs of the kill and switchover
           --saturation SEC     seconds of saturating load (default 60)
           --only PARTS         any of a (Redoubt faults) b (baseline faults) c (switchover, rolling restart) d (client) e (false failovers);
                                pods: any of k (container kill) p (pod delete) f (freeze) r (rolling update)
@@ -192,7 +194,7 @@ internal sealed class BenchOptions
             kinds = [.. kinds.Union(Storm.FaultKinds.Partitions)];
         }
 
-        return command is "failover" or "ready" or "storm" or "scale" or "metrics" or "pods" or "fuzz" or "dashboard" && (inside is null) == (hostNamespace is null)
+        return command is "failover" or "ready" or "storm" or "scale" or "metrics" or "pods" or "fuzz" or "dashboard" or "clients" && (inside is null) == (hostNamespace is null)
             ? new BenchOptions
             {
                 Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,

@@ -67,6 +67,7 @@ try
         "metrics" => await new MetricsCommand(options, home).RunAsync(stop.Token),
         "pods" => await new Redoubt.Bench.Pods.PodsCommand(options, home).RunAsync(stop.Token),
         "dashboard" => await new DashboardCommand(options, home).RunAsync(stop.Token),
+        "clients" => await new ClientsCommand(options, home).RunAsync(stop.Token),
         _ => await new FailoverCommand(options, home).RunAsync(stop.Token),
     };
 }

@@ -1,0 +1,9 @@
+using System.Text.Json;
+
+namespace Redoubt.Integration.Tests.Connecting.Clients;
+
+/// <summary>What a writer script reads from its stdin: where the Sentinels are, the master's name, the password, its key prefix.</summary>
+internal sealed record ClientSettings(IReadOnlyList<string> Sentinels, string MasterName, string? Password, string Prefix)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}
