@@ -56,7 +56,16 @@ public sealed class SentinelHandOver(FastProbes probes, HealExecutor fastExecuto
     {
         var identities = Task.WhenAll(sentinels.Select(s => probes.IdentityAsync(s, plan.MasterName)));
         var selected = probes.PromotedByAsync(leader, plan.MasterName);
+        var named = probes.MasterNamedByAsync(leader, plan.MasterName);
         var known = await identities.ConfigureAwait(false);
+        if (await named.ConfigureAwait(false) == promoted)
+        {
+            // It confirmed already (with no other replica to reconfigure, it also ended its failover, and its master
+            // is no longer at the old address its vote is filed under): its own hello, forced at the switch, tells
+            // the others.
+            return true;
+        }
+
         var leaderIdentity = known.First(i => i.Address == leader);
         var vote = leaderIdentity.RunId is { } id ? await probes.VoteAsync(leader, fromAddress, id).ConfigureAwait(false) : null;
         var (hellos, whyNot) = PromotionAnnouncement.Plan(plan.MasterName, leaderIdentity, vote, await selected.ConfigureAwait(false), promoted, known);
