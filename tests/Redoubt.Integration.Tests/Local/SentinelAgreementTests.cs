@@ -11,7 +11,8 @@ namespace Redoubt.Integration.Tests.Local;
 /// What every Sentinel tells clients across a failover, polled on each of them every few milliseconds beside the
 /// nodes' own ROLE: after a kill -9 of the master and after a planned switchover, every Sentinel (the one that led the
 /// failover included) names the new master, in GET-MASTER-ADDR-BY-NAME and in SENTINEL MASTERS, right after the
-/// promotion, and from the fault on none ever names a node other than the old or the new master, nor goes back.
+/// promotion and within milliseconds of each other, and from the fault on none ever names a node other than the old
+/// or the new master, nor goes back.
 /// Left to itself, the leader names the new master only on its next INFO to it, up to a second after the promotion.
 /// </summary>
 public sealed class SentinelAgreementTests(ITestOutputHelper output)
@@ -19,10 +20,16 @@ public sealed class SentinelAgreementTests(ITestOutputHelper output)
     private const string Name = "agree";
 
     /// <summary>
-    /// The bound on a Sentinel's delay after the promotion, with room for a loaded test machine: the hand-over itself
-    /// takes a few milliseconds (the storm benchmark measures it); the leader's own confirmation takes up to 1000 ms.
+    /// How far apart the first and the last Sentinel may name the new master: they are told at once, so a few
+    /// milliseconds apart; a leader left to confirm by itself lags the others by up to 1000 ms (400 on average).
     /// </summary>
-    private const double BoundMs = 150;
+    private const double SpreadMs = 100;
+
+    /// <summary>
+    /// The bound on each Sentinel's delay after the promotion, with room for a test machine running other suites: the
+    /// hand-over takes milliseconds on an idle one (the storm benchmark measures it).
+    /// </summary>
+    private const double BoundMs = 500;
 
     [Fact]
     public async Task EverySentinelNamesTheNewMasterRightAfterThePromotionAndNeverGoesBack()
@@ -173,6 +180,8 @@ public sealed class SentinelAgreementTests(ITestOutputHelper output)
             var named = string.Join("; ", delays.Select(d => $"{d.Source} {d.Ms:F0} ms"));
             output.WriteLine($"{fault}: promotion of {newMaster} seen {Stopwatch.GetElapsedTime(faultAt, promotion.At).TotalMilliseconds:F0} ms after the fault; named after the promotion by {named}");
             Assert.True(delays.All(d => d.Ms <= BoundMs), $"{fault}: not every Sentinel named the new master within {BoundMs} ms of the promotion: {named}");
+            var spread = delays.Max(d => d.Ms) - delays.Min(d => d.Ms);
+            Assert.True(spread <= SpreadMs, $"{fault}: the Sentinels named the new master {spread:F0} ms apart (at most {SpreadMs} ms): {named}");
         }
 
         public async ValueTask DisposeAsync()
