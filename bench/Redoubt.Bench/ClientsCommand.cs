@@ -10,7 +10,7 @@ namespace Redoubt.Bench;
 
 /// <summary>
 /// The mainstream clients applications use, each set up the way its documentation says: redis-py (Debian's
-/// python3-redis), ioredis and StackExchange.Redis with the connection string Redoubt prints, writing at once through a
+/// python3-redis), ioredis and StackExchange.Redis with Redoubt.Client's SentinelClientSettings, writing at once through a
 /// kill -9 of the master and then a planned switchover, <c>--runs</c> times on one resource (replicas: 3). Per client and
 /// fault: the gap of each run and the median, and the acknowledged writes lost. Each run is the integration test
 /// ClientFailoverTests's run (Connecting/Clients, linked into the bench): the same writers, parsing and windows.
@@ -34,7 +34,7 @@ internal sealed class ClientsCommand(BenchOptions options, BenchHome home)
         await using (cluster.ConfigureAwait(false))
         {
             await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"Clients: redis-py, ioredis and StackExchange.Redis (the printed connection string) through the Sentinels, writing at once on one resource (replicas: 3, default spec);");
+            Console.WriteLine($"Clients: redis-py, ioredis and StackExchange.Redis (SentinelClientSettings) through the Sentinels, writing at once on one resource (replicas: 3, default spec);");
             Console.WriteLine($"  {options.Runs} run(s), each a kill -9 of the master then a planned switchover; gap: longest time between two acknowledged writes from {ClientFailoverRun.LeadMs} ms before the fault; {Environment.ProcessorCount} cores");
             var connections = new List<ConnectionMultiplexer>();
             try

@@ -5,8 +5,8 @@ namespace Redoubt.Integration.Tests.Connecting.Clients;
 
 /// <summary>
 /// The three client libraries a failover is measured with, each finding the master through the Sentinels the way its
-/// documentation says: redis-py (Debian's python3-redis), ioredis (tests/clients/node) and StackExchange.Redis (the
-/// connection string Redoubt prints). Where their writers are, what they need installed, and starting them all.
+/// documentation says: redis-py (Debian's python3-redis), ioredis (tests/clients/node) and StackExchange.Redis (Redoubt.Client's
+/// SentinelClientSettings). Where their writers are, what they need installed, and starting them all.
 /// </summary>
 internal static class ClientLibraries
 {
