@@ -57,9 +57,6 @@ async function main(settings) {
     // A planned switchover demotes the master: a write it answers READONLY makes the client reconnect through the
     // Sentinels and send the write again to the new master (the docs' recipe: return 2).
     reconnectOnError: (err) => (err.message.includes("READONLY") ? 2 : false),
-    // Listen for +switch-master on the Sentinels and move to the new master the moment one announces it, instead of
-    // waiting for the old master's connection to fail.
-    failoverDetector: true,
   });
   // ioredis reports connection trouble as events; the writes report what the application sees.
   redis.on("error", () => {});
