@@ -22,8 +22,40 @@ public static class AclUsers
     /// ACL changes, CLIENT PAUSE/KILL/LIST, DEBUG, MODULE, MONITOR, SAVE/BGSAVE, …), and MIGRATE/RESTORE-ASKING, which
     /// reach other servers; ROLE comes back, clients ask it to find the master. INFO, KEYS, SORT, FLUSHDB/FLUSHALL,
     /// scripting, pub/sub, CLIENT SETNAME/ID/INFO and HELLO are outside @admin and stay.
+    ///
+    /// PUBLISH is the exception: the Sentinels read their peers' hellos from every Redis node's
+    /// <c>__sentinel__:hello</c> channel and take the master a hello names whenever its epoch is higher than theirs, so a
+    /// single PUBLISH there by any application would send every Sentinel, and every client that asks them, to an
+    /// address of the application's choosing (tried: all three followed within a second). An ACL cannot deny one
+    /// channel, so PUBLISH comes back in a selector that allows every channel but that one (<see cref="AllChannelsBut"/>);
+    /// SUBSCRIBE and PSUBSCRIBE keep every channel and pattern. Written as Redis describes it in ACL LIST, which the
+    /// drift check compares it with.
     /// </summary>
-    public const string ApplicationOnRedis = "~* &* +@all -@admin -restore-asking -migrate +role";
+    public static readonly string ApplicationOnRedis =
+        $"~* &* +@all -@admin -publish -restore-asking -migrate +role (resetchannels {string.Join(' ', AllChannelsBut(SentinelHelloChannel))} -@all +publish)";
+
+    /// <summary>The channel Sentinels exchange hellos on, on every Redis node they monitor (sentinel.c).</summary>
+    public const string SentinelHelloChannel = "__sentinel__:hello";
+
+    /// <summary>
+    /// ACL channel patterns that match every channel name but <paramref name="channel"/> (which must hold no glob
+    /// character): names that differ from it at some position, its proper prefixes, and longer names it begins.
+    /// </summary>
+    public static IReadOnlyList<string> AllChannelsBut(string channel)
+    {
+        var patterns = new List<string>();
+        for (var i = 0; i < channel.Length; i++)
+        {
+            patterns.Add($"&{channel[..i]}[^{channel[i]}]*");
+            if (i > 0)
+            {
+                patterns.Add($"&{channel[..i]}");
+            }
+        }
+
+        patterns.Add($"&{channel}?*");
+        return patterns;
+    }
 
     /// <summary>
     /// Applications on a Sentinel: what clients ask to find and follow the master (GET-MASTER-ADDR-BY-NAME, MASTER(S),

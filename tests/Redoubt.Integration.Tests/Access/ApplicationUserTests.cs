@@ -69,6 +69,16 @@ public sealed class ApplicationUserTests(ITestOutputHelper output)
         await client.GetSubscriber().SubscribeAsync(RedisChannel.Literal("app:news"), (_, m) => received.TrySetResult(m!));
         await db.PublishAsync(RedisChannel.Literal("app:news"), "hello");
         Assert.Equal("hello", await received.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+        var pattern = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.GetSubscriber().SubscribeAsync(RedisChannel.Pattern("app:*"), (_, m) => pattern.TrySetResult(m!));
+        await db.PublishAsync(RedisChannel.Literal("app:more"), "again");
+        Assert.Equal("again", await pattern.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        // A hello forged on a node's Sentinel channel would send every Sentinel to an address of the sender's choosing.
+        var forged = await Assert.ThrowsAsync<RedisServerException>(() => db.PublishAsync(RedisChannel.Literal("__sentinel__:hello"), "127.0.0.1,26379,forged,999,mymaster,127.0.0.1,1,999"));
+        Assert.StartsWith("NOPERM", forged.Message, StringComparison.Ordinal);
+        var scripted = await Assert.ThrowsAsync<RedisServerException>(() => db.ScriptEvaluateAsync("return redis.call('PUBLISH', '__sentinel__:hello', 'x')"));
+        Assert.Contains("publish to the channel", scripted.Message, StringComparison.Ordinal);
         var server = master.GetServer(status.Master!);
         Assert.Contains("role:master", (string?)await server.ExecuteAsync("INFO", "replication") ?? "", StringComparison.Ordinal);
         Assert.Equal("master", (string?)((RedisResult[])(await server.ExecuteAsync("ROLE"))!)[0]);
