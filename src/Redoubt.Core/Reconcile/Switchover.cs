@@ -61,7 +61,7 @@ public sealed class Switchover(
         // Sentinel picks the replica with the lowest priority among equally caught-up ones, as its last INFO of each
         // replica says: when a target was named, wait until the Sentinel has seen it, before writes are paused.
         await Task.WhenAll(replicas.Select(r => admin.ExecuteAsync(r.Address!, NodeKind.Redis, "CONFIG", "SET", "replica-priority", r == chosen ? FavouredPriority : NormalPriority))).ConfigureAwait(false);
-        if (named && !await WaitAsync(async () => await SentinelSeesPriorityAsync(plan, leader, to).ConfigureAwait(false), TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false))
+        if (!await WaitAsync(async () => await SentinelSeesPriorityAsync(plan, leader, to).ConfigureAwait(false), TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false))
         {
             await BestEffort.RunAsync(() => admin.ExecuteAsync(to, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
             return Refuse($"Sentinel did not see {chosen.Name} as the preferred replica within 15 s; nothing changed");
