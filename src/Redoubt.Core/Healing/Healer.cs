@@ -177,6 +177,11 @@ public static class Healer
             actions.Add(restart);
         }
 
+        if (actions.Count == 0 && waiting is null && observation.Nodes.FirstOrDefault(n => n.IsReplica && n.Loading && n.MasterAddress != master.Address) is { } loading)
+        {
+            waiting = $"{loading.Name} is loading its data; it joins {master.Name} when done";
+        }
+
         return new HealDecision(master, actions, waiting);
     }
 
@@ -255,7 +260,8 @@ public static class Healer
 
     private static IEnumerable<HealAction> ReplicaActions(ClusterObservation observation, RedisNodeObservation master)
     {
-        foreach (var node in observation.Nodes.Where(n => n.IsReplica && n != master))
+        // A node still loading its data refuses REPLICAOF (-LOADING): it is attached on the pass after it has loaded.
+        foreach (var node in observation.Nodes.Where(n => n.IsReplica && n != master && !n.Loading))
         {
             if (node.MasterAddress != master.Address)
             {

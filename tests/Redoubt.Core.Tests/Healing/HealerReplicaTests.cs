@@ -44,6 +44,21 @@ public sealed class HealerReplicaTests
     }
 
     [Fact]
+    public void AParkedReplicaStillLoadingItsDataIsAttachedOnlyOnceLoaded()
+    {
+        var loading = ObservedClusters.Healthy(Plan).With(Parked(1, 0, 0).StillLoading());
+
+        var decision = Healer.Decide(Plan, loading, HealContexts.At());
+
+        // REPLICAOF is refused with -LOADING until then: trying would only fail.
+        Assert.Empty(decision.Actions);
+        Assert.Equal("redis-1 is loading its data; it joins redis-0 when done", decision.Waiting);
+
+        var loaded = Healer.Decide(Plan, ObservedClusters.Healthy(Plan).With(Parked(1, 0, 0)), HealContexts.At());
+        Assert.IsType<AttachReplica>(Assert.Single(loaded.Actions));
+    }
+
+    [Fact]
     public void AReplicaFollowingTheWrongNodeIsAttachedToTheMaster()
     {
         var observation = ObservedClusters.Healthy(Plan).With(Replica(2, of: 1));
