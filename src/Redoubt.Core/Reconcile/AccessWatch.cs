@@ -16,6 +16,12 @@ public sealed class AccessWatch(ResourceKnowledge knowledge, RedisAdmin fastAdmi
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long one node's ACL LIST may take. Not the fast probes' 250 ms: nothing here races a failover, and on a
+    /// loaded machine a reply that came late was taken for "no drift", leaving the repair to the next 5 s pass.
+    /// </summary>
+    public static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>Runs until cancelled; <paramref name="secrets"/> gives the current passwords, <paramref name="requestPass"/> asks for a pass.</summary>
     public async Task RunAsync(Func<ResourceSecrets> secrets, Action requestPass, CancellationToken cancellationToken)
     {
@@ -61,7 +67,7 @@ public sealed class AccessWatch(ResourceKnowledge knowledge, RedisAdmin fastAdmi
     {
         try
         {
-            var list = await fastAdmin.ExecuteAsync(address, kind, FastProbes.Timeout, "ACL", "LIST").ConfigureAwait(false);
+            var list = await fastAdmin.ExecuteAsync(address, kind, ListTimeout, "ACL", "LIST").ConfigureAwait(false);
             return AclDrift.Compare(wanted, AclEntry.ParseAll(list.Array.Select(l => l.Text ?? ""))).Count > 0;
         }
         catch (RedisAdminException)
