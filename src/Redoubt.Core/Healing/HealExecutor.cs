@@ -79,10 +79,12 @@ public sealed class HealExecutor(RedisAdmin admin, IRedisPlatform platform)
         return true;
     }
 
-    public Task ReplicaOfAsync(string address, string masterAddress)
+    public Task ReplicaOfAsync(string address, string masterAddress, TimeSpan? timeout = null)
     {
         var (host, port) = Endpoints.Parse(masterAddress);
-        return admin.ExecuteAsync(address, NodeKind.Redis, "REPLICAOF", host, port);
+        return timeout is { } limit
+            ? admin.ExecuteAsync(address, NodeKind.Redis, limit, "REPLICAOF", host, port)
+            : admin.ExecuteAsync(address, NodeKind.Redis, "REPLICAOF", host, port);
     }
 
     private async Task MonitorAsync(ResourcePlan plan, SentinelTarget sentinel, string masterAddress, ResourceSecrets secrets)

@@ -19,6 +19,10 @@ public sealed class Switchover(
     private const string FavouredPriority = "1";
     private const string NormalPriority = "100";
 
+    /// <summary>What is left of the write pause when the old master is demoted at the latest: time to unpause it.</summary>
+    private static readonly TimeSpan PauseMargin = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MinimumDemoteTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// <paramref name="observation"/> must include a master that a scale-down removes: it is the one to switch away from.
     /// </summary>
@@ -97,8 +101,21 @@ public sealed class Switchover(
             // Clients that ask any Sentinel find the new master from now on, not up to a second later from the leader.
             var announced = await handOver.AnnounceAsync(plan, leader, sentinels, from, promoted, knowledge.NodeAddressesExcept(from), secrets, cancellationToken).ConfigureAwait(false);
 
-            // Demote before resuming: an old master that accepts writes after the switch would lose them.
-            await executor.ReplicaOfAsync(from, promoted).ConfigureAwait(false);
+            // Demote before resuming: an old master that accepts writes after the switch would lose them. It may take
+            // as long as the pause has left: an old master that stalled for over a second on a loaded machine once
+            // missed the usual 1 s and failed a switchover that Sentinel had already carried out.
+            var demoteWithin = TimeSpan.FromMilliseconds(pauseMs) - PauseMargin - paused.Elapsed;
+            try
+            {
+                await executor.ReplicaOfAsync(from, promoted, demoteWithin > MinimumDemoteTimeout ? demoteWithin : MinimumDemoteTimeout).ConfigureAwait(false);
+            }
+            catch (RedisAdminException e)
+            {
+                var message = $"{knowledge.NodeNameOf(promoted)} is master, but {master.Name} did not take REPLICAOF ({e.Message}); Sentinel demotes it when it answers";
+                journal.Warning("SwitchoverIncomplete", message);
+                throw new RedoubtException($"switchover incomplete: {message}", e);
+            }
+
             await admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "UNPAUSE").ConfigureAwait(false);
             unpaused = true;
             var pause = paused.Elapsed;
