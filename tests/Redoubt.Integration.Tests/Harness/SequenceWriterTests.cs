@@ -59,7 +59,10 @@ public sealed class SequenceWriterTests
         {
             _lease = lease;
             _process = process;
-            Options = new ConfigurationOptions { EndPoints = { Endpoint }, AbortOnConnectFail = false, ConnectTimeout = 2000, SyncTimeout = 2000, AsyncTimeout = 2000, AllowAdmin = true };
+            // Generous timeouts: this server never fails over, and the test is about stopping, not speed. With 2 s, one
+            // write timed out in a clean-clone run while the Kubernetes tests loaded the machine, and a write that
+            // times out leaves the test nothing to check exactly (it may still land).
+            Options = new ConfigurationOptions { EndPoints = { Endpoint }, AbortOnConnectFail = false, ConnectTimeout = 10_000, SyncTimeout = 10_000, AsyncTimeout = 10_000, AllowAdmin = true };
         }
 
         public ConfigurationOptions Options { get; }
