@@ -79,12 +79,11 @@ public sealed class HealExecutor(RedisAdmin admin, IRedisPlatform platform)
         return true;
     }
 
+    /// <summary>REPLICAOF, within <paramref name="timeout"/> (the admin's own when null).</summary>
     public Task ReplicaOfAsync(string address, string masterAddress, TimeSpan? timeout = null)
     {
         var (host, port) = Endpoints.Parse(masterAddress);
-        return timeout is { } limit
-            ? admin.ExecuteAsync(address, NodeKind.Redis, limit, "REPLICAOF", host, port)
-            : admin.ExecuteAsync(address, NodeKind.Redis, "REPLICAOF", host, port);
+        return admin.PipelineAsync(address, NodeKind.Redis, [["REPLICAOF", host, port]], timeout);
     }
 
     private async Task MonitorAsync(ResourcePlan plan, SentinelTarget sentinel, string masterAddress, ResourceSecrets secrets)

@@ -159,7 +159,9 @@ public static class Healer
             actions.Add(new SwitchMaster(master.Name, $"{master.Name} is being removed by a scale-down"));
         }
 
-        var attach = ReplicaActions(observation, master).ToList();
+        // A node still loading its data refuses REPLICAOF (-LOADING): it is attached on the pass after it has loaded.
+        var strays = observation.Nodes.Where(n => n.IsReplica && n != master && n.MasterAddress != master.Address).ToList();
+        var attach = ReplicaActions(strays.Where(n => !n.Loading), master).ToList();
         var sentinelActions = SentinelActions(plan, observation, master, sentinelMaster);
         // A Sentinel learns replicas from the master's INFO, at once when it starts monitoring and then only every
         // 10 s: replicas attached first are known right away.
@@ -177,7 +179,7 @@ public static class Healer
             actions.Add(restart);
         }
 
-        if (actions.Count == 0 && waiting is null && observation.Nodes.FirstOrDefault(n => n.IsReplica && n.Loading && n.MasterAddress != master.Address) is { } loading)
+        if (actions.Count == 0 && waiting is null && strays.FirstOrDefault(n => n.Loading) is { } loading)
         {
             waiting = $"{loading.Name} is loading its data; it joins {master.Name} when done";
         }
@@ -258,18 +260,13 @@ public static class Healer
         return observation.Sentinels.Count < plan.Sentinels.Count ? "every Sentinel exists" : null;
     }
 
-    private static IEnumerable<HealAction> ReplicaActions(ClusterObservation observation, RedisNodeObservation master)
-    {
-        // A node still loading its data refuses REPLICAOF (-LOADING): it is attached on the pass after it has loaded.
-        foreach (var node in observation.Nodes.Where(n => n.IsReplica && n != master && !n.Loading))
-        {
-            if (node.MasterAddress != master.Address)
-            {
-                var why = node.IsParked ? "started parked, joins the master" : $"follows {node.MasterAddress}, not the master";
-                yield return new AttachReplica(node.Name, node.Address!, master.Address!, why);
-            }
-        }
-    }
+    /// <summary>Attaches each of <paramref name="strays"/> (replicas that follow something else) to the master.</summary>
+    private static IEnumerable<HealAction> ReplicaActions(IEnumerable<RedisNodeObservation> strays, RedisNodeObservation master) =>
+        strays.Select(node => new AttachReplica(
+            node.Name,
+            node.Address!,
+            master.Address!,
+            node.IsParked ? "started parked, joins the master" : $"follows {node.MasterAddress}, not the master"));
 
     private static IEnumerable<HealAction> SentinelActions(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation master, string? sentinelMaster)
     {
