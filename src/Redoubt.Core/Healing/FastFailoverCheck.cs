@@ -7,13 +7,16 @@ public sealed record SentinelView(string Master, string Flags, string FailoverSt
 
     public bool SubjectivelyDown => Flags.Contains("s_down", StringComparison.Ordinal);
 
-    public bool FailingOver => ObjectivelyDown || Flags.Contains("failover_in_progress", StringComparison.Ordinal);
+    public bool FailingOver => ObjectivelyDown || InProgress;
+
+    /// <summary>Running a failover: still in its election, or past it.</summary>
+    public bool InProgress => Flags.Contains("failover_in_progress", StringComparison.Ordinal);
 
     /// <summary>
     /// Past its election (selecting, promoting, or reconfiguring replicas): the Sentinel that leads the failover. One
     /// still waiting to start has not won a vote and promotes nothing.
     /// </summary>
-    public bool LeadsFailover => Flags.Contains("failover_in_progress", StringComparison.Ordinal) && FailoverState is not ("none" or "wait_start");
+    public bool LeadsFailover => InProgress && FailoverState is not ("none" or "wait_start");
 }
 
 /// <summary>
@@ -43,5 +46,18 @@ public static class FastFailoverCheck
         return elsewhere.Count > 0
             ? $"the Sentinels already name {string.Join(", ", elsewhere)} as master; nothing to fail over"
             : null;
+    }
+
+    /// <summary>
+    /// The Sentinels' own failover ended without promoting anyone: every Sentinel that answers still names the node
+    /// that exited, and none is failing over any more (its election found no majority and timed out, its leader died,
+    /// or it found no replica to promote). One that judges the master down but is not failing over waits out Sentinel's
+    /// delay between attempts (two failover timeouts); the others, not even judging it down, start nothing without the
+    /// quorum that the forced failover's stand-aside takes from them.
+    /// </summary>
+    public static bool Stalled(string exited, IReadOnlyList<SentinelView?> views)
+    {
+        var answering = views.OfType<SentinelView>().ToList();
+        return answering.Count > 0 && answering.All(v => v.Master == exited && !v.InProgress);
     }
 }

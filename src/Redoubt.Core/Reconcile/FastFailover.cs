@@ -38,15 +38,26 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
             return false;
         }
 
-        var viewing = Task.WhenAll(sentinels.Select(s => probes.ViewAsync(s, plan.MasterName)));
         var knowing = Task.WhenAll(sentinels.Select(s => probes.ReplicasKnownByAsync(s, plan.MasterName)));
-        var views = await viewing.ConfigureAwait(false);
+        var views = await ViewAllAsync(plan, sentinels).ConfigureAwait(false);
         var known = await knowing.ConfigureAwait(false);
         if (FastFailoverCheck.WhyNot(fromAddress, views) is { } whyNot)
         {
             journal.Normal("FailoverNotNeeded", whyNot);
-            await FollowSentinelsAsync(plan, fromNode, fromAddress, since, why, sentinels, views, cancellationToken).ConfigureAwait(false);
-            return false;
+            if (!await FollowSentinelsAsync(plan, fromNode, fromAddress, since, why, sentinels, views, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            // Left to themselves they would try again only two failover timeouts after the attempt that ended; a forced
+            // failover needs neither a vote nor that wait.
+            journal.Warning("SentinelFailoverStalled", $"the Sentinels' own failover of {fromNode} ended without a promotion (an election nobody won, a leader that died, or no replica it would take), and Sentinel waits {2L * plan.Spec.Sentinel.FailoverTimeout} ms before it tries again: asking one to fail over now");
+            views = await ViewAllAsync(plan, sentinels).ConfigureAwait(false);
+            known = await Task.WhenAll(sentinels.Select(s => probes.ReplicasKnownByAsync(s, plan.MasterName))).ConfigureAwait(false);
+            if (!FastFailoverCheck.Stalled(fromAddress, views))
+            {
+                return false;
+            }
         }
 
         // One Sentinel leads; the others stand aside until the promotion. Otherwise they reach down-after while the leader
@@ -90,27 +101,48 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
     /// <summary>
     /// Sentinel got there first (its own failover runs, or is over): the platform's routing follows the promotion the
     /// moment the new master answers as one, as it does after Redoubt's own failover, not at the end of a later pass.
+    /// True when the Sentinels' own failover ended without a promotion (<see cref="FastFailoverCheck.Stalled"/>): the
+    /// caller forces one.
     /// </summary>
-    private async Task FollowSentinelsAsync(ResourcePlan plan, string fromNode, string fromAddress, DateTimeOffset since, string why, List<string> sentinels, SentinelView?[] views, CancellationToken cancellationToken)
+    private async Task<bool> FollowSentinelsAsync(ResourcePlan plan, string fromNode, string fromAddress, DateTimeOffset since, string why, List<string> sentinels, SentinelView?[] views, CancellationToken cancellationToken)
     {
-        var leading = sentinels.Where((_, i) => views[i] is { } v && (v.FailingOver || v.Master != fromAddress)).FirstOrDefault();
-        if (leading is null)
+        if (views.All(v => v is null))
         {
-            return;
+            return false;
         }
 
-        var limit = TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000);
-        if (await WaitForPromotionAsync(plan, leading, fromAddress, limit, askAgain: false, cancellationToken).ConfigureAwait(false) is not { } promoted)
+        var replicas = knowledge.NodeAddressesExcept(fromAddress);
+        var deadline = time.GetUtcNow() + TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000);
+        while (time.GetUtcNow() < deadline)
         {
-            return;
+            cancellationToken.ThrowIfCancellationRequested();
+            var roles = await Task.WhenAll(replicas.Select(probes.RoleOfAsync)).ConfigureAwait(false);
+            var promoted = replicas.Where((_, i) => roles[i] == "master").FirstOrDefault()
+                ?? views.FirstOrDefault(v => v is not null && v.Master != fromAddress)?.Master;
+            if (promoted is not null)
+            {
+                var name = knowledge.NodeNameOf(promoted);
+                // The failover started at the first silence Redoubt knows of, if that came before the exit.
+                var start = knowledge.History.FailoverStart(since);
+                journal.SentinelFailedOver(start < since ? start : since, time.GetUtcNow(), fromNode, name, $"Sentinel failed over: {why}");
+                await journal.MasterMovedAsync(name).ConfigureAwait(false);
+                return false;
+            }
+
+            if (FastFailoverCheck.Stalled(fromAddress, views))
+            {
+                return true;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken).ConfigureAwait(false);
+            views = await ViewAllAsync(plan, sentinels).ConfigureAwait(false);
         }
 
-        var name = knowledge.NodeNameOf(promoted);
-        // The failover started at the first silence Redoubt knows of, if that came before the exit.
-        var start = knowledge.History.FailoverStart(since);
-        journal.SentinelFailedOver(start < since ? start : since, time.GetUtcNow(), fromNode, name, $"Sentinel failed over: {why}");
-        await journal.MasterMovedAsync(name).ConfigureAwait(false);
+        return false;
     }
+
+    private async Task<SentinelView?[]> ViewAllAsync(ResourcePlan plan, IEnumerable<string> sentinels) =>
+        await Task.WhenAll(sentinels.Select(s => probes.ViewAsync(s, plan.MasterName))).ConfigureAwait(false);
 
     /// <summary>
     /// The Sentinel to ask: one that would promote a replica holding all of the stream the others hold. Where the

@@ -25,4 +25,21 @@ public sealed class FastFailoverCheckTests
     {
         Assert.True(whyNot == FastFailoverCheck.WhyNot(Exited, views), $"{situation}: got \"{FastFailoverCheck.WhyNot(Exited, views)}\"");
     }
+
+    public static TheoryData<string, SentinelView?[], bool> StallCases => new()
+    {
+        { "the election nobody won timed out: judged down, none failing over", [new(Exited, "master,s_down,o_down"), new(Exited, "master,s_down,o_down"), new(Exited, "master,s_down,o_down")], true },
+        { "the leader died after its election; the voters wait", [null, new(Exited, "master,s_down,o_down"), new(Exited, "master,s_down")], true },
+        { "an election runs", [new(Exited, "master,s_down,o_down,failover_in_progress", "wait_start"), new(Exited, "master,s_down,o_down"), new(Exited, "master,s_down")], false },
+        { "a leader promotes", [new(Exited, "master,s_down,o_down,failover_in_progress", "wait_promotion"), new(Exited, "master,s_down,o_down"), new(Exited, "master,s_down")], false },
+        { "one Sentinel names the promoted replica already", [new(Other, "master"), new(Exited, "master,s_down,o_down"), new(Exited, "master,s_down,o_down")], false },
+        { "no Sentinel answers", [null, null, null], false },
+    };
+
+    [Theory]
+    [MemberData(nameof(StallCases))]
+    public void TheSentinelsFailoverStalledOnlyWhenNoneRunsOneAndNoneMovedOn(string situation, SentinelView?[] views, bool stalled)
+    {
+        Assert.True(stalled == FastFailoverCheck.Stalled(Exited, views), $"{situation}: expected stalled={stalled}");
+    }
 }
