@@ -7,7 +7,8 @@ namespace Redoubt.Platforms.Local;
 /// <summary>
 /// One supervised redis-server or redis-sentinel process. It runs in its own session (setsid) so that Ctrl-C in
 /// the control plane's terminal or the control plane's death does not touch it; a restarted control plane adopts
-/// it from its pid file. Unexpected exits are reported at once for children and within a poll for adopted ones.
+/// it from its pid file. Unexpected exits are reported at once: children's by .NET, adopted ones' by their pidfd
+/// (<see cref="ExitWatch"/>), or within a poll where the kernel has no pidfds.
 /// </summary>
 internal sealed class NodeProcess : IDisposable
 {
@@ -16,6 +17,7 @@ internal sealed class NodeProcess : IDisposable
     private readonly Process? _child;
     private readonly CancellationTokenSource _watch = new();
     private readonly Action<NodeProcess, string> _onExit;
+    private IDisposable? _exitWatch;
     private int _exitReported;
     private volatile bool _stopping;
 
@@ -83,7 +85,12 @@ internal sealed class NodeProcess : IDisposable
         }
 
         var process = new NodeProcess(node, kind, pid, startTime, adopted: true, child: null, onExit);
-        _ = process.PollAdoptedAsync();
+        process._exitWatch = ExitWatch.TryWatch(pid, () => Signals.ProcStat(pid) is { } now && now.StartTime == startTime && Signals.IsAlive(pid), () => process.Report("process gone"));
+        if (process._exitWatch is null)
+        {
+            _ = process.PollAdoptedAsync();
+        }
+
         return process;
     }
 
@@ -118,6 +125,7 @@ internal sealed class NodeProcess : IDisposable
     {
         _stopping = true;
         _watch.Cancel();
+        _exitWatch?.Dispose();
     }
 
     private async Task WatchChildAsync()
@@ -161,6 +169,7 @@ internal sealed class NodeProcess : IDisposable
     public void Dispose()
     {
         _watch.Cancel();
+        _exitWatch?.Dispose();
         _watch.Dispose();
         _child?.Dispose();
     }
