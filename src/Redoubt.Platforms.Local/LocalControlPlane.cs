@@ -15,7 +15,7 @@ namespace Redoubt.Platforms.Local;
 /// Core's control loop over them on the local platform, and answers the command line. Starting it adopts whatever
 /// nodes an earlier control plane left running.
 /// </summary>
-public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
+public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource, IAsyncDisposable
 {
     private static readonly ControlLoopOptions LoopOptions = new()
     {
@@ -160,13 +160,8 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
 
     public async Task<SwitchoverResult> FailoverAsync(string @namespace, string name, string? target, CancellationToken cancellationToken)
     {
-        var key = Key(@namespace, name);
-        var resource = _store.Get(key) ?? throw new RedoubtException($"no Redis named {name} in namespace {@namespace}");
-        var reconciler = _loop.ReconcilerOf(key)
-            ?? throw new RedoubtException($"{key} has not been reconciled yet (the control plane has just started or the resource was just created); try again in a moment");
-        var result = await reconciler.SwitchoverAsync(resource, target, cancellationToken).ConfigureAwait(false);
-        _loop.Enqueue(key);
-        return result;
+        var resource = _store.Get(Key(@namespace, name)) ?? throw new RedoubtException($"no Redis named {name} in namespace {@namespace}");
+        return await _loop.SwitchoverAsync(resource, target, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string?> RestartAsync(string @namespace, string name, CancellationToken cancellationToken)

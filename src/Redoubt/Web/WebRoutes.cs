@@ -9,6 +9,6 @@ public static class WebRoutes
 {
     public static void MapLocal(WebApplication app, WebToken token, LocalControlPlane controlPlane)
     {
-        DashboardEndpoints.Map(app, token, controlPlane);
+        DashboardEndpoints.Map(app, token, controlPlane, DashboardAccess.LocalTokenHelp);
     }
 }
