@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Redoubt.Core;
@@ -174,7 +173,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
                 return null;
             }
 
-            var mark = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            var mark = ResourceAnnotations.Mark(DateTimeOffset.UtcNow);
             // Like `kubectl rollout restart`: an annotation, so the generation (the spec's version) stays as it is.
             var restarted = ResourceSerializer.FromJson(ResourceSerializer.ToJson(stored));
             restarted.Metadata.Annotations[ResourceAnnotations.RestartedAt] = mark;
@@ -210,7 +209,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
                 throw new RedoubtException($"redis {@namespace}/{name} has no password to rotate: its spec sets authEnabled: false");
             }
 
-            var mark = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            var mark = ResourceAnnotations.Mark(DateTimeOffset.UtcNow);
             // Like the restart request: annotations, which the reconciler carries out and the next apply keeps.
             var rotated = ResourceSerializer.FromJson(ResourceSerializer.ToJson(stored));
             rotated.Metadata.Annotations[ResourceAnnotations.PasswordRotatedAt] = mark;
