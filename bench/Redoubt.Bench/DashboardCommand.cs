@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Redoubt.Bench.Clusters;
 using Redoubt.Bench.Reporting;
+using Redoubt.Kubernetes.Tests.Dashboard;
 
 namespace Redoubt.Bench;
 
@@ -174,20 +175,12 @@ internal sealed partial class DashboardCommand(BenchOptions options, BenchHome h
     {
         try
         {
-            using var response = await http.GetAsync(new Uri("api/live", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            response.EnsureSuccessStatusCode();
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-            var name = "";
-            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            await foreach (var (name, data) in LiveFeedReader.ReadAsync(http, cancellationToken))
             {
-                if (line.StartsWith("event: ", StringComparison.Ordinal))
-                {
-                    name = line[7..];
-                }
-                else if (line.StartsWith("data: ", StringComparison.Ordinal) && name == "resource")
+                if (name == "resource")
                 {
                     var at = DateTimeOffset.UtcNow;
-                    onResource(at, JsonDocument.Parse(line[6..]).RootElement.Clone());
+                    onResource(at, JsonDocument.Parse(data).RootElement.Clone());
                 }
             }
         }

@@ -29,6 +29,9 @@ public static partial class ResourceAnnotations
 
     public static string? RestartedAtOf(RedisResource resource) => Value(resource, RestartedAt);
 
+    /// <summary>The mark a request (<see cref="RestartedAt"/>, <see cref="PasswordRotatedAt"/>) carries: when it was made, in UTC to the millisecond.</summary>
+    public static string Mark(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
     public static string? PasswordRotatedAtOf(RedisResource resource) => Value(resource, PasswordRotatedAt);
 
     /// <summary>The grace period the resource asks for: null when it does not say; an error when what it says is no grace period.</summary>

@@ -1,11 +1,12 @@
-using Microsoft.Extensions.Logging;
 using Redoubt.Model;
 using Redoubt.Platforms.Kubernetes.Manifests;
-using Redoubt.Platforms.Kubernetes.Operator;
 
 namespace Redoubt.Platforms.Kubernetes;
 
-/// <summary>The two commands the Kubernetes platform gives the command line: <c>redoubt render</c> and <c>redoubt operator</c>.</summary>
+/// <summary>
+/// What the Kubernetes platform gives the command line for <c>redoubt render</c>; <c>redoubt operator</c> runs an
+/// <see cref="Operator.OperatorHost"/>, which the command line creates so it can serve the host's dashboard beside it.
+/// </summary>
 public static class KubernetesCommands
 {
     /// <summary>
@@ -52,14 +53,6 @@ public static class KubernetesCommands
         }
 
         await output.FlushAsync(ct);
-        return 0;
-    }
-
-    /// <summary>Runs the operator until <paramref name="ct"/> fires (SIGTERM), then hands leadership over and returns 0.</summary>
-    public static async Task<int> RunOperatorAsync(OperatorOptions options, ILoggerFactory loggerFactory, CancellationToken ct)
-    {
-        await using var host = OperatorHost.Create(options, loggerFactory, TimeProvider.System);
-        await host.RunAsync(ct);
         return 0;
     }
 }

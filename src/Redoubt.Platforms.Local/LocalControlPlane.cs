@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Redoubt.Core;
@@ -15,7 +14,7 @@ namespace Redoubt.Platforms.Local;
 /// Core's control loop over them on the local platform, and answers the command line. Starting it adopts whatever
 /// nodes an earlier control plane left running.
 /// </summary>
-public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
+public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource, IAsyncDisposable
 {
     private static readonly ControlLoopOptions LoopOptions = new()
     {
@@ -160,13 +159,8 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
 
     public async Task<SwitchoverResult> FailoverAsync(string @namespace, string name, string? target, CancellationToken cancellationToken)
     {
-        var key = Key(@namespace, name);
-        var resource = _store.Get(key) ?? throw new RedoubtException($"no Redis named {name} in namespace {@namespace}");
-        var reconciler = _loop.ReconcilerOf(key)
-            ?? throw new RedoubtException($"{key} has not been reconciled yet (the control plane has just started or the resource was just created); try again in a moment");
-        var result = await reconciler.SwitchoverAsync(resource, target, cancellationToken).ConfigureAwait(false);
-        _loop.Enqueue(key);
-        return result;
+        var resource = _store.Get(Key(@namespace, name)) ?? throw new RedoubtException($"no Redis named {name} in namespace {@namespace}");
+        return await _loop.SwitchoverAsync(resource, target, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string?> RestartAsync(string @namespace, string name, CancellationToken cancellationToken)
@@ -179,7 +173,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
                 return null;
             }
 
-            var mark = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            var mark = ResourceAnnotations.Mark(DateTimeOffset.UtcNow);
             // Like `kubectl rollout restart`: an annotation, so the generation (the spec's version) stays as it is.
             var restarted = ResourceSerializer.FromJson(ResourceSerializer.ToJson(stored));
             restarted.Metadata.Annotations[ResourceAnnotations.RestartedAt] = mark;
@@ -215,7 +209,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IAsyncDisposable
                 throw new RedoubtException($"redis {@namespace}/{name} has no password to rotate: its spec sets authEnabled: false");
             }
 
-            var mark = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            var mark = ResourceAnnotations.Mark(DateTimeOffset.UtcNow);
             // Like the restart request: annotations, which the reconciler carries out and the next apply keeps.
             var rotated = ResourceSerializer.FromJson(ResourceSerializer.ToJson(stored));
             rotated.Metadata.Annotations[ResourceAnnotations.PasswordRotatedAt] = mark;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.ControlPlane;
 using Redoubt.Core.Platform;
 using Redoubt.Model;
 
@@ -55,6 +56,19 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
         {
             return _slots.TryGetValue(key, out var slot) ? slot.Current : null;
         }
+    }
+
+    /// <summary>
+    /// A planned switchover through the resource's reconciler, then a pass so the status shows it: the one way both
+    /// platforms (the local control plane, the leading operator) carry one out.
+    /// </summary>
+    public async Task<SwitchoverResult> SwitchoverAsync(RedisResource resource, string? target, CancellationToken cancellationToken)
+    {
+        var reconciler = ReconcilerOf(resource.Key)
+            ?? throw new RedoubtException($"{resource.Key} has not been reconciled yet (the control plane has just started or the resource was just created); try again in a moment");
+        var result = await reconciler.SwitchoverAsync(resource, target, cancellationToken).ConfigureAwait(false);
+        Enqueue(resource.Key);
+        return result;
     }
 
     /// <summary>

@@ -20,17 +20,19 @@ public sealed partial class ControllerTerm
     private readonly IKubernetes _client;
     private readonly OperatorOptions _options;
     private readonly IResourceReconcilerFactory _reconcilers;
+    private readonly Leadership _leadership;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     // Label changes that stop the master Service selecting a master that went away; awaited before the term ends.
     private readonly ConcurrentDictionary<Task, byte> _labelTasks = new();
 
-    public ControllerTerm(IKubernetes client, OperatorOptions options, IResourceReconcilerFactory reconcilers, ILoggerFactory loggerFactory, TimeProvider time)
+    public ControllerTerm(IKubernetes client, OperatorOptions options, IResourceReconcilerFactory reconcilers, Leadership leadership, ILoggerFactory loggerFactory, TimeProvider time)
     {
         _client = client;
         _options = options;
         _reconcilers = reconcilers;
+        _leadership = leadership;
         _loggerFactory = loggerFactory;
         _time = time;
         _logger = loggerFactory.CreateLogger<ControllerTerm>();
@@ -72,6 +74,8 @@ public sealed partial class ControllerTerm
             _loggerFactory.CreateLogger<RedisController>(), _time);
         var loopOptions = new ControlLoopOptions { Workers = _options.Workers, Backoff = _options.Backoff, ShutdownGrace = _options.ShutdownGrace, Telemetry = _options.Telemetry };
         await using var loop = new ControlLoop<RedisObject>(platform, controller, _reconcilers, loopOptions, _loggerFactory.CreateLogger<ControlLoop<RedisObject>>(), _time);
+        // Disposed before the loop: a request from outside (a switchover) finds the loop only while the term runs.
+        using var leading = _leadership.Lead(loop);
         using var stopWatches = CancellationTokenSource.CreateLinkedTokenSource(ct);
 
         var (listRedis, watchRedis) = WatchSources.Redises(api, _options.WatchNamespace);

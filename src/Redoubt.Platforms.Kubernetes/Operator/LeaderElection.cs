@@ -13,7 +13,7 @@ namespace Redoubt.Platforms.Kubernetes.Operator;
 /// for it to stop before competing again, so two instances never reconcile at once. On shutdown the Lease is
 /// released (holder emptied) so the next instance takes over at once instead of after the lease duration.
 /// </summary>
-public sealed partial class LeaderElection(IKubernetes client, OperatorOptions options, ILogger<LeaderElection> logger)
+public sealed partial class LeaderElection(IKubernetes client, OperatorOptions options, Leadership leadership, ILogger<LeaderElection> logger)
 {
     private readonly ILogger _logger = logger;
 
@@ -36,7 +36,11 @@ public sealed partial class LeaderElection(IKubernetes client, OperatorOptions o
                 running = Task.Run(() => term(termCancellation.Token), CancellationToken.None);
             };
             elector.OnStoppedLeading += termCancellation.Cancel;
-            elector.OnNewLeader += leader => LogNewLeader(leader ?? "");
+            elector.OnNewLeader += leader =>
+            {
+                leadership.Observe(leader ?? "");
+                LogNewLeader(leader ?? "");
+            };
             var failed = false;
             try
             {

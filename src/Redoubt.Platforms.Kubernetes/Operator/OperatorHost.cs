@@ -4,7 +4,10 @@ using Redoubt.Core.Control;
 
 namespace Redoubt.Platforms.Kubernetes.Operator;
 
-/// <summary>The operator process: a KubernetesClient, leader election, and a <see cref="ControllerTerm"/> while leading.</summary>
+/// <summary>
+/// The operator process: a KubernetesClient, leader election, and a <see cref="ControllerTerm"/> while leading; with
+/// <see cref="OperatorOptions.Dashboard"/>, the dashboard's view of the resources beside them, whether it leads or not.
+/// </summary>
 public sealed class OperatorHost : IAsyncDisposable
 {
     private readonly IKubernetes _client;
@@ -22,7 +25,14 @@ public sealed class OperatorHost : IAsyncDisposable
         _reconcilers = reconcilers;
         _loggerFactory = loggerFactory;
         _time = time;
+        Leadership = new Leadership(options);
+        Dashboard = options.Dashboard ? new OperatorDashboard(client, options, Leadership, loggerFactory, time) : null;
     }
+
+    public Leadership Leadership { get; }
+
+    /// <summary>What the dashboard shows and asks of this operator; null unless <see cref="OperatorOptions.Dashboard"/>.</summary>
+    public OperatorDashboard? Dashboard { get; }
 
     public static OperatorHost Create(OperatorOptions options, ILoggerFactory loggerFactory, TimeProvider time)
     {
@@ -34,12 +44,14 @@ public sealed class OperatorHost : IAsyncDisposable
     }
 
     /// <summary>Runs until <paramref name="ct"/> fires, then stops reconciling and releases the Lease.</summary>
-    public Task RunAsync(CancellationToken ct)
+    public async Task RunAsync(CancellationToken ct)
     {
-        var term = new ControllerTerm(_client, _options, _reconcilers, _loggerFactory, _time);
-        return _options.LeaderElection
-            ? new LeaderElection(_client, _options, _loggerFactory.CreateLogger<LeaderElection>()).RunAsync(term.RunAsync, ct)
-            : term.RunAsync(ct);
+        var dashboard = Dashboard?.RunAsync(ct) ?? Task.CompletedTask;
+        var term = new ControllerTerm(_client, _options, _reconcilers, Leadership, _loggerFactory, _time);
+        await (_options.LeaderElection
+            ? new LeaderElection(_client, _options, Leadership, _loggerFactory.CreateLogger<LeaderElection>()).RunAsync(term.RunAsync, ct)
+            : term.RunAsync(ct));
+        await dashboard;
     }
 
     public ValueTask DisposeAsync()

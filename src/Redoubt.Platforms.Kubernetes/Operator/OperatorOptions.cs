@@ -45,6 +45,12 @@ public sealed record OperatorOptions
 
     public ManifestOptions Manifests { get; init; } = new();
 
+    /// <summary>
+    /// Keep the dashboard's view of the resources (<see cref="OperatorHost.Dashboard"/>): one more watch of the Redis
+    /// objects, on every replica, leading or not. Off unless the dashboard is served.
+    /// </summary>
+    public bool Dashboard { get; init; }
+
     /// <summary>Where the control loop and the reconcilers report metrics (the operator's /metrics).</summary>
     public IControlPlaneTelemetry Telemetry { get; init; } = NoTelemetry.Instance;
 }

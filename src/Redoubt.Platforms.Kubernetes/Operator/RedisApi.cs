@@ -72,6 +72,25 @@ public sealed class RedisApi(IKubernetes client)
         return response.Body;
     }
 
+    /// <summary>
+    /// Sets one annotation, as <c>kubectl annotate --overwrite</c> does: a merge patch without a resourceVersion, so it
+    /// neither conflicts with nor undoes the controller's own writes. Null when there is no such object.
+    /// </summary>
+    public async Task<RedisObject?> AnnotateAsync(string @namespace, string name, string key, string value, CancellationToken ct)
+    {
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [key] = value } } };
+        try
+        {
+            using var response = await client.CustomObjects.PatchNamespacedCustomObjectWithHttpMessagesAsync<RedisObject>(
+                new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), Group, Version, @namespace, Plural, name, cancellationToken: ct);
+            return response.Body;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Writes the status through the status subresource: a merge patch, so nothing but status can change.</summary>
     public async Task<RedisObject> PatchStatusAsync(RedisObject item, JsonObject status, CancellationToken ct)
     {

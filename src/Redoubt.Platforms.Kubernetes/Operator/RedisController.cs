@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Redoubt.Core.Control;
@@ -96,18 +95,8 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
 
     public RedisStatus? SavedStatusOf(ResourceRead<RedisObject>.Found found)
     {
-        RedisStatus? stored = null;
-        if (found.Item.Status is { } status)
-        {
-            try
-            {
-                stored = status.Deserialize<RedisStatus>(StatusJson.Options);
-            }
-            catch (JsonException)
-            {
-                // A status this version cannot read starts a fresh history; it is rewritten at the end of the pass.
-            }
-        }
+        // A status this version cannot read starts a fresh history; it is rewritten at the end of the pass.
+        var stored = StatusJson.Read(found.Item.Status);
 
         if (stored?.Events is { Count: > 0 } events)
         {
@@ -242,15 +231,5 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
         }
     }
 
-    private static RedisStatus ReadStatus(RedisObject item)
-    {
-        try
-        {
-            return item.Status?.Deserialize<RedisStatus>(StatusJson.Options) ?? new RedisStatus();
-        }
-        catch (JsonException)
-        {
-            return new RedisStatus();
-        }
-    }
+    private static RedisStatus ReadStatus(RedisObject item) => StatusJson.Read(item.Status) ?? new RedisStatus();
 }

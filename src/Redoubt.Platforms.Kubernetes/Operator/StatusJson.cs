@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Redoubt.Model;
 
 namespace Redoubt.Platforms.Kubernetes.Operator;
 
@@ -13,4 +15,17 @@ internal static class StatusJson
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
+
+    /// <summary>The stored status; null when there is none or this version cannot read it.</summary>
+    public static RedisStatus? Read(JsonObject? status)
+    {
+        try
+        {
+            return status?.Deserialize<RedisStatus>(Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

@@ -32,16 +32,22 @@ public static class KubernetesCommandLine
         };
         var web = new Option<string?>("--web")
         {
-            Description = $"Where /metrics listens: ADDRESS:PORT, or off [default: ${Redoubt.Web.WebAddress.EnvironmentVariable}, else 0.0.0.0:{Redoubt.Web.WebAddress.DefaultPort}, so Prometheus can scrape the pod]",
+            Description = $"Where /metrics (and the dashboard, with a token) listens: ADDRESS:PORT, or off [default: ${Redoubt.Web.WebAddress.EnvironmentVariable}, else 0.0.0.0:{Redoubt.Web.WebAddress.DefaultPort}, so Prometheus can scrape the pod]",
             HelpName = "ADDRESS:PORT|off",
         };
+        var dashboardTokenFile = new Option<string?>(OperatorDashboardToken.Option)
+        {
+            Description = $"File with the dashboard's token (at least {Redoubt.Web.WebToken.MinimumLength} characters; a mounted Secret): the operator serves the dashboard on --web too. "
+                + $"Without one it serves metrics only [default: ${OperatorDashboardToken.EnvironmentVariable}]",
+            HelpName = "FILE",
+        };
         var (redisImages, exporterImage) = ImageOptions();
-        var command = new Command("operator", "Run the Kubernetes operator (in a cluster, or against the current kubeconfig)") { kubeconfig, web, redisImages, exporterImage };
+        var command = new Command("operator", "Run the Kubernetes operator (in a cluster, or against the current kubeconfig)") { kubeconfig, web, dashboardTokenFile, redisImages, exporterImage };
         command.SetAction((parseResult, cancellationToken) =>
         {
             var images = new KubernetesEntryPoints.Images(parseResult.GetValue(redisImages) ?? [], parseResult.GetValue(exporterImage));
             var address = OperatorWebAddress.Resolve(parseResult.GetValue(web));
-            return KubernetesEntryPoints.RunOperatorAsync(parseResult.GetValue(kubeconfig), address, images, cancellationToken);
+            return KubernetesEntryPoints.RunOperatorAsync(parseResult.GetValue(kubeconfig), address, images, parseResult.GetValue(dashboardTokenFile), cancellationToken);
         });
         return command;
     }

@@ -33,9 +33,10 @@ public static class KubernetesEntryPoints
         return await KubernetesCommands.RenderTextAsync(yaml, fileName, manifests, Console.Out, Console.Error, cancellationToken);
     }
 
-    /// <summary>Runs the operator until <paramref name="cancellationToken"/> fires (Ctrl-C, SIGTERM); returns the exit code.</summary>
-    /// <param name="web">Where /metrics listens; null: nowhere.</param>
-    public static async Task<int> RunOperatorAsync(string? kubeconfig, WebAddress? web, Images images, CancellationToken cancellationToken)
+    /// <summary>Runs the operator until <paramref name="cancellationToken"/> fires (Ctrl-C, SIGTERM), then hands leadership over; returns the exit code.</summary>
+    /// <param name="web">Where /metrics (and the dashboard, with a token) listens; null: nowhere.</param>
+    /// <param name="dashboardTokenFile"><c>--dashboard-token-file</c>: the dashboard's token (<see cref="OperatorDashboardToken"/>).</param>
+    public static async Task<int> RunOperatorAsync(string? kubeconfig, WebAddress? web, Images images, string? dashboardTokenFile, CancellationToken cancellationToken)
     {
         var (manifests, error) = new ManifestOptions().WithImages(images.Redis, images.Exporter);
         if (manifests is null)
@@ -46,20 +47,39 @@ public static class KubernetesEntryPoints
 
         var logs = TerminalLog.StandardError();
         using var loggers = ControlPlaneLogging.CreateFactory(logs);
+        var log = loggers.CreateLogger("Redoubt.Operator");
+        var options = new OperatorOptions { Kubeconfig = kubeconfig, Manifests = manifests };
         if (web is null)
         {
-            return await KubernetesCommands.RunOperatorAsync(new OperatorOptions { Kubeconfig = kubeconfig, Manifests = manifests }, loggers, cancellationToken);
+            await using var unserved = OperatorHost.Create(options, loggers, TimeProvider.System);
+            await unserved.RunAsync(cancellationToken);
+            return 0;
+        }
+
+        var (token, off, misconfigured) = OperatorDashboardToken.Resolve(dashboardTokenFile);
+        if (off is not null)
+        {
+            log.Log(misconfigured ? LogLevel.Warning : LogLevel.Information, "{Line}", off);
         }
 
         var telemetry = new PrometheusTelemetry();
-        // The operator serves metrics only: no route asks for the token, which is made for this process and never shown.
+        await using var host = OperatorHost.Create(options with { Telemetry = telemetry, Dashboard = token is not null }, loggers, TimeProvider.System);
+        // Without a token file no route asks for a token: the one made here guards nothing and is never shown.
         await using var listener = await WebListener.StartAsync(
-            web, WebToken.Ephemeral(), logging => logging.AddTerminal(logs, includeScopes: false),
-            (app, _) => MetricsRoute.Map(app, telemetry.Registry), cancellationToken);
-        loggers.CreateLogger("Redoubt.Operator").LogInformation("Serving metrics on {Address}metrics", listener.Address);
+            web, token ?? WebToken.Ephemeral(), logging => logging.AddTerminal(logs, includeScopes: false),
+            (app, served) => WebRoutes.MapOperator(app, served, telemetry.Registry, host.Dashboard), cancellationToken);
+        if (host.Dashboard is null)
+        {
+            log.LogInformation("Serving metrics on {Address}metrics", listener.Address);
+        }
+        else
+        {
+            log.LogInformation("Serving metrics and the dashboard on {Address}", listener.Address);
+        }
         try
         {
-            return await KubernetesCommands.RunOperatorAsync(new OperatorOptions { Kubeconfig = kubeconfig, Manifests = manifests, Telemetry = telemetry }, loggers, cancellationToken);
+            await host.RunAsync(cancellationToken);
+            return 0;
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Redoubt.Core;
 
 namespace Redoubt.Web;
 
@@ -10,6 +11,9 @@ namespace Redoubt.Web;
 public sealed class WebToken
 {
     public const string FileName = "web-token";
+
+    /// <summary>The shortest token taken from a file: 32 characters (the ones made here have 48).</summary>
+    public const int MinimumLength = 32;
 
     private readonly byte[] _bytes;
 
@@ -25,7 +29,7 @@ public sealed class WebToken
     public static WebToken LoadOrCreate(string home)
     {
         var path = Path.Combine(home, FileName);
-        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 32 } existing)
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= MinimumLength } existing)
         {
             return new WebToken(existing);
         }
@@ -44,7 +48,32 @@ public sealed class WebToken
         return new WebToken(value);
     }
 
-    /// <summary>For the operator, which has no home: a token for this process only.</summary>
+    /// <summary>
+    /// A token someone else made, from a file (the operator's, a mounted Secret), without the line end an editor or
+    /// <c>kubectl create secret --from-file</c> leaves. Errors name the file, never what is in it.
+    /// </summary>
+    public static WebToken ReadFrom(string path)
+    {
+        string value;
+        try
+        {
+            value = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new RedoubtException($"the token file {path} does not exist", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RedoubtException($"the token file {path} cannot be read: {e.Message}", e);
+        }
+
+        return value.Length >= MinimumLength
+            ? new WebToken(value)
+            : throw new RedoubtException($"the token in {path} has {value.Length} characters, fewer than {MinimumLength}: a token that short could be guessed");
+    }
+
+    /// <summary>For the operator without a token file: a token for this process only.</summary>
     public static WebToken Ephemeral() => new(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
 
     public bool Matches(string? candidate) =>

@@ -24,6 +24,25 @@ public sealed class ControlLoopTests
     }
 
     [Fact]
+    public async Task ASwitchoverBeforeTheFirstPassSaysToTryAgainAndAfterItGoesThroughTheReconcilerThenAPass()
+    {
+        await using var run = RunningLoop.Start();
+        var resource = run.Source.Add("a");
+
+        var early = await Assert.ThrowsAsync<RedoubtException>(() => run.Loop.SwitchoverAsync(resource, null, CancellationToken.None));
+        Assert.Contains("has not been reconciled yet", early.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Journal, l => l.StartsWith("switchover", StringComparison.Ordinal));
+
+        run.Loop.Enqueue(A);
+        await run.EventuallyAsync(() => run.Count($"report {A}") == 1, "the first pass reports");
+        var result = await run.Loop.SwitchoverAsync(resource, "redis-2", CancellationToken.None);
+
+        Assert.Equal(("redis-0", "redis-2"), (result.From, result.To));
+        Assert.Equal(1, run.Count($"switchover {A} to redis-2"));
+        await run.EventuallyAsync(() => run.Count($"report {A}") == 2, "a pass follows, so the status shows the new master");
+    }
+
+    [Fact]
     public async Task ChangesDuringAPassGiveOneMorePassNotOneEach()
     {
         await using var run = RunningLoop.Start();

@@ -41,6 +41,25 @@ public sealed class DeployTests
     }
 
     [Fact]
+    public void TheDashboardTokenComesFromAnOptionalSecretMountedWhereTheOperatorIsToldToReadIt()
+    {
+        var deployment = YamlDocuments.Read(File.ReadAllText(Deploy("operator.yaml"))).First(d => d!["kind"]!.GetValue<string>() == "Deployment")!;
+        var pod = deployment["spec"]!["template"]!["spec"]!;
+        var container = pod["containers"]![0]!;
+        var args = container["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        var file = args[args.IndexOf(OperatorDashboardToken.Option) + 1];
+        var volume = pod["volumes"]!.AsArray().Single(v => v!["secret"]?["secretName"]?.GetValue<string>() == OperatorDashboardToken.DeployedSecret)!;
+        var mount = container["volumeMounts"]!.AsArray().Single(m => m!["name"]!.GetValue<string>() == volume["name"]!.GetValue<string>())!;
+
+        Assert.True(volume["secret"]!["optional"]!.GetValue<bool>(), "without the Secret the pod must still start, serving metrics only");
+        Assert.Equal($"{mount["mountPath"]!.GetValue<string>()}/token", file);
+        Assert.True(mount["readOnly"]!.GetValue<bool>());
+        // Readable by the operator's group only (0440), and the pod's files belong to that group.
+        Assert.Equal(Convert.ToInt64("440", 8), volume["secret"]!["defaultMode"]!.GetValue<long>());
+        Assert.Equal(pod["securityContext"]!["runAsGroup"]!.GetValue<long>(), pod["securityContext"]!["fsGroup"]!.GetValue<long>());
+    }
+
+    [Fact]
     public void RbacGrantsNoWildcards()
     {
         foreach (var document in YamlDocuments.Read(File.ReadAllText(Deploy("rbac.yaml"))))

@@ -17,6 +17,7 @@ public sealed class ScriptedReconcilerFactory : IResourceReconcilerFactory
 {
     public ConcurrentQueue<string> Passes { get; } = new();
     public ConcurrentQueue<NodeEvent> NodeEvents { get; } = new();
+    public ConcurrentQueue<string> Switchovers { get; } = new();
     public ConcurrentDictionary<string, RedisStatus?> Restored { get; } = new();
     public TimeSpan? RequeueAfter { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -66,8 +67,11 @@ public sealed class ScriptedReconcilerFactory : IResourceReconcilerFactory
             return Task.CompletedTask;
         }
 
-        public Task<SwitchoverResult> SwitchoverAsync(RedisResource resource, string? target, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("the operator has no switchover command; a planned switchover is the local control plane's");
+        public Task<SwitchoverResult> SwitchoverAsync(RedisResource resource, string? target, CancellationToken cancellationToken)
+        {
+            owner.Switchovers.Enqueue(resource.Key);
+            return Task.FromResult(new SwitchoverResult(true, "rfr-redis-example-0", target ?? "rfr-redis-example-1", 12.5, "scripted switchover"));
+        }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

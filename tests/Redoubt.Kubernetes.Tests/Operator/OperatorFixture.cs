@@ -1,13 +1,19 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Redoubt.Core.Control;
 using Redoubt.Kubernetes.Tests.Fakes;
+using Redoubt.Metrics;
 using Redoubt.Platforms.Kubernetes.Manifests;
 using Redoubt.Platforms.Kubernetes.Operator;
+using Redoubt.Web;
 
 namespace Redoubt.Kubernetes.Tests.Operator;
 
-/// <summary>An operator instance running against the in-process API test server, and the helpers its tests share.</summary>
+/// <summary>
+/// An operator instance running against the in-process API test server, and the helpers its tests share; with
+/// <see cref="ServeAsync"/>, its web listener too, on a free loopback port, with the routes `redoubt operator` maps.
+/// </summary>
 internal sealed class RunningOperator : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -29,6 +35,24 @@ internal sealed class RunningOperator : IAsyncDisposable
     }
 
     public ScriptedReconcilerFactory Reconcilers { get; }
+
+    /// <summary>The web listener, once <see cref="ServeAsync"/> started it.</summary>
+    public WebListener? Web { get; private set; }
+
+    /// <summary>
+    /// An operator with <see cref="OperatorOptions.Dashboard"/> on and its listener serving metrics and, with
+    /// <paramref name="token"/>, the dashboard; without one, metrics only, as when no token file is given.
+    /// </summary>
+    public static async Task<RunningOperator> ServeAsync(FakeKubernetesApi api, OperatorOptions options, WebToken? token)
+    {
+        var telemetry = new PrometheusTelemetry();
+        var running = new RunningOperator(api, options with { Telemetry = telemetry, Dashboard = token is not null });
+        running.Web = await WebListener.StartAsync(
+            new WebAddress(new IPEndPoint(IPAddress.Loopback, 0), Explicit: true), token ?? WebToken.Ephemeral(),
+            logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(running.Log),
+            (app, served) => WebRoutes.MapOperator(app, served, telemetry.Registry, running._host.Dashboard), CancellationToken.None);
+        return running;
+    }
 
     public Task Run { get; }
 
@@ -56,6 +80,13 @@ internal sealed class RunningOperator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Web is not null)
+        {
+            // First: open live feeds end with it, and no request reaches an operator that stops.
+            await Web.StopAsync(CancellationToken.None);
+            await Web.DisposeAsync();
+        }
+
         if (!Run.IsCompleted)
         {
             await StopAsync();
@@ -124,14 +155,18 @@ internal static class Cluster
     /// A correctness deadline, not a speed check: the in-process operator needs a second or two, but on a two-core
     /// machine loaded far past its cores (load average 40) it took 7 s just to sync its caches, and 20 s ran out.
     /// </summary>
-    public static async Task EventuallyAsync(Func<bool> condition, string what, double seconds = 60)
+    public static Task EventuallyAsync(Func<bool> condition, string what, double seconds = 60) =>
+        EventuallyAsync(() => Task.FromResult(condition()), () => what, seconds);
+
+    /// <summary>The same, for a condition that asks over the network; <paramref name="what"/> is read when it fails (it may name the last answer).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, Func<string> what, double seconds = 60)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"within {seconds} s: {what}\noperator log:\n{string.Join("\n", RunningOperator.Current.Value?.Lines.TakeLast(40) ?? [])}");
+                Assert.Fail($"within {seconds} s: {what()}\noperator log:\n{string.Join("\n", RunningOperator.Current.Value?.Lines.TakeLast(40) ?? [])}");
             }
 
             await Task.Delay(25);

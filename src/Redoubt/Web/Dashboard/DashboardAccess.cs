@@ -32,12 +32,16 @@ public static class DashboardAccess
     public static AccessVerdict Judge(WebToken token, HttpRequest request) =>
         Judge(token, request.Method, request.Cookies[CookieName], request.Headers.Authorization, request.Headers[ActionHeader]);
 
-    /// <summary>The answer to a request refused; says what to do, never what the token is.</summary>
-    public static IResult Refusal(AccessVerdict verdict) => verdict switch
+    /// <summary>Where a user of the local control plane finds the token, for <see cref="Refusal"/>.</summary>
+    public const string LocalTokenHelp =
+        "open the address `redoubt serve` or `redoubt up` printed (it ends in ?token=...), "
+        + $"or send Authorization: Bearer <token>; the token is in the file {WebToken.FileName} of the Redoubt home";
+
+    /// <summary>The answer to a request refused; says what to do (<paramref name="tokenHelp"/>: where the token is), never what the token is.</summary>
+    public static IResult Refusal(AccessVerdict verdict, string tokenHelp) => verdict switch
     {
         AccessVerdict.NoToken => Results.Text(
-            "401 the dashboard needs its token: open the address `redoubt serve` or `redoubt up` printed (it ends in ?token=...), "
-            + $"or send Authorization: Bearer <token>; the token is in the file {WebToken.FileName} of the Redoubt home\n",
+            $"401 the dashboard needs its token: {tokenHelp}\n",
             "text/plain", statusCode: StatusCodes.Status401Unauthorized),
         _ => Results.Text(
             $"403 actions need the {ActionHeader} header, which the dashboard page sends; a form posted from another site cannot\n",

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Redoubt.Core;
-using Redoubt.Platforms.Local;
+using Redoubt.Core.ControlPlane;
 
 namespace Redoubt.Web.Dashboard;
 
@@ -15,7 +15,8 @@ public static class DashboardEndpoints
     /// <summary>How long a switchover asked from the page may take before the page is told it did not finish.</summary>
     private static readonly TimeSpan ActionTimeout = TimeSpan.FromSeconds(60);
 
-    public static void Map(WebApplication app, WebToken token, LocalControlPlane controlPlane)
+    /// <param name="tokenHelp">Where the token is, for the answer to a request without it (<see cref="DashboardAccess.Refusal"/>).</param>
+    public static void Map(WebApplication app, WebToken token, IDashboardSource controlPlane, string tokenHelp)
     {
         var timeline = new FailoverTimeline();
         // Live feeds end when the listener stops: Kestrel would otherwise wait for every open page before it stops.
@@ -24,7 +25,7 @@ public static class DashboardEndpoints
         var guarded = app.MapGroup("").AddEndpointFilter(async (context, next) =>
         {
             var verdict = DashboardAccess.Judge(token, context.HttpContext.Request);
-            return verdict == AccessVerdict.Allowed ? await next(context) : DashboardAccess.Refusal(verdict);
+            return verdict == AccessVerdict.Allowed ? await next(context) : DashboardAccess.Refusal(verdict, tokenHelp);
         });
 
         app.MapGet("/", (HttpContext context) =>
@@ -33,7 +34,7 @@ public static class DashboardEndpoints
             {
                 if (!token.Matches(offered))
                 {
-                    return DashboardAccess.Refusal(AccessVerdict.NoToken);
+                    return DashboardAccess.Refusal(AccessVerdict.NoToken, tokenHelp);
                 }
 
                 // The token leaves the address bar (and the history) at once; the cookie carries it from now on.
@@ -42,7 +43,7 @@ public static class DashboardEndpoints
             }
 
             var verdict = DashboardAccess.Judge(token, context.Request);
-            return verdict == AccessVerdict.Allowed ? AssetResult(DashboardAssets.Page) : DashboardAccess.Refusal(verdict);
+            return verdict == AccessVerdict.Allowed ? AssetResult(DashboardAssets.Page) : DashboardAccess.Refusal(verdict, tokenHelp);
         });
 
         guarded.MapGet("/assets/{file}", (string file) => DashboardAssets.Find(file) is { } asset ? AssetResult(asset) : Results.NotFound());
@@ -59,6 +60,11 @@ public static class DashboardEndpoints
                 var result = await controlPlane.FailoverAsync(@namespace, name, target: null, bounded.Token);
                 return Results.Json(result, DashboardJson.Options, statusCode: result.Succeeded ? StatusCodes.Status200OK : StatusCodes.Status409Conflict);
             }
+            catch (NotLeaderException e)
+            {
+                // Another replica of the operator acts; this one may be asked again once it leads.
+                return Results.Json(new { succeeded = false, message = e.Message }, DashboardJson.Options, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
             catch (RedoubtException e)
             {
                 return Results.Json(new { succeeded = false, message = e.Message }, DashboardJson.Options, statusCode: StatusCodes.Status409Conflict);
@@ -71,9 +77,19 @@ public static class DashboardEndpoints
         });
 
         guarded.MapPost("/api/resources/{namespace}/{name}/restart", async (string @namespace, string name, CancellationToken cancellationToken) =>
-            await controlPlane.RestartAsync(@namespace, name, cancellationToken) is { } mark
-                ? Results.Json(new { requested = mark }, DashboardJson.Options, statusCode: StatusCodes.Status202Accepted)
-                : Results.Json(new { message = $"no Redis named {name} in namespace {@namespace}" }, DashboardJson.Options, statusCode: StatusCodes.Status404NotFound));
+        {
+            try
+            {
+                return await controlPlane.RestartAsync(@namespace, name, cancellationToken) is { } mark
+                    ? Results.Json(new { requested = mark }, DashboardJson.Options, statusCode: StatusCodes.Status202Accepted)
+                    : Results.Json(new { message = $"no Redis named {name} in namespace {@namespace}" }, DashboardJson.Options, statusCode: StatusCodes.Status404NotFound);
+            }
+            catch (RedoubtException e)
+            {
+                // The operator's request goes through the API server, which may refuse it.
+                return Results.Json(new { message = e.Message }, DashboardJson.Options, statusCode: StatusCodes.Status409Conflict);
+            }
+        });
     }
 
     private static IResult AssetResult(Asset asset) => Results.Bytes(asset.Content, asset.ContentType);

@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Redoubt.Core.ControlPlane;
-using Redoubt.Platforms.Local;
 
 namespace Redoubt.Web.Dashboard;
 
@@ -11,7 +10,7 @@ namespace Redoubt.Web.Dashboard;
 /// and the browser keep the connection. Reading the control plane happens here, on the request's own time, so the
 /// reconciler only ever rings the feed's doorbell.
 /// </summary>
-internal sealed class LiveFeed(LocalControlPlane controlPlane, FailoverTimeline timeline, TimeProvider time, CancellationToken listenerStopping)
+internal sealed class LiveFeed(IDashboardSource controlPlane, FailoverTimeline timeline, TimeProvider time, CancellationToken listenerStopping)
 {
     /// <summary>How long the stream may stay silent before a keep-alive comment.</summary>
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(20);

@@ -1,4 +1,4 @@
-using Redoubt.Platforms.Local;
+using Redoubt.Core.ControlPlane;
 
 namespace Redoubt.Web.Dashboard;
 
@@ -6,18 +6,19 @@ namespace Redoubt.Web.Dashboard;
 /// Keeps the failover timeline while no page is open: every saved status's last failover goes into it, so a page
 /// opened later still shows the failovers of before. Reads the control plane on its own time, like a page would.
 /// </summary>
-internal sealed class TimelineRecorder(LocalControlPlane controlPlane, FailoverTimeline timeline)
+internal sealed class TimelineRecorder(IDashboardSource controlPlane, FailoverTimeline timeline)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var subscription = controlPlane.Changes.Subscribe();
-        foreach (var resource in await controlPlane.ListAsync(cancellationToken))
-        {
-            timeline.Record(resource.Key, resource.Status?.LastFailover);
-        }
-
         try
         {
+            // Inside the try: the operator's list waits for its first sync, which the listener's stop may cut short.
+            foreach (var resource in await controlPlane.ListAsync(cancellationToken))
+            {
+                timeline.Record(resource.Key, resource.Status?.LastFailover);
+            }
+
             while (true)
             {
                 var changes = await subscription.ReadAsync(cancellationToken);

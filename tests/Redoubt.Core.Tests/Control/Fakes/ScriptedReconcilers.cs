@@ -54,8 +54,11 @@ internal sealed class ScriptedReconcilers(ConcurrentQueue<string> journal) : IRe
             return Task.CompletedTask;
         }
 
-        public Task<SwitchoverResult> SwitchoverAsync(RedisResource resource, string? target, CancellationToken cancellationToken) =>
-            Task.FromResult(new SwitchoverResult(true, "redis-0", target ?? "redis-1", 0, "scripted"));
+        public Task<SwitchoverResult> SwitchoverAsync(RedisResource resource, string? target, CancellationToken cancellationToken)
+        {
+            owner.Journal.Enqueue($"switchover {key} to {target ?? "any"}");
+            return Task.FromResult(new SwitchoverResult(true, "redis-0", target ?? "redis-1", 0, "scripted"));
+        }
 
         public ValueTask DisposeAsync()
         {
