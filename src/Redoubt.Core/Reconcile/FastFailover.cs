@@ -204,6 +204,9 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
     private async Task SetInfoPeriodAsync(IEnumerable<string> sentinels, string period) =>
         await Task.WhenAll(sentinels.Select(s => BestEffort.RunAsync(() => probes.Admin.ExecuteAsync(s, NodeKind.Sentinel, FastProbes.Timeout, "SENTINEL", "DEBUG", Planner.InfoPeriod, period)))).ConfigureAwait(false);
 
+    /// <summary>What <paramref name="sentinel"/> says of the resource's master (SENTINEL MASTER), or null when it does not answer.</summary>
+    public Task<SentinelView?> ViewAsync(ResourcePlan plan, string sentinel) => probes.ViewAsync(sentinel, plan.MasterName);
+
     /// <summary>SENTINEL FAILOVER: a forced failover, which Sentinel starts at once, without waiting for down-after or a vote.</summary>
     public async Task<FailoverAnswer> AskToFailOverAsync(ResourcePlan plan, string sentinel)
     {

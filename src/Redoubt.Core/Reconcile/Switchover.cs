@@ -23,6 +23,16 @@ public sealed class Switchover(
     private static readonly TimeSpan PauseMargin = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MinimumDemoteTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>How many times the pause is renewed while Sentinel still runs a failover it accepted.</summary>
+    private const int PauseRenewals = 2;
+
+    /// <summary>What is left of the current pause, less the margin, and never less than a second.</summary>
+    private static TimeSpan Left(int pauseMs, Stopwatch window)
+    {
+        var left = TimeSpan.FromMilliseconds(pauseMs) - PauseMargin - window.Elapsed;
+        return left > MinimumDemoteTimeout ? left : MinimumDemoteTimeout;
+    }
+
     /// <summary>
     /// <paramref name="observation"/> must include a master that a scale-down removes: it is the one to switch away from.
     /// </summary>
@@ -75,6 +85,8 @@ public sealed class Switchover(
         var pauseMs = plan.Spec.Sentinel.FailoverTimeout + 2000;
         await admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "PAUSE", pauseMs, "WRITE").ConfigureAwait(false);
         var paused = Stopwatch.StartNew();
+        // The current pause's own clock: a pause renewed while Sentinel still fails over starts again.
+        var window = Stopwatch.StartNew();
         var unpaused = false;
         try
         {
@@ -92,10 +104,21 @@ public sealed class Switchover(
 
             // The promoted replica reports itself master as soon as Sentinel promotes it; the Sentinels confirm up to
             // a second later. It already holds every write, so writes may resume once the old master is demoted.
-            var promoted = await fastFailover.WaitForPromotionAsync(plan, leader, from, TimeSpan.FromMilliseconds(plan.Spec.Sentinel.FailoverTimeout), askAgain: false, cancellationToken).ConfigureAwait(false);
+            // Sentinel once carried out a failover it had accepted only 3.05 s later, after a 3 s wait had given up and
+            // resumed writes on the old master, which then acknowledged writes for 50 ms before it was demoted. So the
+            // wait lasts as long as the pause does, and while the leader still runs the failover the pause is renewed
+            // and the wait goes on; writes resume on the old master only once Sentinel's failover ended without one.
+            var promoted = await fastFailover.WaitForPromotionAsync(plan, leader, from, Left(pauseMs, window), askAgain: false, cancellationToken).ConfigureAwait(false);
+            for (var renewal = 0; promoted is null && renewal < PauseRenewals && await fastFailover.ViewAsync(plan, leader).ConfigureAwait(false) is { InProgress: true }; renewal++)
+            {
+                await admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "PAUSE", pauseMs, "WRITE").ConfigureAwait(false);
+                window.Restart();
+                promoted = await fastFailover.WaitForPromotionAsync(plan, leader, from, Left(pauseMs, window), askAgain: false, cancellationToken).ConfigureAwait(false);
+            }
+
             if (promoted is null)
             {
-                return Refuse($"Sentinel did not promote a replica within {plan.Spec.Sentinel.FailoverTimeout} ms; writes resumed on {master.Name}");
+                return Refuse($"Sentinel did not promote a replica within {paused.ElapsedMilliseconds} ms; writes resumed on {master.Name}");
             }
 
             // Clients that ask any Sentinel find the new master from now on, not up to a second later from the leader.
@@ -104,10 +127,24 @@ public sealed class Switchover(
             // Demote before resuming: an old master that accepts writes after the switch would lose them. It may take
             // as long as the pause has left: an old master that stalled for over a second on a loaded machine once
             // missed the usual 1 s and failed a switchover that Sentinel had already carried out.
-            var demoteWithin = TimeSpan.FromMilliseconds(pauseMs) - PauseMargin - paused.Elapsed;
+            if (window.Elapsed > TimeSpan.FromMilliseconds(pauseMs / 2))
+            {
+                // A promotion seen late in the pause: renewed, so that the pause cannot lapse before the old master follows.
+                try
+                {
+                    await admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "PAUSE", pauseMs, "WRITE").ConfigureAwait(false);
+                    window.Restart();
+                }
+                catch (RedisAdminException)
+                {
+                    // It does not answer: the demotion below will not either, and says so.
+                }
+            }
+
+            var demoteWithin = Left(pauseMs, window);
             try
             {
-                await executor.ReplicaOfAsync(from, promoted, demoteWithin > MinimumDemoteTimeout ? demoteWithin : MinimumDemoteTimeout).ConfigureAwait(false);
+                await executor.ReplicaOfAsync(from, promoted, demoteWithin).ConfigureAwait(false);
             }
             catch (RedisAdminException e)
             {
