@@ -116,8 +116,7 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         while (time.GetUtcNow() < deadline)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var roles = await Task.WhenAll(replicas.Select(probes.RoleOfAsync)).ConfigureAwait(false);
-            var promoted = replicas.Where((_, i) => roles[i] == "master").FirstOrDefault()
+            var promoted = await probes.FirstMasterAsync(replicas).ConfigureAwait(false)
                 ?? views.FirstOrDefault(v => v is not null && v.Master != fromAddress)?.Master;
             if (promoted is not null)
             {
