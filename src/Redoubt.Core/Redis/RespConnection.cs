@@ -18,13 +18,15 @@ internal sealed class RespConnection : IAsyncDisposable
     private readonly Socket _socket;
     private readonly Stream _stream;
     private readonly byte[] _buffer = new byte[64 * 1024];
+    private readonly Encoding _encoding;
     private int _start;
     private int _end;
 
-    private RespConnection(Socket socket, Stream stream)
+    private RespConnection(Socket socket, Stream stream, Encoding? encoding = null)
     {
         _socket = socket;
         _stream = stream;
+        _encoding = encoding ?? Encoding.UTF8;
         ServerCertificate = (stream as SslStream)?.RemoteCertificate?.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
     }
 
@@ -72,8 +74,95 @@ internal sealed class RespConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A connection over a Unix socket, to a server only this machine reaches (a restore's scratch server). Latin-1
+    /// maps every byte to one character and back, so key names that are not UTF-8 survive a round trip through text.
+    /// </summary>
+    public static async Task<RespConnection> ConnectUnixAsync(string path, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
+            return new RespConnection(socket, new NetworkStream(socket, ownsSocket: true), Encoding.Latin1);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends one command without reading a reply (SYNC, whose reply is a snapshot: <see cref="CopyBulkPayloadAsync"/>).</summary>
+    public Task SendAsync(object[] command, CancellationToken cancellationToken) => WriteAsync([command], cancellationToken);
+
+    /// <summary>
+    /// Reads the reply to SYNC into <paramref name="destination"/>: the newlines a server sends while its snapshot is
+    /// being written, then the snapshot as one bulk payload (a length, then that many bytes). Returns its length.
+    /// </summary>
+    public async Task<long> CopyBulkPayloadAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_start == _end)
+            {
+                await FillAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_buffer[_start] != (byte)'\n')
+            {
+                break;
+            }
+
+            _start++;
+        }
+
+        var line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        if (line.StartsWith('-'))
+        {
+            throw new RedisReplyException(line[1..]);
+        }
+
+        if (!line.StartsWith('$') || !long.TryParse(line.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+        {
+            throw new NodeUnreachableException($"expected a snapshot's length, got '{(line.Length > 40 ? line[..40] : line)}'");
+        }
+
+        var left = length;
+        var buffered = (int)Math.Min(left, _end - _start);
+        await destination.WriteAsync(_buffer.AsMemory(_start, buffered), cancellationToken).ConfigureAwait(false);
+        _start += buffered;
+        left -= buffered;
+        while (left > 0)
+        {
+            var read = await _stream.ReadAsync(_buffer.AsMemory(0, (int)Math.Min(left, _buffer.Length)), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new NodeUnreachableException($"the server closed the connection {left} bytes before the end of the snapshot");
+            }
+
+            await destination.WriteAsync(_buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            left -= read;
+        }
+
+        _start = _end = 0;
+        return length;
+    }
+
     /// <summary>Sends every command, then reads one reply per command. An error reply is returned as an exception in its slot.</summary>
     public async Task<IReadOnlyList<object>> PipelineAsync(IReadOnlyList<object[]> commands, CancellationToken cancellationToken)
+    {
+        await WriteAsync(commands, cancellationToken).ConfigureAwait(false);
+        var replies = new List<object>(commands.Count);
+        for (var i = 0; i < commands.Count; i++)
+        {
+            replies.Add(await ReadReplyAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        return replies;
+    }
+
+    private async Task WriteAsync(IReadOnlyList<object[]> commands, CancellationToken cancellationToken)
     {
         var request = new StringBuilder();
         foreach (var command in commands)
@@ -82,18 +171,11 @@ internal sealed class RespConnection : IAsyncDisposable
             foreach (var part in command)
             {
                 var text = Convert.ToString(part, CultureInfo.InvariantCulture) ?? "";
-                request.Append('$').Append(Encoding.UTF8.GetByteCount(text)).Append("\r\n").Append(text).Append("\r\n");
+                request.Append('$').Append(_encoding.GetByteCount(text)).Append("\r\n").Append(text).Append("\r\n");
             }
         }
 
-        await _stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()), cancellationToken).ConfigureAwait(false);
-        var replies = new List<object>(commands.Count);
-        for (var i = 0; i < commands.Count; i++)
-        {
-            replies.Add(await ReadReplyAsync(cancellationToken).ConfigureAwait(false));
-        }
-
-        return replies;
+        await _stream.WriteAsync(_encoding.GetBytes(request.ToString()), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<object> ReadReplyAsync(CancellationToken cancellationToken)
@@ -116,7 +198,7 @@ internal sealed class RespConnection : IAsyncDisposable
                 }
 
                 var bytes = await ReadExactAsync(length + 2, cancellationToken).ConfigureAwait(false);
-                return new RespValue(Encoding.UTF8.GetString(bytes, 0, length), null, null);
+                return new RespValue(_encoding.GetString(bytes, 0, length), null, null);
             case '*':
                 var count = int.Parse(rest, CultureInfo.InvariantCulture);
                 if (count < 0)
@@ -144,7 +226,7 @@ internal sealed class RespConnection : IAsyncDisposable
             var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
             if (newline > _start && _buffer[newline - 1] == '\r')
             {
-                var line = Encoding.UTF8.GetString(_buffer, _start, newline - 1 - _start);
+                var line = _encoding.GetString(_buffer, _start, newline - 1 - _start);
                 _start = newline + 1;
                 return line;
             }
