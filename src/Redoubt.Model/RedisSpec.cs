@@ -23,6 +23,18 @@ public sealed class RedisSpec
     public TlsSpec? Tls { get; set; }
     public SentinelSpec? Sentinel { get; set; }
     public List<string>? Zones { get; set; }
+
+    /// <summary>Scheduled backups: an extension beside the reference platform's fields, off unless set.</summary>
+    public BackupSpec? Backup { get; set; }
+}
+
+public sealed class BackupSpec
+{
+    /// <summary>When to take one, a cron expression of five fields (minute hour day month weekday) in UTC, or @hourly, @daily, @weekly.</summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>How many good backups to keep (newest first); older ones are removed after each new backup.</summary>
+    public int? Retention { get; set; }
 }
 
 public sealed class ResourceLimits

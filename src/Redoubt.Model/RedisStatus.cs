@@ -25,6 +25,28 @@ public sealed class RedisStatus
     public FailoverRecord? LastFailover { get; set; }
     public PasswordRotationStatus? PasswordRotation { get; set; }
     public List<StatusEvent> Events { get; set; } = [];
+
+    /// <summary>Backups of a resource whose spec schedules them, or that has any (local platform).</summary>
+    public BackupStatus? Backup { get; set; }
+}
+
+public sealed class BackupStatus
+{
+    /// <summary>The newest good backup: its id, when it was taken, its size and how long it took.</summary>
+    public string? Last { get; set; }
+    public DateTimeOffset? LastTime { get; set; }
+    public long? LastSizeBytes { get; set; }
+    public double? LastDurationMs { get; set; }
+
+    /// <summary>How many good backups are kept.</summary>
+    public int Count { get; set; }
+
+    /// <summary>When the schedule takes the next one; null without a schedule.</summary>
+    public DateTimeOffset? NextTime { get; set; }
+
+    /// <summary>The last scheduled backup that failed, and why; cleared by the next success.</summary>
+    public DateTimeOffset? LastFailureTime { get; set; }
+    public string? LastFailure { get; set; }
 }
 
 public sealed class StatusCondition

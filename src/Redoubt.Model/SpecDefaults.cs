@@ -24,6 +24,9 @@ public static class SpecDefaults
 
     public const int FailoverTimeout = 3000;
 
+    /// <summary>A week of daily backups.</summary>
+    public const int BackupRetention = 7;
+
     /// <summary>The three sites of the reference deployment: Gland, Lucerne, Genève.</summary>
     public static readonly IReadOnlyList<string> DefaultZones = ["gland", "lucerne", "geneve"];
 

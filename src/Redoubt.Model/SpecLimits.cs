@@ -15,6 +15,7 @@ public static class SpecLimits
     public static readonly IntRange FailoverTimeout = new(1_000, 3_600_000);
     public static readonly IntRange MinReplicasMaxLag = new(1, 3_600);
     public static readonly IntRange ZoneCount = new(1, 9);
+    public static readonly IntRange BackupRetention = new(1, 1000);
 
     public const long MinMemoryBytes = 32L * 1024 * 1024;
     public const long MinMaxmemoryBytes = 1024 * 1024;

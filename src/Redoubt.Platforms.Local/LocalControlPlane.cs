@@ -32,6 +32,11 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
     private readonly LocalPlatform _platform;
     private readonly ResourceStore _store;
     private readonly LocalAdmission _admission;
+    private readonly Backups.LocalBackups _backups;
+    private readonly Backups.BackupScheduler _scheduler;
+    private readonly Task _schedule;
+    // Restores running now, by resource: its status shows a Restoring condition while the keys are replaced.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _restoring = new(StringComparer.Ordinal);
     private readonly ControlLoop<RedisResource> _loop;
     private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -47,9 +52,13 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
         _admission = new LocalAdmission(redisVersion);
         _store = new ResourceStore(options.Home, _logger, Changes);
         _platform = new LocalPlatform(options, loggerFactory.CreateLogger("Redoubt.Local.Platform"), TimeProvider.System);
+        _backups = new Backups.LocalBackups(options, _platform, loggerFactory.CreateLogger("Redoubt.Local.Backups"), TimeProvider.System);
         _loop = new ControlLoop<RedisResource>(_platform, new LocalResourceSource(_store), new ResourceReconcilerFactory(loggerFactory, TimeProvider.System, telemetry),
             LoopOptions with { Telemetry = telemetry }, loggerFactory.CreateLogger("Redoubt.Control"), TimeProvider.System);
         _run = _loop.RunAsync(_stop.Token);
+        _scheduler = new Backups.BackupScheduler(_backups, () => [.. _store.All.Select(r => _store.Snapshot(r.Key)).OfType<RedisResource>()], Changes.Publish,
+            loggerFactory.CreateLogger("Redoubt.Local.Backups"), TimeProvider.System);
+        _schedule = _scheduler.RunAsync(_stop.Token);
     }
 
     /// <summary>The installed redis-server version, e.g. "7.0.15".</summary>
@@ -127,10 +136,40 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
     public Task<IReadOnlyList<RedisResource>> ListAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<RedisResource>>([.. _store.All.Select(r => _store.Snapshot(r.Key)).OfType<RedisResource>()]);
+        Task.FromResult<IReadOnlyList<RedisResource>>([.. _store.All.Select(r => Marked(_store.Snapshot(r.Key))).OfType<RedisResource>()]);
 
     public Task<RedisResource?> GetAsync(string @namespace, string name, CancellationToken cancellationToken) =>
-        Task.FromResult(_store.Snapshot(Key(@namespace, name)));
+        Task.FromResult(Marked(_store.Snapshot(Key(@namespace, name))));
+
+    /// <summary>The resource as it is shown: with its backups, and a Restoring condition while a restore replaces its keys.</summary>
+    private RedisResource? Marked(RedisResource? resource)
+    {
+        var backups = resource is null ? null : _scheduler.StatusOf(resource);
+        var restoring = resource is not null && _restoring.ContainsKey(resource.Key);
+        if (resource is null || (backups is null && !restoring))
+        {
+            return resource;
+        }
+
+        // The stored status is shared with the control loop: the marks go on a copy.
+        var copy = ResourceSerializer.FromJson(ResourceSerializer.ToJson(resource));
+        copy.Status ??= new RedisStatus();
+        copy.Status.Backup = backups;
+        if (!_restoring.TryGetValue(resource.Key, out var backup))
+        {
+            return copy;
+        }
+
+        copy.Status.Conditions.Add(new StatusCondition
+        {
+            Type = "Restoring",
+            Status = "True",
+            Reason = "RestoreInProgress",
+            Message = $"backup {backup} is replacing every key: reads may miss keys and writes may be overwritten until it ends",
+            LastTransitionTime = DateTimeOffset.UtcNow,
+        });
+        return copy;
+    }
 
     public async Task<bool> DeleteAsync(string @namespace, string name, bool keepData, CancellationToken cancellationToken)
     {
@@ -242,6 +281,114 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
         };
     }
 
+    public async Task<BackupResult> BackupAsync(string @namespace, string name, int? keep, CancellationToken cancellationToken)
+    {
+        if (keep is < 1)
+        {
+            throw new RedoubtException($"keep: must be at least 1, got {keep}");
+        }
+
+        var resource = _store.Snapshot(Key(@namespace, name)) ?? throw new RedoubtException($"no Redis named {name} in namespace {@namespace}");
+        var result = await _backups.TakeAsync(resource, keep ?? BackupSchedule.RetentionOf(resource.Spec), cancellationToken).ConfigureAwait(false);
+        _scheduler.Taken(resource, result.Backup);
+        Changes.Publish(resource.Key);
+        return result;
+    }
+
+    public Task<IReadOnlyList<Core.Backup.BackupManifest>> ListBackupsAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        Task.FromResult(_backups.Directory(@namespace, name).List());
+
+    public async Task<RestoreResult> RestoreAsync(string @namespace, string name, string from, CancellationToken cancellationToken)
+    {
+        var (sourceNamespace, sourceName, id) = from.Split('/') switch
+        {
+            [var only] when only.Length > 0 => (@namespace, name, only),
+            [var source, var named] when source.Length > 0 && named.Length > 0 => (@namespace, source, named),
+            [var ns, var source, var named] when ns.Length > 0 && source.Length > 0 && named.Length > 0 => (ns, source, named),
+            _ => throw new RedoubtException($"from: \"{from}\" is not a backup: expected ID (a backup of {name}), SOURCE/ID or NAMESPACE/SOURCE/ID"),
+        };
+        var directory = _backups.Directory(sourceNamespace, sourceName);
+        var backup = directory.Find(id);
+        var created = false;
+        if (_store.Snapshot(Key(@namespace, name)) is null)
+        {
+            await CreateForRestoreAsync(@namespace, name, backup, cancellationToken).ConfigureAwait(false);
+            created = true;
+        }
+
+        var target = await ReadyAsync(Key(@namespace, name), cancellationToken).ConfigureAwait(false);
+        var reference = $"{sourceNamespace}/{sourceName}/{id}";
+        if (!_restoring.TryAdd(target.Key, reference))
+        {
+            throw new RedoubtException($"redis {target.Key} is already being restored (from {_restoring.GetValueOrDefault(target.Key)}); wait for that restore to end");
+        }
+
+        Core.Backup.RestoreReport report;
+        try
+        {
+            Changes.Publish(target.Key);
+            report = await _backups.RestoreAsync(target, directory, backup, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _restoring.TryRemove(target.Key, out _);
+            Changes.Publish(target.Key);
+        }
+
+        return new RestoreResult(reference, @namespace, name, created, report.KeysInBackup, report.KeysRestored, report.DurationMs);
+    }
+
+    private async Task CreateForRestoreAsync(string @namespace, string name, Core.Backup.BackupManifest backup, CancellationToken cancellationToken)
+    {
+        var spec = backup.Spec ?? throw new RedoubtException($"backup {backup.Id} does not say which spec it was taken with: create redis {@namespace}/{name} first, then restore into it");
+        // Through the loader, as `apply` would: the new name and the old spec are checked like any file.
+        var source = $"backup {backup.Id}";
+        var loaded = ResourceLoader.Load(ResourceSerializer.ToYaml(new RedisResource { Metadata = new ObjectMeta { Namespace = @namespace, Name = name }, Spec = spec }), source);
+        var errors = loaded.Errors.Concat(loaded.Resources.SelectMany(r => _admission.Check(r, null, source))).ToList();
+        if (errors.Count > 0 || loaded.Resources.Count != 1)
+        {
+            throw new RedoubtException($"redis {@namespace}/{name} cannot be created from {source}'s spec: {string.Join("; ", errors.Select(e => e.ToString()))}");
+        }
+
+        var resource = loaded.Resources[0];
+
+        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_store.Get(resource.Key) is null)
+            {
+                Apply(resource);
+            }
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    /// <summary>The resource once its status says Ready with a master: a restore needs somewhere to write.</summary>
+    private async Task<RedisResource> ReadyAsync(string key, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var resource = _store.Snapshot(key) ?? throw new RedoubtException($"redis {key} was deleted during the restore");
+            if (resource.Status is { Phase: Phases.Ready, Master: not null })
+            {
+                return resource;
+            }
+
+            if (waited.Elapsed > RestoreReadyTimeout)
+            {
+                throw new RedoubtException($"redis {key} is {resource.Status?.Phase ?? "not started"}, not Ready, after {RestoreReadyTimeout.TotalSeconds:F0} s: nothing was restored");
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static readonly TimeSpan RestoreReadyTimeout = TimeSpan.FromMinutes(3);
+
     private static string Key(string @namespace, string name) => $"{@namespace}/{name}";
 
     /// <summary>Stops reconciling; with <paramref name="stopNodes"/> also stops every process cleanly (data kept).</summary>
@@ -255,6 +402,14 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
         _stopped = true;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _run.ConfigureAwait(false);
+        try
+        {
+            await _schedule.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped between two ticks, or a scheduled backup cut short: its partial file never counts.
+        }
         if (stopNodes)
         {
             await Task.WhenAll(_store.All.Select(r => _platform.StopResourceAsync(r.Metadata.Namespace, r.Metadata.Name))).ConfigureAwait(false);

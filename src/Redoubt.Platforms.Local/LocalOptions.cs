@@ -25,6 +25,9 @@ public sealed class LocalOptions
 
     public string RedisSentinel { get; init; } = "redis-sentinel";
 
+    /// <summary>Checks backups before they count; it comes with redis-server.</summary>
+    public string RedisCheckRdb { get; init; } = "redis-check-rdb";
+
     /// <summary>
     /// Options for <paramref name="home"/> with the overrides a user or a test can set: REDOUBT_PORT_BASE,
     /// REDOUBT_SENTINEL_PORT_BASE and REDOUBT_ZONE_NETWORK (a loopback prefix such as 127.10).

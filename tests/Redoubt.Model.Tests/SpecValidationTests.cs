@@ -25,6 +25,11 @@ public class SpecValidationTests
             "must be an integer from 300 to 600000, got 200; below 300 ms a busy 2-core host triggered false failovers in measurement"
         },
         { "sentinel: {downAfterMilliseconds: 600001}", "spec.sentinel.downAfterMilliseconds", "must be an integer from 300 to 600000, got 600001" },
+        { "backup: {schedule: \"0 3 * * *\", retention: 0}", "spec.backup.retention", "must be an integer from 1 to 1000, got 0" },
+        { "backup: {retention: 1001}", "spec.backup.retention", "must be an integer from 1 to 1000, got 1001" },
+        { "backup: {schedule: \"every day\"}", "spec.backup.schedule", $"must be {Expected.Schedule}, got \"every day\"" },
+        { "backup: {schedule: \"0 3 * *\"}", "spec.backup.schedule", $"must be {Expected.Schedule}, got \"0 3 * *\"" },
+        { "backup: {schedule: \"61 * * * *\"}", "spec.backup.schedule", $"must be {Expected.Schedule}, got \"61 * * * *\"" },
         { "sentinel: {failoverTimeout: 999}", "spec.sentinel.failoverTimeout", "must be an integer from 1000 to 3600000, got 999" },
         { "sentinel: {failoverTimeout: 3600001}", "spec.sentinel.failoverTimeout", "must be an integer from 1000 to 3600000, got 3600001" },
         { "size: 0", "spec.size", "must be a quantity greater than 0 such as 1Gi, or \"\" for no persistence, got \"0\"" },

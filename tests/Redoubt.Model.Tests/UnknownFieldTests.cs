@@ -7,7 +7,7 @@ public class UnknownFieldTests
 
     private const string SpecFields =
         "replicas, size, storageClass, resources, resourcesPreset, external, version, authEnabled, persistenceMode, " +
-        "maxmemory, maxmemoryPolicy, minReplicasToWrite, minReplicasMaxLag, tls, sentinel, zones";
+        "maxmemory, maxmemoryPolicy, minReplicasToWrite, minReplicasMaxLag, tls, sentinel, zones, backup";
 
     public static TheoryData<string, string, int, string> Unknown => new()
     {

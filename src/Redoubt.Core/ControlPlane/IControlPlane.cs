@@ -34,6 +34,19 @@ public interface IControlPlane
     Task<string?> RotatePasswordAsync(string @namespace, string name, TimeSpan grace, CancellationToken cancellationToken);
 
     Task<Credentials?> GetCredentialsAsync(string @namespace, string name, CancellationToken cancellationToken);
+
+    /// <summary>Takes a backup now (from an in-sync replica), keeps the newest <paramref name="keep"/> when given.</summary>
+    Task<BackupResult> BackupAsync(string @namespace, string name, int? keep, CancellationToken cancellationToken);
+
+    /// <summary>The resource's good backups, oldest first; they outlive the resource itself.</summary>
+    Task<IReadOnlyList<Backup.BackupManifest>> ListBackupsAsync(string @namespace, string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the resource's data with a backup: <paramref name="from"/> is a backup id of the resource itself, or
+    /// SOURCE/ID for one of another resource of the namespace. A resource that does not exist is created first, with the
+    /// spec the backup was taken with, and restored once Ready.
+    /// </summary>
+    Task<RestoreResult> RestoreAsync(string @namespace, string name, string from, CancellationToken cancellationToken);
 }
 
 public sealed record ApplyResult(IReadOnlyList<AppliedResource> Applied, IReadOnlyList<ValidationError> Errors)

@@ -23,11 +23,13 @@ internal static class ResourceReader
     [
         "replicas", "size", "storageClass", "resources", "resourcesPreset", "external", "version", "authEnabled",
         "persistenceMode", "maxmemory", "maxmemoryPolicy", "minReplicasToWrite", "minReplicasMaxLag", "tls", "sentinel", "zones",
+        "backup",
     ];
 
     private static readonly string[] ResourceFields = ["cpu", "memory"];
     private static readonly string[] TlsFields = ["enabled"];
     private static readonly string[] SentinelFields = ["replicas", "quorum", "downAfterMilliseconds", "failoverTimeout", "resources"];
+    private static readonly string[] BackupFields = ["schedule", "retention"];
 
     /// <summary>The resource, or null when the document is not even a mapping (reported).</summary>
     public static RedisResource? Read(YamlNode root, ErrorCollector errors)
@@ -76,8 +78,18 @@ internal static class ResourceReader
             Tls = tls is null ? null : new TlsSpec { Enabled = reader.Bool(tls, "enabled") },
             Sentinel = Sentinel(reader, reader.Mapping(spec, "sentinel", SentinelFields)),
             Zones = reader.StringList(spec, "zones", Expected.Zones, Expected.Zone),
+            Backup = Backup(reader, reader.Mapping(spec, "backup", BackupFields)),
         };
     }
+
+    private static BackupSpec? Backup(NodeReader reader, Fields? backup) =>
+        backup is null
+            ? null
+            : new BackupSpec
+            {
+                Schedule = reader.String(backup, "schedule", Expected.Schedule),
+                Retention = reader.Int(backup, "retention", SpecLimits.BackupRetention.ToString()),
+            };
 
     private static ResourceLimits? Resources(NodeReader reader, Fields? resources) =>
         resources is null

@@ -33,6 +33,7 @@ internal static class Expected
 
     public static readonly string Zones = $"a list of {SpecLimits.ZoneCount.Min} to {SpecLimits.ZoneCount.Max} zone names";
     public static readonly string Preset = OneOf(Presets.Names);
+    public static readonly string Schedule = "a cron expression of five fields in UTC (minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\" for 03:00 every day) or one of @hourly, @daily, @weekly, @monthly";
     public static readonly string Version = OneOf(SpecLimits.Versions);
     public static readonly string PersistenceMode = OneOf(SpecLimits.PersistenceModes);
     public static readonly string MaxmemoryPolicy = OneOf(SpecLimits.MaxmemoryPolicies);

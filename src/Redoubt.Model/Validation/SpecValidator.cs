@@ -31,6 +31,22 @@ internal static class SpecValidator
         Range(errors, "spec.minReplicasMaxLag", spec.MinReplicasMaxLag, SpecLimits.MinReplicasMaxLag);
         Sentinel(errors, spec.Sentinel);
         Zones(errors, spec.Zones);
+        Backup(errors, spec.Backup);
+    }
+
+    private static void Backup(ErrorCollector errors, BackupSpec? backup)
+    {
+        if (backup is null)
+        {
+            return;
+        }
+
+        if (backup.Schedule is { } schedule && !BackupSchedule.TryParse(schedule, out _))
+        {
+            errors.Add("spec.backup.schedule", $"must be {Expected.Schedule}, got {Show.Text(schedule)}");
+        }
+
+        Range(errors, "spec.backup.retention", backup.Retention, SpecLimits.BackupRetention);
     }
 
     private static void Size(ErrorCollector errors, string? size)

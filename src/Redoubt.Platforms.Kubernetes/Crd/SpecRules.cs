@@ -71,5 +71,11 @@ public static class SpecRules
         {
             Items = new FieldRule("A zone name.") { Pattern = DnsLabelPattern, MaxLength = 63 },
         },
+        ["backup"] = new("Scheduled backups (a Redoubt extension, off unless set). Taken by the local platform; the Kubernetes operator does not take them yet."),
+        ["backup.schedule"] = new("When to take a backup: a five-field cron expression in UTC, or @hourly, @daily, @weekly, @monthly.") { MaxLength = 100 },
+        ["backup.retention"] = new("How many good backups to keep, newest first.")
+        {
+            Default = SpecDefaults.BackupRetention, Minimum = SpecLimits.BackupRetention.Min, Maximum = SpecLimits.BackupRetention.Max,
+        },
     };
 }

@@ -121,6 +121,11 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
         status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.SpecValid, "True", "Valid", "the spec is valid", now);
         status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.Reconciled, "True", "PassCompleted", "the last pass completed", now)
             .Where(c => c.Type != StatusConditions.Paused).ToList();
+        // The CRD accepts spec.backup (one schema for both platforms); saying it is not acted on here beats silence.
+        status.Conditions = found.Resource.Spec.Backup is null
+            ? [.. status.Conditions.Where(c => c.Type != StatusConditions.Backups)]
+            : ConditionTransitions.Set(status.Conditions, StatusConditions.Backups, "False", "NotOnKubernetesYet",
+                "spec.backup is set, but the operator does not take backups yet (the local platform does): no backup is taken", now);
         await WriteStatusAsync(item, status, cancellationToken);
         await _roles.ApplyAsync(status, _podsOf(item.Metadata.NamespaceProperty, item.Metadata.Name), cancellationToken);
         await RecordNewEventsAsync(item, status, cancellationToken);

@@ -8,4 +8,7 @@ public static class StatusConditions
 
     /// <summary>Whether the last pass completed; False with the failed call and the server's answer while passes fail.</summary>
     public const string Reconciled = "Reconciled";
+
+    /// <summary>False while spec.backup asks for backups the operator does not take yet; absent without spec.backup.</summary>
+    public const string Backups = "Backups";
 }

@@ -10,6 +10,8 @@ public static class ApiPaths
     public const string CredentialsTemplate = ResourceTemplate + "/credentials";
     public const string RestartTemplate = ResourceTemplate + "/restart";
     public const string RotatePasswordTemplate = ResourceTemplate + "/rotate-password";
+    public const string BackupsTemplate = ResourceTemplate + "/backups";
+    public const string RestoreTemplate = ResourceTemplate + "/restore";
 
     public static string Resource(string @namespace, string name) =>
         $"/v1/redis/{Uri.EscapeDataString(@namespace)}/{Uri.EscapeDataString(name)}";
@@ -26,4 +28,10 @@ public static class ApiPaths
         Resource(@namespace, name) + "/rotate-password?grace=" + Uri.EscapeDataString(Model.ResourceAnnotations.FormatGrace(grace));
 
     public static string Credentials(string @namespace, string name) => Resource(@namespace, name) + "/credentials";
+
+    public static string Backups(string @namespace, string name, int? keep = null) =>
+        Resource(@namespace, name) + "/backups" + (keep is { } count ? "?keep=" + count.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+
+    public static string Restore(string @namespace, string name, string from) =>
+        Resource(@namespace, name) + "/restore?from=" + Uri.EscapeDataString(from);
 }

@@ -16,6 +16,8 @@ public sealed class ControlPlaneClient : IControlPlane, IDisposable
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
     // A planned switchover waits for a replica to catch up and for the Sentinels to agree.
     private static readonly TimeSpan SwitchoverTimeout = TimeSpan.FromMinutes(2);
+    // A backup or a restore moves the whole dataset (a restore into a new resource also waits for it to be Ready).
+    private static readonly TimeSpan DataTimeout = TimeSpan.FromMinutes(60);
 
     private readonly RedoubtHome _home;
     private readonly string _redoubt;
@@ -95,6 +97,24 @@ public sealed class ControlPlaneClient : IControlPlane, IDisposable
     {
         using var response = await SendAsync(HttpMethod.Get, ApiPaths.Credentials(@namespace, name), body: null, CallTimeout, cancellationToken);
         return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<Credentials>(response, cancellationToken);
+    }
+
+    public async Task<BackupResult> BackupAsync(string @namespace, string name, int? keep, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, ApiPaths.Backups(@namespace, name, keep), body: null, DataTimeout, cancellationToken);
+        return await ReadAsync<BackupResult>(response, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Core.Backup.BackupManifest>> ListBackupsAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, ApiPaths.Backups(@namespace, name), body: null, CallTimeout, cancellationToken);
+        return await ReadAsync<List<Core.Backup.BackupManifest>>(response, cancellationToken);
+    }
+
+    public async Task<RestoreResult> RestoreAsync(string @namespace, string name, string from, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, ApiPaths.Restore(@namespace, name, from), body: null, DataTimeout, cancellationToken);
+        return await ReadAsync<RestoreResult>(response, cancellationToken);
     }
 
     public void Dispose() => _http.Dispose();

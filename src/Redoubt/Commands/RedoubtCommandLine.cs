@@ -19,6 +19,9 @@ public static class RedoubtCommandLine
         FailoverCommand.Create(),
         RestartCommand.Create(),
         CredentialsCommand.Create(),
+        BackupCommands.Backup(),
+        BackupCommands.List(),
+        BackupCommands.Restore(),
         KubernetesCommandLine.CreateRender(),
         KubernetesCommandLine.CreateOperator(),
     };

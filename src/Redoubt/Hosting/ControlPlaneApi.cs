@@ -66,6 +66,20 @@ public static class ControlPlaneApi
         app.MapGet(ApiPaths.CredentialsTemplate, async (string ns, string name, CancellationToken cancellationToken) =>
             await controlPlane.GetCredentialsAsync(ns, name, cancellationToken) is { } credentials ? Json(credentials) : NotFound(ns, name));
 
+        app.MapPost(ApiPaths.BackupsTemplate, async (string ns, string name, int? keep, CancellationToken cancellationToken) =>
+            await controlPlane.GetAsync(ns, name, cancellationToken) is null
+                ? NotFound(ns, name)
+                : Json(await controlPlane.BackupAsync(ns, name, keep, cancellationToken)));
+
+        // Backups outlive their resource: listing them needs no resource.
+        app.MapGet(ApiPaths.BackupsTemplate, async (string ns, string name, CancellationToken cancellationToken) =>
+            Json(await controlPlane.ListBackupsAsync(ns, name, cancellationToken)));
+
+        app.MapPost(ApiPaths.RestoreTemplate, async (string ns, string name, string? from, CancellationToken cancellationToken) =>
+            string.IsNullOrEmpty(from)
+                ? Error(StatusCodes.Status400BadRequest, "from: required, the backup to restore (ID, SOURCE/ID or NAMESPACE/SOURCE/ID)")
+                : Json(await controlPlane.RestoreAsync(ns, name, from, cancellationToken)));
+
         app.MapUnknownRoutes();
     }
 

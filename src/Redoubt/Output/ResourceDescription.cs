@@ -48,6 +48,7 @@ public static class ResourceDescription
         text.Append('\n');
         Field(text, "Last failover", status.LastFailover is { } failover ? Failover(failover, now) : "none");
         Field(text, "Password", status.PasswordRotation is { } rotation ? Rotation(rotation, now) : "never rotated");
+        Field(text, "Backups", Backups(resource.Spec, status.Backup, now));
 
         text.Append("\nEvents:\n");
         if (status.Events.Count == 0)
@@ -116,6 +117,34 @@ public static class ResourceDescription
         (rotation.OldPasswordUntil is { } until
             ? $"old password accepted until {until.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)} (in {Durations.Compact(until - now)})"
             : "old password no longer accepted");
+
+    private static string Backups(RedisSpec spec, BackupStatus? backup, DateTimeOffset now)
+    {
+        var schedule = BackupSchedule.Of(spec) is { } scheduled ? $"scheduled {scheduled.Text} (UTC), keeping {Number(scheduled.Retention)}" : "not scheduled";
+        if (backup is null)
+        {
+            return $"none; {schedule}";
+        }
+
+        var text = new StringBuilder($"{Number(backup.Count)} kept");
+        if (backup.Last is { } last && backup.LastTime is { } time)
+        {
+            text.Append($", newest {last} ({Durations.Ago(time, now)} ago, {ByteSizes.Format(backup.LastSizeBytes ?? 0)}, {Durations.Milliseconds(backup.LastDurationMs ?? 0)})");
+        }
+
+        text.Append($"; {schedule}");
+        if (backup.NextTime is { } next)
+        {
+            text.Append($", next at {next.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}");
+        }
+
+        if (backup.LastFailure is { } failure && backup.LastFailureTime is { } failed)
+        {
+            text.Append($"; last scheduled one failed {Durations.Ago(failed, now)} ago: {failure}");
+        }
+
+        return text.ToString();
+    }
 
     private static void Field(StringBuilder text, string label, string value) =>
         text.Append((label + ":").PadRight(15)).Append(value).Append('\n');

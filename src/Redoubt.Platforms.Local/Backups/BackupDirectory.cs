@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.Json;
+using Redoubt.Core;
+using Redoubt.Core.Backup;
+
+namespace Redoubt.Platforms.Local.Backups;
+
+/// <summary>
+/// The backups of one resource in a directory: <c>ID.rdb</c> and its manifest <c>ID.json</c>, both 0600 in a 0700
+/// folder. A snapshot is written as <c>ID.rdb.partial</c>, checked, renamed, and only then given its manifest, so a
+/// failed or cut-short backup never counts and never replaces a good one. Retention keeps the newest N good ones.
+/// </summary>
+internal sealed class BackupDirectory(string root)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public string Root { get; } = root;
+
+    /// <summary>The default place: under the home, one folder per namespace and resource.</summary>
+    public static BackupDirectory Default(string home, string @namespace, string name) => new(Path.Combine(home, "backups", @namespace, name));
+
+    /// <summary>A new backup's id: the UTC second it starts, with a suffix when that second is taken.</summary>
+    public string NewId(DateTimeOffset now)
+    {
+        var id = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var candidate = id;
+        for (var n = 2; File.Exists(ManifestFile(candidate)) || File.Exists(PartialFile(candidate)); n++)
+        {
+            candidate = $"{id}-{n.ToString(CultureInfo.InvariantCulture)}";
+        }
+
+        return candidate;
+    }
+
+    public string SnapshotFile(string id) => Path.Combine(Root, id + ".rdb");
+
+    public string PartialFile(string id) => SnapshotFile(id) + ".partial";
+
+    public string ManifestFile(string id) => Path.Combine(Root, id + ".json");
+
+    public FileStream CreatePartial(string id)
+    {
+        Directory.CreateDirectory(Root, ResourceFolder.PrivateDirectory);
+        return new FileStream(PartialFile(id), new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            BufferSize = 1 << 20,
+        });
+    }
+
+    /// <summary>Makes a verified snapshot a backup: the snapshot under its final name, then its manifest.</summary>
+    public void Commit(BackupManifest manifest)
+    {
+        File.Move(PartialFile(manifest.Id), SnapshotFile(manifest.Id), overwrite: false);
+        AtomicFile.Write(ManifestFile(manifest.Id), JsonSerializer.Serialize(manifest, Json));
+    }
+
+    public void Discard(string id)
+    {
+        File.Delete(PartialFile(id));
+    }
+
+    /// <summary>Every good backup, oldest first. A manifest that cannot be read, or whose snapshot is gone, is left out.</summary>
+    public IReadOnlyList<BackupManifest> List()
+    {
+        if (!Directory.Exists(Root))
+        {
+            return [];
+        }
+
+        var manifests = new List<BackupManifest>();
+        foreach (var file in Directory.EnumerateFiles(Root, "*.json"))
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<BackupManifest>(File.ReadAllText(file), Json) is { } manifest && File.Exists(SnapshotFile(manifest.Id)))
+                {
+                    manifests.Add(manifest);
+                }
+            }
+            catch (JsonException)
+            {
+                // Not one of ours, or damaged: not a backup.
+            }
+        }
+
+        return [.. manifests.OrderBy(m => m.Time).ThenBy(m => m.Id, StringComparer.Ordinal)];
+    }
+
+    public BackupManifest Find(string id) =>
+        List().FirstOrDefault(m => m.Id == id)
+        ?? throw new RedoubtException($"no backup {id} in {Root}: list them with `redoubt backups`");
+
+    /// <summary>Deletes all but the newest <paramref name="keep"/> backups; returns the ids it deleted.</summary>
+    public IReadOnlyList<string> Prune(int keep)
+    {
+        var all = List();
+        var old = all.Take(Math.Max(0, all.Count - keep)).ToList();
+        foreach (var manifest in old)
+        {
+            // Manifest first: a backup half-deleted is no longer listed.
+            File.Delete(ManifestFile(manifest.Id));
+            File.Delete(SnapshotFile(manifest.Id));
+        }
+
+        return [.. old.Select(m => m.Id)];
+    }
+}

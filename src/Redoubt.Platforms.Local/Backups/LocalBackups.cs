@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Redoubt.Core;
+using Redoubt.Core.Access;
+using Redoubt.Core.Backup;
+using Redoubt.Core.ControlPlane;
+using Redoubt.Core.Planning;
+using Redoubt.Core.Redis;
+using Redoubt.Model;
+
+namespace Redoubt.Platforms.Local.Backups;
+
+/// <summary>
+/// Backups and restores on the local platform. A backup is a snapshot fetched from an in-sync replica (the master
+/// only when none can give one), checked by redis-check-rdb and its checksum, then kept in the resource's backup
+/// directory. A restore loads a backup into a scratch server and moves its keys into the master.
+/// </summary>
+internal sealed partial class LocalBackups(LocalOptions options, LocalPlatform platform, ILogger logger, TimeProvider time)
+{
+    public BackupDirectory Directory(string @namespace, string name) => BackupDirectory.Default(options.Home, @namespace, name);
+
+    /// <param name="keep">Keep only the newest this many backups afterwards; null keeps every one.</param>
+    public async Task<BackupResult> TakeAsync(RedisResource resource, int? keep, CancellationToken cancellationToken)
+    {
+        var key = resource.Key;
+        var plan = Planner.Plan(resource, defaults: PlatformDefaults.Local);
+        var own = (await platform.EnsureSecretsAsync(plan, cancellationToken).ConfigureAwait(false)).Redoubt
+            ?? throw new RedoubtException($"redis {key} has no admin user yet; try again once it is Ready");
+        var tls = await platform.EnsureTlsAsync(plan, cancellationToken).ConfigureAwait(false);
+        var candidates = BackupSource.Candidates(resource.Status);
+        if (candidates.Count == 0)
+        {
+            throw new RedoubtException($"redis {key} has no node to take a backup from: no replica is in sync and no master is known (see `redoubt describe {resource.Metadata.Name}`)");
+        }
+
+        var directory = Directory(resource.Metadata.Namespace, resource.Metadata.Name);
+        var started = time.GetUtcNow();
+        var watch = Stopwatch.StartNew();
+        var id = directory.NewId(started);
+        var failures = new List<string>();
+        foreach (var candidate in candidates)
+        {
+            try
+            {
+                var (size, sha256) = await FetchAsync(directory, id, candidate, tls, own.Admin, cancellationToken).ConfigureAwait(false);
+                var check = await RdbCheck.RunAsync(options.RedisCheckRdb, directory.PartialFile(id), cancellationToken).ConfigureAwait(false);
+                if (!check.Valid)
+                {
+                    directory.Discard(id);
+                    failures.Add($"{candidate.Node}: the snapshot failed its check ({RdbCheck.Problem(check)})");
+                    continue;
+                }
+
+                var manifest = new BackupManifest(id, key, started, size, check.Keys, check.Expires, candidate.Node, candidate.IsMaster ? "master" : "replica", sha256, check.RedisVersion, watch.Elapsed.TotalMilliseconds)
+                {
+                    Spec = resource.Spec,
+                };
+                directory.Commit(manifest);
+                var pruned = keep is { } count ? directory.Prune(count) : [];
+                var warning = candidate.IsMaster
+                    ? $"no replica could give a snapshot ({string.Join("; ", failures.DefaultIfEmpty("none is in sync"))}): it was forked on the master"
+                    : null;
+                LogBackedUp(logger, key, id, candidate.Node, size, check.Keys, watch.Elapsed.TotalMilliseconds);
+                return new BackupResult(manifest, directory.SnapshotFile(id), warning, pruned);
+            }
+            catch (Exception e) when (e is RedisAdminException or IOException or System.Net.Sockets.SocketException)
+            {
+                directory.Discard(id);
+                failures.Add($"{candidate.Node}: {e.Message}");
+            }
+            catch
+            {
+                // Cancelled, or the check could not run: what was fetched never counts.
+                directory.Discard(id);
+                throw;
+            }
+        }
+
+        throw new RedoubtException($"redis {key}: no backup was taken, no node gave a good snapshot: {string.Join("; ", failures)}");
+    }
+
+    private static async Task<(long Size, string Sha256)> FetchAsync(BackupDirectory directory, string id, BackupCandidate candidate, Core.Tls.ServerTrust? tls, string adminPassword, CancellationToken cancellationToken)
+    {
+        using var hash = SHA256.Create();
+        await using var file = directory.CreatePartial(id);
+        long size;
+        await using (var hashing = new CryptoStream(file, hash, CryptoStreamMode.Write, leaveOpen: true))
+        {
+            size = await RdbFetch.FetchAsync(candidate.Address, tls, AclUsers.Admin, adminPassword, hashing, cancellationToken).ConfigureAwait(false);
+            await hashing.FlushFinalBlockAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Durable before it counts: a backup that a crash can take back is no backup.
+        await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+        file.Flush(flushToDisk: true);
+        return (size, Convert.ToHexStringLower(hash.Hash!));
+    }
+
+    /// <summary>Replaces everything in <paramref name="target"/>'s master with the keys of <paramref name="backup"/>.</summary>
+    public async Task<RestoreReport> RestoreAsync(RedisResource target, BackupDirectory directory, BackupManifest backup, CancellationToken cancellationToken)
+    {
+        var key = target.Key;
+        var plan = Planner.Plan(target, defaults: PlatformDefaults.Local);
+        if (plan.Spec.TlsEnabled)
+        {
+            throw new RedoubtException($"redis {key} speaks TLS: restoring into a TLS resource is not supported yet (backups of it are)");
+        }
+
+        var file = directory.SnapshotFile(backup.Id);
+        var actual = await ChecksumAsync(file, cancellationToken).ConfigureAwait(false);
+        if (actual != backup.Sha256)
+        {
+            throw new RedoubtException($"backup {backup.Id} in {directory.Root} is damaged: its checksum is {actual}, its manifest says {backup.Sha256}; nothing was restored");
+        }
+
+        var master = target.Status?.Master ?? throw new RedoubtException($"redis {key} has no master right now; restore once it is Ready");
+        var own = (await platform.EnsureSecretsAsync(plan, cancellationToken).ConfigureAwait(false)).Redoubt
+            ?? throw new RedoubtException($"redis {key} has no admin user yet; try again once it is Ready");
+        LogRestoring(logger, key, backup.Resource, backup.Id, master);
+        await using var scratch = await ScratchServer.StartAsync(options.RedisServer, options.Home, file, cancellationToken).ConfigureAwait(false);
+        var report = await KeyCopy.CopyAsync(scratch.Socket, master, AclUsers.Admin, own.Admin, replaceAll: true, cancellationToken).ConfigureAwait(false);
+        LogRestored(logger, key, backup.Id, report.KeysRestored, report.KeysInBackup, report.DurationMs);
+        return report;
+    }
+
+    private static async Task<string> ChecksumAsync(string file, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: backup {Id} taken from {Node}: {Bytes} bytes, {Keys} keys, in {Ms:F0} ms")]
+    private static partial void LogBackedUp(ILogger logger, string resource, string id, string node, long bytes, long keys, double ms);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource}: restoring backup {Source}/{Id} into the master {Master}: its keys are replaced")]
+    private static partial void LogRestoring(ILogger logger, string resource, string source, string id, string master);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: backup {Id} restored: {Restored} of {Keys} keys in {Ms:F0} ms")]
+    private static partial void LogRestored(ILogger logger, string resource, string id, long restored, long keys, double ms);
+}
