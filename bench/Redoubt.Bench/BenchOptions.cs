@@ -57,6 +57,9 @@ internal sealed class BenchOptions
     /// <summary>fuzz: hostile requests for the control API of a control plane started for the run (0: none).</summary>
     public int ApiRequests { get; private init; }
 
+    /// <summary>backup: the dataset's size in MiB.</summary>
+    public int Megabytes { get; private init; } = 1024;
+
     /// <summary>scale: resources on one control plane.</summary>
     public int Resources { get; private init; } = 50;
 
@@ -91,6 +94,8 @@ internal sealed class BenchOptions
           dashboard  `redoubt serve` with 1 then 10 resources: its idle CPU and RSS without and with a client on the dashboard's
                      live feed; then kill -9 of a master (--kills times): status saved -> event at a feed client, and -> the
                      page in chromium drawing it
+          backup     a backup and a restore of a --mb MiB dataset (default 1024): their times, and the master's write latency
+                     with no backup, during Redoubt's backup (from a replica) and during a snapshot from the master (baseline)
           clients    redis-py, ioredis and StackExchange.Redis (the printed connection string) through the Sentinels, writing at
                      once through a kill -9 of the master and a planned switchover: each client's gap per run and median, writes lost
           fuzz       hostile resource files (wrong types, huge and odd strings, injections, tags, anchors and alias bombs,
@@ -114,6 +119,7 @@ internal sealed class BenchOptions
                                master-partition replica-partition (partition: both)
           --partitions         storm: add zone partitions (2-6 s) to the faults; needs root: the storm then runs inside a network
                                namespace it creates, and nothing is added to the host's addresses, routes or firewall
+          --mb N               backup: size of the dataset in MiB (default 1024)
           --resources N        scale: resources on one control plane (default 50); metrics: (default 10)
           --runs N             pods: runs of each fault (default 3)
           --keep               keep the temporary home (configs, node logs) after the run
@@ -128,6 +134,7 @@ internal sealed class BenchOptions
         var saturation = TimeSpan.FromSeconds(quick ? 20 : 60);
         var parts = "abcde";
         var keep = false;
+        var megabytes = 1024;
         int faults = 200, resources = command == "metrics" ? 10 : 50, cases = 100_000, apiRequests = 0;
         var seed = Random.Shared.Next(1, 1_000_000);
         var kinds = Storm.FaultKinds.Default;
@@ -169,6 +176,9 @@ internal sealed class BenchOptions
                 case "--api":
                     apiRequests = Number(args, ++i);
                     break;
+                case "--mb":
+                    megabytes = Number(args, ++i);
+                    break;
                 case "--resources":
                     resources = Number(args, ++i);
                     break;
@@ -197,7 +207,7 @@ internal sealed class BenchOptions
         return command is "failover" or "ready" or "storm" or "scale" or "metrics" or "pods" or "fuzz" or "dashboard" or "clients" && (inside is null) == (hostNamespace is null)
             ? new BenchOptions
             {
-                Command = command, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,
+                Command = command, Megabytes = megabytes, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,
                 Resources = resources, Cases = cases, ApiRequests = apiRequests, Kinds = kinds, InsideNamespace = inside, HostNamespace = hostNamespace, Tls = tls,
             }
             : null;

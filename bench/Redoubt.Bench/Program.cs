@@ -68,6 +68,7 @@ try
         "pods" => await new Redoubt.Bench.Pods.PodsCommand(options, home).RunAsync(stop.Token),
         "dashboard" => await new DashboardCommand(options, home).RunAsync(stop.Token),
         "clients" => await new ClientsCommand(options, home).RunAsync(stop.Token),
+        "backup" => await new BackupCommand(options, home).RunAsync(stop.Token),
         _ => await new FailoverCommand(options, home).RunAsync(stop.Token),
     };
 }

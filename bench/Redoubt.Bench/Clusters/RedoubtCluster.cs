@@ -18,7 +18,8 @@ internal sealed record Placement(string ZoneNetwork, int PortBase, int SentinelP
 }
 
 /// <summary>Redoubt's local control plane in a throw-away home, running one resource with replicas: 3 and the default spec.</summary>
-internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int replicas = 3, Placement? placement = null, bool tls = false) : BenchCluster
+/// <param name="extraSpec">More lines of the spec (indented by two spaces), e.g. a bigger maxmemory for a big dataset.</param>
+internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int replicas = 3, Placement? placement = null, bool tls = false, string extraSpec = "") : BenchCluster
 {
     public const string ResourceName = "bench";
     public const string Namespace = "default";
@@ -34,6 +35,7 @@ internal sealed class RedoubtCluster(string home, ILoggerFactory loggers, int re
           replicas: {replicas}
           tls:
             enabled: {(tls ? "true" : "false")}
+        {extraSpec}
         """;
 
     // Replaced when the bench crashes the control plane; readers take one reference and tolerate a stopped one.
