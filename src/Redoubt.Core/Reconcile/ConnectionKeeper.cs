@@ -17,7 +17,7 @@ public sealed class ConnectionKeeper(ResourceKnowledge knowledge, RedisAdmin fas
     {
         while (true)
         {
-            await Task.Delay(Period, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Cadence.UntilNext(Period, time), time, cancellationToken).ConfigureAwait(false);
             if (knowledge.Observation is not { } observation)
             {
                 continue;

@@ -29,7 +29,7 @@ public sealed class MasterWatch(ResourceKnowledge knowledge, RedisAdmin fastAdmi
         {
             if (silent == 0)
             {
-                await Task.Delay(Period, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Cadence.UntilNext(Period, time), time, cancellationToken).ConfigureAwait(false);
             }
 
             var master = knowledge.History.Master;
