@@ -27,7 +27,7 @@ public sealed class AccessWatch(ResourceKnowledge knowledge, RedisAdmin fastAdmi
     {
         while (true)
         {
-            await Task.Delay(Period, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Cadence.UntilNext(Period, time), time, cancellationToken).ConfigureAwait(false);
             var current = secrets();
             if (current.Retiring is { } retiring && time.GetUtcNow() >= retiring.Until)
             {
@@ -58,8 +58,10 @@ public sealed class AccessWatch(ResourceKnowledge knowledge, RedisAdmin fastAdmi
             return false;
         }
 
-        var checks = observation.Nodes.Where(n => n.Reachable && n.Acl is not null).Select(n => DriftedAsync(n.Address!, NodeKind.Redis, access.RedisUsers))
-            .Concat(observation.Sentinels.Where(s => s.Reachable && s.Acl is not null).Select(s => DriftedAsync(s.Address!, NodeKind.Sentinel, access.SentinelUsers)));
+        // Every node that answered, its ACL read or not: a pass whose reads timed out (a loaded machine) saw no drift on
+        // those nodes and repairs nothing there, and skipping them here too would leave a drift for the next pass.
+        var checks = observation.Nodes.Where(n => n.Reachable && n.Address is not null).Select(n => DriftedAsync(n.Address!, NodeKind.Redis, access.RedisUsers))
+            .Concat(observation.Sentinels.Where(s => s.Reachable && s.Address is not null).Select(s => DriftedAsync(s.Address!, NodeKind.Sentinel, access.SentinelUsers)));
         return (await Task.WhenAll(checks).ConfigureAwait(false)).Any(drifted => drifted);
     }
 

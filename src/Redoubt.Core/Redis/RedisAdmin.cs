@@ -26,20 +26,23 @@ public sealed class RedisAdmin : IAsyncDisposable
         _timeout = timeout ?? TimeSpan.FromMilliseconds(1000);
     }
 
-    /// <summary>Sets the credentials used by new connections; existing ones are dropped when they change.</summary>
+    /// <summary>
+    /// Sets the credentials used by new connections. Existing ones are dropped only when the password they logged in
+    /// with changed: all of them for a new admin password, the legacy ones for a new application password. A rotation
+    /// of the application password, or the end of its grace, leaves the admin connections open: reopening every one at
+    /// once is a storm of connects and AUTHs on a loaded machine, and reads that time out in it leave a pass blind.
+    /// </summary>
     public void UseSecrets(ResourceSecrets secrets)
     {
-        if (secrets == _secrets)
-        {
-            return;
-        }
-
+        var previous = _secrets;
         _secrets = secrets;
-        foreach (var key in _slots.Keys)
+        var adminChanged = secrets.Redoubt?.Admin != previous.Redoubt?.Admin;
+        var applicationChanged = secrets.Application != previous.Application;
+        foreach (var (key, slot) in _slots)
         {
-            if (_slots.TryRemove(key, out var slot))
+            if ((adminChanged || (applicationChanged && slot.Connection?.LoggedInAsLegacy == true)) && _slots.TryRemove(key, out var removed))
             {
-                _ = slot.CloseAsync();
+                _ = removed.CloseAsync();
             }
         }
     }
