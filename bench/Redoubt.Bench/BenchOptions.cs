@@ -204,7 +204,7 @@ internal sealed class BenchOptions
             kinds = [.. kinds.Union(Storm.FaultKinds.Partitions)];
         }
 
-        return command is "failover" or "ready" or "storm" or "scale" or "metrics" or "pods" or "fuzz" or "dashboard" or "clients" && (inside is null) == (hostNamespace is null)
+        return command is "failover" or "ready" or "storm" or "scale" or "metrics" or "pods" or "fuzz" or "dashboard" or "clients" or "backup" && (inside is null) == (hostNamespace is null)
             ? new BenchOptions
             {
                 Command = command, Megabytes = megabytes, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,

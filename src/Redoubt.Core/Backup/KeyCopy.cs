@@ -37,7 +37,9 @@ public static class KeyCopy
         var databases = Keyspace((await ExpectOkAsync(scratch, "the backup's scratch server", ["INFO", "keyspace"], cancellationToken).ConfigureAwait(false)).Text ?? "");
         if (replaceAll)
         {
-            await ExpectOkAsync(master, masterAddress, ["FLUSHALL", "SYNC"], cancellationToken).ConfigureAwait(false);
+            // ASYNC: the keys are gone at once and their memory is freed in the background. A synchronous FLUSHALL of a
+            // 1 GiB dataset blocked the master for about a second, long enough for the Sentinels to fail it over.
+            await ExpectOkAsync(master, masterAddress, ["FLUSHALL", "ASYNC"], cancellationToken).ConfigureAwait(false);
         }
 
         long restored = 0;
