@@ -290,7 +290,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
 
         var resource = _store.Snapshot(Key(@namespace, name)) ?? throw new RedoubtException($"no Redis named {name} in namespace {@namespace}");
         var result = await _backups.TakeAsync(resource, keep ?? BackupSchedule.RetentionOf(resource.Spec), cancellationToken).ConfigureAwait(false);
-        _scheduler.Taken(resource, result.Backup);
+        _scheduler.Taken(resource);
         Changes.Publish(resource.Key);
         return result;
     }

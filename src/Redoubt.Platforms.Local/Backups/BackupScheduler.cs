@@ -85,8 +85,8 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
 
         try
         {
-            var taken = await backups.TakeAsync(resource, schedule.Retention, cancellationToken).ConfigureAwait(false);
-            Taken(resource, taken.Backup);
+            await backups.TakeAsync(resource, schedule.Retention, cancellationToken).ConfigureAwait(false);
+            Taken(resource);
             _plans[key] = new Plan(schedule.Text, schedule.NextAfter(now) ?? DateTimeOffset.MaxValue, null, null);
         }
         catch (RedoubtException e)
@@ -99,11 +99,7 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
     }
 
     /// <summary>A backup was taken (scheduled or by hand): the status shows it from now on.</summary>
-    public void Taken(RedisResource resource, BackupManifest backup)
-    {
-        var list = backups.Directory(resource.Metadata.Namespace, resource.Metadata.Name).List();
-        _catalogues[resource.Key] = new Catalogue(list.Count, list.Count > 0 ? list[^1] : backup);
-    }
+    public void Taken(RedisResource resource) => _catalogues[resource.Key] = Read(resource);
 
     /// <summary>What the status says of the resource's backups; null when it has none and schedules none.</summary>
     public BackupStatus? StatusOf(RedisResource resource)
@@ -128,12 +124,13 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
         };
     }
 
-    private Catalogue CatalogueOf(RedisResource resource) =>
-        _catalogues.GetOrAdd(resource.Key, _ =>
-        {
-            var list = backups.Directory(resource.Metadata.Namespace, resource.Metadata.Name).List();
-            return new Catalogue(list.Count, list.Count > 0 ? list[^1] : null);
-        });
+    private Catalogue CatalogueOf(RedisResource resource) => _catalogues.GetOrAdd(resource.Key, _ => Read(resource));
+
+    private Catalogue Read(RedisResource resource)
+    {
+        var list = backups.Directory(resource.Metadata.Namespace, resource.Metadata.Name).List();
+        return new Catalogue(list.Count, list.Count > 0 ? list[^1] : null);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource}: the scheduled backup of {Due:u} was missed (no control plane ran then); taking it now")]
     private static partial void LogCatchUp(ILogger logger, string resource, DateTimeOffset due);
