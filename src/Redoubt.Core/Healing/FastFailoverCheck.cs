@@ -61,3 +61,25 @@ public static class FastFailoverCheck
         return answering.Count > 0 && answering.All(v => v.Master == exited && !v.InProgress);
     }
 }
+
+/// <summary>
+/// Whether a planned switchover whose promotion has not been seen yet must keep the old master's writes paused. Writes
+/// resumed on the old master while Sentinel can still promote the chosen replica are lost when it does: the old master
+/// is then demoted and its writes since the switch are discarded. Sentinel can still promote while its failover runs,
+/// and also after it gave up, when the SLAVEOF NO ONE it sent sits unread on a replica that has not answered since
+/// (on a stalled machine the replica carries it out seconds later). Not knowing counts as "it can". Pure.
+/// </summary>
+public static class SwitchoverCheck
+{
+    /// <summary>Null when no promotion can come any more; otherwise why one still can.</summary>
+    /// <param name="leader">The leader's SENTINEL MASTER answer, or null when it did not answer.</param>
+    /// <param name="chosenRole">The chosen replica's ROLE ("slave", "master"), or null when it did not answer.</param>
+    public static string? PromotionStillPossible(SentinelView? leader, string? chosenRole) => (leader, chosenRole) switch
+    {
+        (null, _) => "the leader does not answer, so it may still be failing over",
+        ({ InProgress: true }, _) => "the leader still runs the failover",
+        (_, null) => "the chosen replica does not answer, so a promotion Sentinel sent it may still be queued",
+        (_, "master") => "the chosen replica answers as master",
+        _ => null,
+    };
+}

@@ -206,6 +206,9 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
     /// <summary>What <paramref name="sentinel"/> says of the resource's master (SENTINEL MASTER), or null when it does not answer.</summary>
     public Task<SentinelView?> ViewAsync(ResourcePlan plan, string sentinel) => probes.ViewAsync(sentinel, plan.MasterName);
 
+    /// <summary>What the node at <paramref name="address"/> answers to ROLE ("master", "slave"), or null when it does not answer.</summary>
+    public Task<string?> RoleOfAsync(string address) => probes.RoleOfAsync(address);
+
     /// <summary>SENTINEL FAILOVER: a forced failover, which Sentinel starts at once, without waiting for down-after or a vote.</summary>
     public async Task<FailoverAnswer> AskToFailOverAsync(ResourcePlan plan, string sentinel)
     {

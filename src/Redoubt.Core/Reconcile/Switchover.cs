@@ -108,17 +108,24 @@ public sealed class Switchover(
             // resumed writes on the old master, which then acknowledged writes for 50 ms before it was demoted. So the
             // wait lasts as long as the pause does, and while the leader still runs the failover the pause is renewed
             // and the wait goes on; writes resume on the old master only once Sentinel's failover ended without one.
+            // A leader or a chosen replica that does not answer counts as one that may still promote: on a stalled
+            // machine the chosen replica once became master a second after the switchover had given up and resumed
+            // writes on the old master, which the healer then demoted with those writes.
             var promoted = await fastFailover.WaitForPromotionAsync(plan, leader, from, Left(pauseMs, window), askAgain: false, cancellationToken).ConfigureAwait(false);
-            for (var renewal = 0; promoted is null && renewal < PauseRenewals && await fastFailover.ViewAsync(plan, leader).ConfigureAwait(false) is { InProgress: true }; renewal++)
+            var stillPossible = promoted is null ? await PromotionStillPossibleAsync(plan, leader, to).ConfigureAwait(false) : null;
+            for (var renewal = 0; promoted is null && stillPossible is not null && renewal < PauseRenewals; renewal++)
             {
                 await admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "PAUSE", pauseMs, "WRITE").ConfigureAwait(false);
                 window.Restart();
                 promoted = await fastFailover.WaitForPromotionAsync(plan, leader, from, Left(pauseMs, window), askAgain: false, cancellationToken).ConfigureAwait(false);
+                stillPossible = promoted is null ? await PromotionStillPossibleAsync(plan, leader, to).ConfigureAwait(false) : null;
             }
 
             if (promoted is null)
             {
-                return Refuse($"Sentinel did not promote a replica within {paused.ElapsedMilliseconds} ms; writes resumed on {master.Name}");
+                return Refuse(stillPossible is null
+                    ? $"Sentinel did not promote a replica within {paused.ElapsedMilliseconds} ms; writes resumed on {master.Name}"
+                    : $"Sentinel did not promote a replica within {paused.ElapsedMilliseconds} ms, though {stillPossible}; writes resumed on {master.Name}, and the healer settles any second master");
             }
 
             // Clients that ask any Sentinel find the new master from now on, not up to a second later from the leader.
@@ -175,6 +182,13 @@ public sealed class Switchover(
 
             await BestEffort.RunAsync(() => admin.ExecuteAsync(chosen.Address!, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
         }
+    }
+
+    private async Task<string?> PromotionStillPossibleAsync(ResourcePlan plan, string leader, string chosen)
+    {
+        var view = fastFailover.ViewAsync(plan, leader);
+        var role = fastFailover.RoleOfAsync(chosen);
+        return SwitchoverCheck.PromotionStillPossible(await view.ConfigureAwait(false), await role.ConfigureAwait(false));
     }
 
     private async Task<bool> SentinelSeesPriorityAsync(ResourcePlan plan, string sentinel, string replica)

@@ -43,3 +43,27 @@ public sealed class FastFailoverCheckTests
         Assert.True(stalled == FastFailoverCheck.Stalled(Exited, views), $"{situation}: expected stalled={stalled}");
     }
 }
+
+/// <summary>A switchover resumes writes on the old master only once Sentinel can no longer promote the chosen replica.</summary>
+public sealed class SwitchoverCheckTests
+{
+    private const string Old = "127.0.0.1:7000";
+
+    public static TheoryData<string, SentinelView?, string?, bool> Cases => new()
+    {
+        { "the failover ended and the replica is still a replica", new(Old, "master"), "slave", false },
+        { "the leader still fails over", new(Old, "master,failover_in_progress", "wait_promotion"), "slave", true },
+        { "the leader does not answer", null, "slave", true },
+        { "the failover ended but the replica does not answer", new(Old, "master"), null, true },
+        { "the replica answers as master", new(Old, "master"), "master", true },
+        { "nothing answers", null, null, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void WritesResumeOnTheOldMasterOnlyWhenNoPromotionCanCome(string situation, SentinelView? leader, string? chosenRole, bool possible)
+    {
+        var why = SwitchoverCheck.PromotionStillPossible(leader, chosenRole);
+        Assert.True(possible == why is not null, $"{situation}: got \"{why}\"");
+    }
+}
