@@ -71,6 +71,14 @@ public sealed class SentinelHandOver(FastProbes probes, HealExecutor fastExecuto
         var (hellos, whyNot) = PromotionAnnouncement.Plan(plan.MasterName, leaderIdentity, vote, await selected.ConfigureAwait(false), promoted, known);
         if (whyNot is not null)
         {
+            // A leader that confirmed the promotion between the first question and this one has reset its master to
+            // the new address, vote and all (sentinel.c, sentinelResetMaster), so no vote is found: it names the new
+            // master now, and its own hello, forced at the switch, tells the others.
+            if (await probes.MasterNamedByAsync(leader, plan.MasterName).ConfigureAwait(false) == promoted)
+            {
+                return true;
+            }
+
             journal.Normal("HandOverSkipped", $"{whyNot}: the Sentinels follow the new master once {leader} confirms it");
             return false;
         }
