@@ -48,9 +48,10 @@ internal sealed class OperatorScenario : IAsyncDisposable
         return scenario;
     }
 
-    public OperatorProcess StartOperator(string identity, bool kubeconfigFromEnvironment = true)
+    /// <param name="options">More of `redoubt operator`'s options, e.g. <c>--dashboard-token-file</c>.</param>
+    public OperatorProcess StartOperator(string identity, bool kubeconfigFromEnvironment = true, IEnumerable<string>? options = null)
     {
-        var started = OperatorProcess.Start(_cluster, OperatorKubeconfig, $"{Namespace}-{identity}", kubeconfigFromEnvironment);
+        var started = OperatorProcess.Start(_cluster, OperatorKubeconfig, $"{Namespace}-{identity}", kubeconfigFromEnvironment, options);
         _operators.Add(started);
         return started;
     }
