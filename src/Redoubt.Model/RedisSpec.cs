@@ -35,6 +35,33 @@ public sealed class BackupSpec
 
     /// <summary>How many good backups to keep (newest first); older ones are removed after each new backup.</summary>
     public int? Retention { get; set; }
+
+    /// <summary>Where backups go: an S3-compatible bucket; unset, a directory under the control plane's home.</summary>
+    public S3Destination? S3 { get; set; }
+}
+
+/// <summary>
+/// An S3-compatible bucket for backups: each backup is <c>PREFIX NAMESPACE/NAME/ID.rdb</c> and its manifest
+/// <c>ID.json</c>, the manifest written last.
+/// </summary>
+public sealed class S3Destination
+{
+    /// <summary>The server, e.g. http://127.0.0.1:9000 for MinIO or another S3-compatible server; unset, Amazon S3 in the region.</summary>
+    public string? Endpoint { get; set; }
+
+    public string? Bucket { get; set; }
+
+    /// <summary>The signing region (and, for Amazon S3, where the bucket is); default us-east-1.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>Put before every object's key, e.g. "prod/redis/"; default none.</summary>
+    public string? Prefix { get; set; }
+
+    /// <summary>
+    /// An AWS shared credentials file (its [default] profile: aws_access_key_id, aws_secret_access_key); unset, the
+    /// control plane's usual AWS credentials (environment, ~/.aws/credentials).
+    /// </summary>
+    public string? CredentialsFile { get; set; }
 }
 
 public sealed class ResourceLimits

@@ -32,6 +32,9 @@ public sealed class RedisStatus
 
 public sealed class BackupStatus
 {
+    /// <summary>Where the backups are kept: a directory, or s3://bucket/prefix/namespace/name/.</summary>
+    public string? Location { get; set; }
+
     /// <summary>The newest good backup: its id, when it was taken, its size and how long it took.</summary>
     public string? Last { get; set; }
     public DateTimeOffset? LastTime { get; set; }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Redoubt.Core;
+using Redoubt.Core.Backup;
 using Redoubt.Core.Control;
 using Redoubt.Core.ControlPlane;
 using Redoubt.Core.Planning;
@@ -290,13 +291,16 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
 
         var resource = _store.Snapshot(Key(@namespace, name)) ?? throw new RedoubtException($"no Redis named {name} in namespace {@namespace}");
         var result = await _backups.TakeAsync(resource, keep ?? BackupSchedule.RetentionOf(resource.Spec), cancellationToken).ConfigureAwait(false);
-        _scheduler.Taken(resource);
+        await _scheduler.TakenAsync(resource, cancellationToken).ConfigureAwait(false);
         Changes.Publish(resource.Key);
         return result;
     }
 
-    public Task<IReadOnlyList<Core.Backup.BackupManifest>> ListBackupsAsync(string @namespace, string name, CancellationToken cancellationToken) =>
-        Task.FromResult(_backups.Directory(@namespace, name).List());
+    public async Task<IReadOnlyList<Core.Backup.BackupManifest>> ListBackupsAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        using var store = _backups.StoreFor(@namespace, name, _store.Snapshot(Key(@namespace, name))?.Spec);
+        return await store.ListAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<RestoreResult> RestoreAsync(string @namespace, string name, string from, CancellationToken cancellationToken)
     {
@@ -307,8 +311,10 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
             [var ns, var source, var named] when ns.Length > 0 && source.Length > 0 && named.Length > 0 => (ns, source, named),
             _ => throw new RedoubtException($"from: \"{from}\" is not a backup: expected ID (a backup of {name}), SOURCE/ID or NAMESPACE/SOURCE/ID"),
         };
-        var directory = _backups.Directory(sourceNamespace, sourceName);
-        var backup = directory.Find(id);
+        // Where the source keeps its backups; a source deleted since is looked for where the target keeps its own.
+        var spec = (_store.Snapshot(Key(sourceNamespace, sourceName)) ?? _store.Snapshot(Key(@namespace, name)))?.Spec;
+        using var store = _backups.StoreFor(sourceNamespace, sourceName, spec);
+        var backup = await store.FindAsync(id, cancellationToken).ConfigureAwait(false);
         var created = false;
         if (_store.Snapshot(Key(@namespace, name)) is null)
         {
@@ -327,7 +333,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
         try
         {
             Changes.Publish(target.Key);
-            report = await _backups.RestoreAsync(target, directory, backup, cancellationToken).ConfigureAwait(false);
+            report = await _backups.RestoreAsync(target, store, backup, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -30,6 +30,18 @@ public class SpecValidationTests
         { "backup: {schedule: \"every day\"}", "spec.backup.schedule", $"must be {Expected.Schedule}, got \"every day\"" },
         { "backup: {schedule: \"0 3 * *\"}", "spec.backup.schedule", $"must be {Expected.Schedule}, got \"0 3 * *\"" },
         { "backup: {schedule: \"61 * * * *\"}", "spec.backup.schedule", $"must be {Expected.Schedule}, got \"61 * * * *\"" },
+        { "backup: {s3: {endpoint: \"http://127.0.0.1:9000\"}}", "spec.backup.s3.bucket", $"is required: {Expected.S3Bucket}" },
+        { "backup: {s3: {bucket: My_Bucket}}", "spec.backup.s3.bucket", $"must be {Expected.S3Bucket}, got \"My_Bucket\"" },
+        { "backup: {s3: {bucket: ab}}", "spec.backup.s3.bucket", $"must be {Expected.S3Bucket}, got \"ab\"" },
+        { "backup: {s3: {bucket: 192.168.0.1}}", "spec.backup.s3.bucket", $"must be {Expected.S3Bucket}, got \"192.168.0.1\"" },
+        { "backup: {s3: {bucket: \"backups\\n\"}}", "spec.backup.s3.bucket", $"must be {Expected.S3Bucket}, got \"backups\\n\"" },
+        { "backup: {s3: {bucket: bk1, endpoint: \"http://key:secret@127.0.0.1:9000\"}}", "spec.backup.s3.endpoint", $"must be {Expected.S3Endpoint}, got \"http://key:secret@127.0.0.1:9000\"" },
+        { "backup: {s3: {bucket: bk1, endpoint: \"ftp://127.0.0.1\"}}", "spec.backup.s3.endpoint", $"must be {Expected.S3Endpoint}, got \"ftp://127.0.0.1\"" },
+        { "backup: {s3: {bucket: bk1, endpoint: \"http://minio:9000/bucket\"}}", "spec.backup.s3.endpoint", $"must be {Expected.S3Endpoint}, got \"http://minio:9000/bucket\"" },
+        { "backup: {s3: {bucket: bk1, region: EU_WEST}}", "spec.backup.s3.region", $"must be {Expected.S3Region}, got \"EU_WEST\"" },
+        { "backup: {s3: {bucket: bk1, prefix: /abs/}}", "spec.backup.s3.prefix", $"must be {Expected.S3Prefix}, got \"/abs/\"" },
+        { "backup: {s3: {bucket: bk1, prefix: \"a b/\"}}", "spec.backup.s3.prefix", $"must be {Expected.S3Prefix}, got \"a b/\"" },
+        { "backup: {s3: {bucket: bk1, credentialsFile: creds}}", "spec.backup.s3.credentialsFile", $"must be {Expected.CredentialsFile}, got \"creds\"" },
         { "sentinel: {failoverTimeout: 999}", "spec.sentinel.failoverTimeout", "must be an integer from 1000 to 3600000, got 999" },
         { "sentinel: {failoverTimeout: 3600001}", "spec.sentinel.failoverTimeout", "must be an integer from 1000 to 3600000, got 3600001" },
         { "size: 0", "spec.size", "must be a quantity greater than 0 such as 1Gi, or \"\" for no persistence, got \"0\"" },
@@ -124,9 +136,23 @@ public class SpecValidationTests
     [InlineData("maxmemoryPolicy: volatile-ttl")]
     [InlineData("resourcesPreset: m1.4xlarge")]
     [InlineData("resourcesPreset: 2xlarge")]
+    [InlineData("backup: {s3: {bucket: abc}}")]
+    [InlineData("backup: {s3: {bucket: redis.backups-2026, endpoint: \"https://[::1]:9000/\", region: eu-central-1, prefix: \"prod/redis(v2)/\", credentialsFile: /etc/redoubt/s3}}")]
+    [InlineData("backup: {schedule: \"@daily\", retention: 1000, s3: {bucket: b-1, endpoint: \"http://minio.storage.svc:9000\", prefix: \"\"}}")]
     public void ValuesAtTheLimitsAreAccepted(string spec)
     {
         TestYaml.LoadOne(TestYaml.WithSpec(spec));
+    }
+
+    [Fact]
+    public void AnS3DestinationAsGetWritesItReadsBackTheSame()
+    {
+        var resource = TestYaml.LoadOne(TestYaml.WithSpec("backup: {retention: 3, s3: {bucket: bk1, endpoint: \"http://127.0.0.1:9000\", prefix: team/, region: eu-west-1, credentialsFile: /etc/s3}}"));
+
+        var again = TestYaml.LoadOne(ResourceSerializer.ToYaml(resource));
+
+        Assert.Equal(ResourceSerializer.ToJson(resource), ResourceSerializer.ToJson(again));
+        Assert.Equal(("bk1", "http://127.0.0.1:9000", "team/", "eu-west-1", "/etc/s3"), (again.Spec.Backup!.S3!.Bucket, again.Spec.Backup.S3.Endpoint, again.Spec.Backup.S3.Prefix, again.Spec.Backup.S3.Region, again.Spec.Backup.S3.CredentialsFile));
     }
 
     [Fact]

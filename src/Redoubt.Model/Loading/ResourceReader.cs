@@ -29,7 +29,8 @@ internal static class ResourceReader
     private static readonly string[] ResourceFields = ["cpu", "memory"];
     private static readonly string[] TlsFields = ["enabled"];
     private static readonly string[] SentinelFields = ["replicas", "quorum", "downAfterMilliseconds", "failoverTimeout", "resources"];
-    private static readonly string[] BackupFields = ["schedule", "retention"];
+    private static readonly string[] BackupFields = ["schedule", "retention", "s3"];
+    private static readonly string[] S3Fields = ["endpoint", "bucket", "region", "prefix", "credentialsFile"];
 
     /// <summary>The resource, or null when the document is not even a mapping (reported).</summary>
     public static RedisResource? Read(YamlNode root, ErrorCollector errors)
@@ -89,6 +90,19 @@ internal static class ResourceReader
             {
                 Schedule = reader.String(backup, "schedule", Expected.Schedule),
                 Retention = reader.Int(backup, "retention", SpecLimits.BackupRetention.ToString()),
+                S3 = S3(reader, reader.Mapping(backup, "s3", S3Fields)),
+            };
+
+    private static S3Destination? S3(NodeReader reader, Fields? s3) =>
+        s3 is null
+            ? null
+            : new S3Destination
+            {
+                Endpoint = reader.String(s3, "endpoint", Expected.S3Endpoint),
+                Bucket = reader.String(s3, "bucket", Expected.S3Bucket),
+                Region = reader.String(s3, "region", Expected.S3Region),
+                Prefix = reader.String(s3, "prefix", Expected.S3Prefix),
+                CredentialsFile = reader.String(s3, "credentialsFile", Expected.CredentialsFile),
             };
 
     private static ResourceLimits? Resources(NodeReader reader, Fields? resources) =>

@@ -34,6 +34,11 @@ internal static class Expected
     public static readonly string Zones = $"a list of {SpecLimits.ZoneCount.Min} to {SpecLimits.ZoneCount.Max} zone names";
     public static readonly string Preset = OneOf(Presets.Names);
     public static readonly string Schedule = "a cron expression of five fields in UTC (minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\" for 03:00 every day) or one of @hourly, @daily, @weekly, @monthly";
+    public const string S3Endpoint = "an http:// or https:// address of an S3-compatible server, without user, password, path, query or fragment, e.g. http://127.0.0.1:9000";
+    public const string S3Bucket = "a bucket name of 3 to 63 characters: lowercase letters, digits, '.' and '-', starting and ending with a letter or digit";
+    public const string S3Region = "a region name of at most 32 characters: lowercase letters, digits and '-', e.g. us-east-1";
+    public const string S3Prefix = "a key prefix of at most 512 characters: letters, digits and ! - _ . * ' ( ) /, not starting with '/', e.g. prod/redis/";
+    public const string CredentialsFile = "an absolute path to an AWS shared credentials file, on one line";
     public static readonly string Version = OneOf(SpecLimits.Versions);
     public static readonly string PersistenceMode = OneOf(SpecLimits.PersistenceModes);
     public static readonly string MaxmemoryPolicy = OneOf(SpecLimits.MaxmemoryPolicies);

@@ -47,6 +47,42 @@ internal static class SpecValidator
         }
 
         Range(errors, "spec.backup.retention", backup.Retention, SpecLimits.BackupRetention);
+        if (backup.S3 is { } s3)
+        {
+            S3(errors, s3);
+        }
+    }
+
+    private static void S3(ErrorCollector errors, S3Destination s3)
+    {
+        if (s3.Bucket is null)
+        {
+            errors.Add("spec.backup.s3.bucket", $"is required: {Expected.S3Bucket}");
+        }
+        else if (!S3Names.IsBucket(s3.Bucket))
+        {
+            errors.Add("spec.backup.s3.bucket", $"must be {Expected.S3Bucket}, got {Show.Text(s3.Bucket)}");
+        }
+
+        if (s3.Endpoint is { } endpoint && !S3Names.IsEndpoint(endpoint))
+        {
+            errors.Add("spec.backup.s3.endpoint", $"must be {Expected.S3Endpoint}, got {Show.Text(endpoint)}");
+        }
+
+        if (s3.Region is { } region && !S3Names.IsRegion(region))
+        {
+            errors.Add("spec.backup.s3.region", $"must be {Expected.S3Region}, got {Show.Text(region)}");
+        }
+
+        if (s3.Prefix is { } prefix && !S3Names.IsPrefix(prefix))
+        {
+            errors.Add("spec.backup.s3.prefix", $"must be {Expected.S3Prefix}, got {Show.Text(prefix)}");
+        }
+
+        if (s3.CredentialsFile is { } file && !(Path.IsPathFullyQualified(file) && !file.Any(char.IsControl)))
+        {
+            errors.Add("spec.backup.s3.credentialsFile", $"must be {Expected.CredentialsFile}, got {Show.Text(file)}");
+        }
     }
 
     private static void Size(ErrorCollector errors, string? size)

@@ -77,5 +77,11 @@ public static class SpecRules
         {
             Default = SpecDefaults.BackupRetention, Minimum = SpecLimits.BackupRetention.Min, Maximum = SpecLimits.BackupRetention.Max,
         },
+        ["backup.s3"] = new("An S3-compatible bucket for the backups (objects PREFIX NAMESPACE/NAME/ID.rdb and ID.json); unset, a directory under the control plane's home."),
+        ["backup.s3.endpoint"] = new("The S3-compatible server, http(s)://host[:port]; unset, Amazon S3 in the region.") { Pattern = S3Names.EndpointPattern, MaxLength = 253 },
+        ["backup.s3.bucket"] = new("The bucket.") { Pattern = S3Names.BucketPattern },
+        ["backup.s3.region"] = new("The signing region; default us-east-1.") { Pattern = S3Names.RegionPattern },
+        ["backup.s3.prefix"] = new("Put before every object's key, e.g. prod/redis/.") { Pattern = S3Names.PrefixPattern, MaxLength = 512 },
+        ["backup.s3.credentialsFile"] = new("An AWS shared credentials file on the control plane's machine (its [default] profile); unset, the usual AWS credentials.") { MaxLength = 4096 },
     };
 }

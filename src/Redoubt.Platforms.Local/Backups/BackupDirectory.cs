@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Redoubt.Core;
 using Redoubt.Core.Backup;
 
 namespace Redoubt.Platforms.Local.Backups;
@@ -10,21 +9,23 @@ namespace Redoubt.Platforms.Local.Backups;
 /// folder. A snapshot is written as <c>ID.rdb.partial</c>, checked, renamed, and only then given its manifest, so a
 /// failed or cut-short backup never counts and never replaces a good one. Retention keeps the newest N good ones.
 /// </summary>
-internal sealed class BackupDirectory(string root)
+internal sealed class BackupDirectory(string root) : IBackupStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = BackupStores.ManifestJson;
 
     public string Root { get; } = root;
+
+    public string Location => Root;
 
     /// <summary>The default place: under the home, one folder per namespace and resource.</summary>
     public static BackupDirectory Default(string home, string @namespace, string name) => new(Path.Combine(home, "backups", @namespace, name));
 
-    /// <summary>A new backup's id: the UTC second it starts, with a suffix when that second is taken.</summary>
-    public string NewId(DateTimeOffset now)
+    /// <summary>A new backup's id: the UTC second it starts, with a suffix when that second is taken (here, or in <paramref name="taken"/>).</summary>
+    public string NewId(DateTimeOffset now, IReadOnlySet<string> taken)
     {
         var id = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var candidate = id;
-        for (var n = 2; File.Exists(ManifestFile(candidate)) || File.Exists(PartialFile(candidate)); n++)
+        for (var n = 2; taken.Contains(candidate) || File.Exists(ManifestFile(candidate)) || File.Exists(PartialFile(candidate)); n++)
         {
             candidate = $"{id}-{n.ToString(CultureInfo.InvariantCulture)}";
         }
@@ -32,11 +33,11 @@ internal sealed class BackupDirectory(string root)
         return candidate;
     }
 
-    public string SnapshotFile(string id) => Path.Combine(Root, id + ".rdb");
+    public string SnapshotFile(string id) => Path.Combine(Root, id + BackupStores.SnapshotSuffix);
 
     public string PartialFile(string id) => SnapshotFile(id) + ".partial";
 
-    public string ManifestFile(string id) => Path.Combine(Root, id + ".json");
+    public string ManifestFile(string id) => Path.Combine(Root, id + BackupStores.ManifestSuffix);
 
     public FileStream CreatePartial(string id)
     {
@@ -51,10 +52,24 @@ internal sealed class BackupDirectory(string root)
     }
 
     /// <summary>Makes a verified snapshot a backup: the snapshot under its final name, then its manifest.</summary>
-    public void Commit(BackupManifest manifest)
+    public Task<string> SaveAsync(BackupManifest manifest, string snapshotFile, CancellationToken cancellationToken)
     {
-        File.Move(PartialFile(manifest.Id), SnapshotFile(manifest.Id), overwrite: false);
+        File.Move(snapshotFile, SnapshotFile(manifest.Id), overwrite: false);
         AtomicFile.Write(ManifestFile(manifest.Id), JsonSerializer.Serialize(manifest, Json));
+        return Task.FromResult(SnapshotFile(manifest.Id));
+    }
+
+    public Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken cancellationToken) => Task.FromResult(List());
+
+    /// <summary>The snapshot itself: it is on this machine already.</summary>
+    public Task<FetchedSnapshot> FetchAsync(BackupManifest manifest, string scratchDirectory, CancellationToken cancellationToken) =>
+        Task.FromResult(new FetchedSnapshot(SnapshotFile(manifest.Id), Temporary: false));
+
+    public Task<IReadOnlyList<string>> PruneAsync(int keep, CancellationToken cancellationToken) => Task.FromResult(Prune(keep));
+
+    public void Dispose()
+    {
+        // Nothing held open.
     }
 
     public void Discard(string id)
@@ -86,12 +101,8 @@ internal sealed class BackupDirectory(string root)
             }
         }
 
-        return [.. manifests.OrderBy(m => m.Time).ThenBy(m => m.Id, StringComparer.Ordinal)];
+        return BackupStores.InOrder(manifests);
     }
-
-    public BackupManifest Find(string id) =>
-        List().FirstOrDefault(m => m.Id == id)
-        ?? throw new RedoubtException($"no backup {id} in {Root}: list them with `redoubt backups`");
 
     /// <summary>Deletes all but the newest <paramref name="keep"/> backups; returns the ids it deleted.</summary>
     public IReadOnlyList<string> Prune(int keep)

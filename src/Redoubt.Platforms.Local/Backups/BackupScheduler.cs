@@ -19,10 +19,12 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
 
     private readonly ConcurrentDictionary<string, Plan> _plans = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Catalogue> _catalogues = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _unreadable = new(StringComparer.Ordinal);
 
     private sealed record Plan(string Schedule, DateTimeOffset Next, DateTimeOffset? FailureTime, string? Failure);
 
-    private sealed record Catalogue(int Count, BackupManifest? Last);
+    /// <summary>What the status shows of the backups kept at <paramref name="Location"/> (a bucket is not asked on every get).</summary>
+    private sealed record Catalogue(string Location, int Count, BackupManifest? Last);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -34,6 +36,11 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
             {
                 try
                 {
+                    if (!_catalogues.TryGetValue(resource.Key, out var known) || known.Location != LocationOf(resource))
+                    {
+                        await RefreshAsync(resource, cancellationToken).ConfigureAwait(false);
+                    }
+
                     await RunDueAsync(resource, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -46,6 +53,12 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
             foreach (var gone in _plans.Keys.Except(all.Select(r => r.Key)))
             {
                 _plans.TryRemove(gone, out _);
+            }
+
+            foreach (var gone in _catalogues.Keys.Except(all.Select(r => r.Key)))
+            {
+                _catalogues.TryRemove(gone, out _);
+                _unreadable.TryRemove(gone, out _);
             }
         }
     }
@@ -67,7 +80,7 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
         var now = time.GetUtcNow();
         if (!_plans.TryGetValue(key, out var plan) || plan.Schedule != schedule.Text)
         {
-            var last = CatalogueOf(resource).Last?.Time;
+            var last = _catalogues.TryGetValue(key, out var catalogue) && catalogue.Location == LocationOf(resource) ? catalogue.Last?.Time : null;
             plan = new Plan(schedule.Text, schedule.NextAfter(last ?? now) ?? DateTimeOffset.MaxValue, null, null);
             _plans[key] = plan;
             if (plan.Next <= now)
@@ -86,7 +99,7 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
         try
         {
             await backups.TakeAsync(resource, schedule.Retention, cancellationToken).ConfigureAwait(false);
-            Taken(resource);
+            await TakenAsync(resource, cancellationToken).ConfigureAwait(false);
             _plans[key] = new Plan(schedule.Text, schedule.NextAfter(now) ?? DateTimeOffset.MaxValue, null, null);
         }
         catch (RedoubtException e)
@@ -99,41 +112,70 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
     }
 
     /// <summary>A backup was taken (scheduled or by hand): the status shows it from now on.</summary>
-    public void Taken(RedisResource resource) => _catalogues[resource.Key] = Read(resource);
+    public Task TakenAsync(RedisResource resource, CancellationToken cancellationToken)
+    {
+        _unreadable.TryRemove(resource.Key, out _);
+        return RefreshAsync(resource, cancellationToken);
+    }
 
-    /// <summary>What the status says of the resource's backups; null when it has none and schedules none.</summary>
+    /// <summary>
+    /// Reads the resource's catalogue where its backups are kept. One that cannot be read (a bucket out of reach) keeps
+    /// what was known and is asked again a minute later, not on every tick.
+    /// </summary>
+    private async Task RefreshAsync(RedisResource resource, CancellationToken cancellationToken)
+    {
+        if (_unreadable.TryGetValue(resource.Key, out var failed) && time.GetUtcNow() - failed < RetryAfterFailure)
+        {
+            return;
+        }
+
+        try
+        {
+            using var store = backups.StoreFor(resource.Metadata.Namespace, resource.Metadata.Name, resource.Spec);
+            var list = await store.ListAsync(cancellationToken).ConfigureAwait(false);
+            _catalogues[resource.Key] = new Catalogue(store.Location, list.Count, list.Count > 0 ? list[^1] : null);
+            _unreadable.TryRemove(resource.Key, out _);
+            changed(resource.Key);
+        }
+        catch (RedoubtException e)
+        {
+            _unreadable[resource.Key] = time.GetUtcNow();
+            LogUnreadable(logger, resource.Key, e.Message, RetryAfterFailure.TotalSeconds);
+        }
+    }
+
+    /// <summary>What the status says of the resource's backups; null when it has none known and schedules none.</summary>
     public BackupStatus? StatusOf(RedisResource resource)
     {
-        var catalogue = CatalogueOf(resource);
+        var location = LocationOf(resource);
+        var catalogue = _catalogues.TryGetValue(resource.Key, out var known) && known.Location == location ? known : null;
         var plan = _plans.GetValueOrDefault(resource.Key);
-        if (catalogue.Count == 0 && plan is null)
+        if (catalogue is not { Count: > 0 } && plan is null)
         {
             return null;
         }
 
         return new BackupStatus
         {
-            Last = catalogue.Last?.Id,
-            LastTime = catalogue.Last?.Time,
-            LastSizeBytes = catalogue.Last?.SizeBytes,
-            LastDurationMs = catalogue.Last?.DurationMs,
-            Count = catalogue.Count,
+            Location = location,
+            Last = catalogue?.Last?.Id,
+            LastTime = catalogue?.Last?.Time,
+            LastSizeBytes = catalogue?.Last?.SizeBytes,
+            LastDurationMs = catalogue?.Last?.DurationMs,
+            Count = catalogue?.Count ?? 0,
             NextTime = plan?.Next == DateTimeOffset.MaxValue ? null : plan?.Next,
             LastFailureTime = plan?.FailureTime,
             LastFailure = plan?.Failure,
         };
     }
 
-    private Catalogue CatalogueOf(RedisResource resource) => _catalogues.GetOrAdd(resource.Key, _ => Read(resource));
-
-    private Catalogue Read(RedisResource resource)
-    {
-        var list = backups.Directory(resource.Metadata.Namespace, resource.Metadata.Name).List();
-        return new Catalogue(list.Count, list.Count > 0 ? list[^1] : null);
-    }
+    private string LocationOf(RedisResource resource) => backups.LocationOf(resource.Metadata.Namespace, resource.Metadata.Name, resource.Spec);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource}: the scheduled backup of {Due:u} was missed (no control plane ran then); taking it now")]
     private static partial void LogCatchUp(ILogger logger, string resource, DateTimeOffset due);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource}: its backups could not be listed: {Reason}; asking again in {Seconds:F0} s")]
+    private static partial void LogUnreadable(ILogger logger, string resource, string reason, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Resource}: the backup schedule failed unexpectedly")]
     private static partial void LogCrashed(ILogger logger, string resource, Exception exception);

@@ -18,7 +18,16 @@ namespace Redoubt.Platforms.Local.Backups;
 /// </summary>
 internal sealed partial class LocalBackups(LocalOptions options, LocalPlatform platform, ILogger logger, TimeProvider time)
 {
+    /// <summary>The resource's backup directory under the home: where backups are kept without an S3 destination, and where every snapshot is staged and checked.</summary>
     public BackupDirectory Directory(string @namespace, string name) => BackupDirectory.Default(options.Home, @namespace, name);
+
+    /// <summary>Where the backups of namespace/name are kept, as <paramref name="spec"/> says (null: the directory under the home).</summary>
+    public IBackupStore StoreFor(string @namespace, string name, RedisSpec? spec) =>
+        spec?.Backup?.S3 is { } s3 ? new S3BackupStore(s3, @namespace, name) : Directory(@namespace, name);
+
+    /// <summary><see cref="StoreFor"/>'s location, without connecting to anything.</summary>
+    public string LocationOf(string @namespace, string name, RedisSpec? spec) =>
+        spec?.Backup?.S3 is { } s3 ? S3BackupStore.LocationOf(s3, @namespace, name) : Directory(@namespace, name).Root;
 
     /// <param name="keep">Keep only the newest this many backups afterwards; null keeps every one.</param>
     public async Task<BackupResult> TakeAsync(RedisResource resource, int? keep, CancellationToken cancellationToken)
@@ -34,10 +43,13 @@ internal sealed partial class LocalBackups(LocalOptions options, LocalPlatform p
             throw new RedoubtException($"redis {key} has no node to take a backup from: no replica is in sync and no master is known (see `redoubt describe {resource.Metadata.Name}`)");
         }
 
+        using var store = StoreFor(resource.Metadata.Namespace, resource.Metadata.Name, resource.Spec);
+        // Staged and checked in the directory under the home whatever the destination: only a good snapshot leaves it.
         var directory = Directory(resource.Metadata.Namespace, resource.Metadata.Name);
         var started = time.GetUtcNow();
         var watch = Stopwatch.StartNew();
-        var id = directory.NewId(started);
+        var taken = (await store.ListAsync(cancellationToken).ConfigureAwait(false)).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        var id = directory.NewId(started, taken);
         var failures = new List<string>();
         foreach (var candidate in candidates)
         {
@@ -56,13 +68,22 @@ internal sealed partial class LocalBackups(LocalOptions options, LocalPlatform p
                 {
                     Spec = resource.Spec,
                 };
-                directory.Commit(manifest);
-                var pruned = keep is { } count ? directory.Prune(count) : [];
+                string location;
+                try
+                {
+                    location = await store.SaveAsync(manifest, directory.PartialFile(id), cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    directory.Discard(id);
+                }
+
+                var pruned = keep is { } count ? await store.PruneAsync(count, cancellationToken).ConfigureAwait(false) : [];
                 var warning = candidate.IsMaster
                     ? $"no replica could give a snapshot ({string.Join("; ", failures.DefaultIfEmpty("none is in sync"))}): it was forked on the master"
                     : null;
-                LogBackedUp(logger, key, id, candidate.Node, size, check.Keys, watch.Elapsed.TotalMilliseconds);
-                return new BackupResult(manifest, directory.SnapshotFile(id), warning, pruned);
+                LogBackedUp(logger, key, id, candidate.Node, size, check.Keys, watch.Elapsed.TotalMilliseconds, store.Location);
+                return new BackupResult(manifest, location, warning, pruned);
             }
             catch (Exception e) when (e is RedisAdminException or IOException or System.Net.Sockets.SocketException)
             {
@@ -71,7 +92,7 @@ internal sealed partial class LocalBackups(LocalOptions options, LocalPlatform p
             }
             catch
             {
-                // Cancelled, or the check could not run: what was fetched never counts.
+                // Cancelled, the check could not run, or the destination refused it: what was fetched never counts.
                 directory.Discard(id);
                 throw;
             }
@@ -98,7 +119,7 @@ internal sealed partial class LocalBackups(LocalOptions options, LocalPlatform p
     }
 
     /// <summary>Replaces everything in <paramref name="target"/>'s master with the keys of <paramref name="backup"/>.</summary>
-    public async Task<RestoreReport> RestoreAsync(RedisResource target, BackupDirectory directory, BackupManifest backup, CancellationToken cancellationToken)
+    public async Task<RestoreReport> RestoreAsync(RedisResource target, IBackupStore store, BackupManifest backup, CancellationToken cancellationToken)
     {
         var key = target.Key;
         var plan = Planner.Plan(target, defaults: PlatformDefaults.Local);
@@ -107,21 +128,31 @@ internal sealed partial class LocalBackups(LocalOptions options, LocalPlatform p
             throw new RedoubtException($"redis {key} speaks TLS: restoring into a TLS resource is not supported yet (backups of it are)");
         }
 
-        var file = directory.SnapshotFile(backup.Id);
-        var actual = await ChecksumAsync(file, cancellationToken).ConfigureAwait(false);
-        if (actual != backup.Sha256)
-        {
-            throw new RedoubtException($"backup {backup.Id} in {directory.Root} is damaged: its checksum is {actual}, its manifest says {backup.Sha256}; nothing was restored");
-        }
-
         var master = target.Status?.Master ?? throw new RedoubtException($"redis {key} has no master right now; restore once it is Ready");
         var own = (await platform.EnsureSecretsAsync(plan, cancellationToken).ConfigureAwait(false)).Redoubt
             ?? throw new RedoubtException($"redis {key} has no admin user yet; try again once it is Ready");
-        LogRestoring(logger, key, backup.Resource, backup.Id, master);
-        await using var scratch = await ScratchServer.StartAsync(options.RedisServer, options.Home, file, cancellationToken).ConfigureAwait(false);
-        var report = await KeyCopy.CopyAsync(scratch.Socket, master, AclUsers.Admin, own.Admin, replaceAll: true, cancellationToken).ConfigureAwait(false);
-        LogRestored(logger, key, backup.Id, report.KeysRestored, report.KeysInBackup, report.DurationMs);
-        return report;
+        var snapshot = await store.FetchAsync(backup, Path.Combine(options.Home, "backups", ".downloads"), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var actual = await ChecksumAsync(snapshot.File, cancellationToken).ConfigureAwait(false);
+            if (actual != backup.Sha256)
+            {
+                throw new RedoubtException($"backup {backup.Id} in {store.Location} is damaged: its checksum is {actual}, its manifest says {backup.Sha256}; nothing was restored");
+            }
+
+            LogRestoring(logger, key, backup.Resource, backup.Id, master);
+            await using var scratch = await ScratchServer.StartAsync(options.RedisServer, options.Home, snapshot.File, cancellationToken).ConfigureAwait(false);
+            var report = await KeyCopy.CopyAsync(scratch.Socket, master, AclUsers.Admin, own.Admin, replaceAll: true, cancellationToken).ConfigureAwait(false);
+            LogRestored(logger, key, backup.Id, report.KeysRestored, report.KeysInBackup, report.DurationMs);
+            return report;
+        }
+        finally
+        {
+            if (snapshot.Temporary)
+            {
+                File.Delete(snapshot.File);
+            }
+        }
     }
 
     private static async Task<string> ChecksumAsync(string file, CancellationToken cancellationToken)
@@ -130,8 +161,8 @@ internal sealed partial class LocalBackups(LocalOptions options, LocalPlatform p
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: backup {Id} taken from {Node}: {Bytes} bytes, {Keys} keys, in {Ms:F0} ms")]
-    private static partial void LogBackedUp(ILogger logger, string resource, string id, string node, long bytes, long keys, double ms);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Resource}: backup {Id} taken from {Node}: {Bytes} bytes, {Keys} keys, in {Ms:F0} ms, kept in {Location}")]
+    private static partial void LogBackedUp(ILogger logger, string resource, string id, string node, long bytes, long keys, double ms, string location);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource}: restoring backup {Source}/{Id} into the master {Master}: its keys are replaced")]
     private static partial void LogRestoring(ILogger logger, string resource, string source, string id, string master);

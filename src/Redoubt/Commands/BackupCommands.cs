@@ -44,7 +44,7 @@ public static class BackupCommands
             ConsoleText.WriteLine(
                 $"redis {resourceNamespace}/{resourceName}: backup {backup.Id} taken from {backup.SourceNode} ({backup.SourceRole}): " +
                 $"{backup.Keys.ToString(CultureInfo.InvariantCulture)} keys, {ByteSizes.Format(backup.SizeBytes)}, in {Durations.Milliseconds(backup.DurationMs)}");
-            ConsoleText.WriteLine($"  file: {result.Location}");
+            ConsoleText.WriteLine($"  kept at: {result.Location}");
             ConsoleText.WriteLine($"  sha256: {backup.Sha256}");
             if (result.Pruned.Count > 0)
             {

@@ -132,6 +132,11 @@ public static class ResourceDescription
             text.Append($", newest {last} ({Durations.Ago(time, now)} ago, {ByteSizes.Format(backup.LastSizeBytes ?? 0)}, {Durations.Milliseconds(backup.LastDurationMs ?? 0)})");
         }
 
+        if (backup.Location is { } location)
+        {
+            text.Append($" in {location}");
+        }
+
         text.Append($"; {schedule}");
         if (backup.NextTime is { } next)
         {

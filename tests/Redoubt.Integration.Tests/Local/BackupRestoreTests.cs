@@ -23,8 +23,6 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
           replicas: 3
         """;
 
-    private static readonly byte[] BinaryKey = [0xff, 0xfe, 0x00, 0x41];
-
     [Fact]
     public async Task BackupThenFlushallThenRestoreBringsBackEveryKeyAndItsTimeToLive()
     {
@@ -32,7 +30,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         await cluster.ApplyAsync(Example);
         await cluster.WaitReadyAsync("example");
         await using var client = await cluster.ConnectAsync("example");
-        var written = await WriteDatasetAsync(client);
+        var written = await BackupDataset.WriteAsync(client);
         await client.GetDatabase().ExecuteAsync("WAIT", 2, 5000);
         await WaitReplicasInSyncAsync(cluster);
 
@@ -56,7 +54,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         Assert.False(restored.Created);
         Assert.Equal(written, restored.KeysInBackup);
         Assert.Equal(written, restored.KeysRestored);
-        await AssertDatasetAsync(client.GetDatabase(), client.GetDatabase(3));
+        await BackupDataset.AssertAsync(client.GetDatabase(), client.GetDatabase(3));
 
         // The replicas have it too: the restore's writes replicate like any other.
         await client.GetDatabase().ExecuteAsync("WAIT", 2, 5000);
@@ -85,7 +83,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         await cluster.ApplyAsync(Example);
         await cluster.WaitReadyAsync("example");
         await using var client = await cluster.ConnectAsync("example");
-        var written = await WriteDatasetAsync(client);
+        var written = await BackupDataset.WriteAsync(client);
         await WaitReplicasInSyncAsync(cluster);
         var first = await cluster.ControlPlane.BackupAsync("default", "example", keep: null, CancellationToken.None);
 
@@ -117,7 +115,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         Assert.Equal(written, restored.KeysRestored);
 
         await using var copy = await cluster.ConnectAsync("copy");
-        await AssertDatasetAsync(copy.GetDatabase(), copy.GetDatabase(3));
+        await BackupDataset.AssertAsync(copy.GetDatabase(), copy.GetDatabase(3));
         Assert.Equal(written - 1, (long)await copy.GetDatabase().ExecuteAsync("DBSIZE"));
         Assert.Equal("x", (string?)await db.StringGetAsync($"after:{writtenAfter - 1}"));
 
@@ -131,54 +129,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         Assert.Equal("value-0", (string?)await copy.GetDatabase().StringGetAsync("string:0"));
     }
 
-    /// <summary>Writes keys of every type, some with a TTL, one in database 3 and one whose name is not UTF-8; returns how many keys.</summary>
-    private static async Task<long> WriteDatasetAsync(ConnectionMultiplexer client)
-    {
-        var db = client.GetDatabase();
-        var batch = new List<Task>();
-        for (var i = 0; i < 200; i++)
-        {
-            batch.Add(db.StringSetAsync($"string:{i}", $"value-{i}"));
-        }
-
-        for (var i = 0; i < 20; i++)
-        {
-            batch.Add(db.HashSetAsync($"hash:{i}", [new HashEntry("a", i), new HashEntry("b", "two")]));
-            batch.Add(db.ListRightPushAsync($"list:{i}", ["x", "y", (RedisValue)i]));
-            batch.Add(db.SetAddAsync($"set:{i}", ["p", "q", (RedisValue)i]));
-            batch.Add(db.SortedSetAddAsync($"zset:{i}", [new SortedSetEntry("alice", i), new SortedSetEntry("bob", i * 2)]));
-            batch.Add(db.StreamAddAsync($"stream:{i}", "field", i));
-            batch.Add(db.StringSetAsync($"ttl:{i}", "expiring", TimeSpan.FromSeconds(600)));
-        }
-
-        batch.Add(db.StringSetAsync(BinaryKey, "binary"));
-        batch.Add(client.GetDatabase(3).StringSetAsync("other-db", "three"));
-        await Task.WhenAll(batch);
-        return 200 + (20 * 6) + 2;
-    }
-
-    private static async Task AssertDatasetAsync(IDatabase db, IDatabase db3)
-    {
-        Assert.Equal("value-0", (string?)await db.StringGetAsync("string:0"));
-        Assert.Equal("value-199", (string?)await db.StringGetAsync("string:199"));
-        for (var i = 0; i < 20; i++)
-        {
-            Assert.Equal(i, (int)await db.HashGetAsync($"hash:{i}", "a"));
-            Assert.Equal(["x", "y", i.ToString(System.Globalization.CultureInfo.InvariantCulture)], (await db.ListRangeAsync($"list:{i}")).Select(v => (string)v!));
-            Assert.True(await db.SetContainsAsync($"set:{i}", i));
-            Assert.Equal(i * 2, await db.SortedSetScoreAsync($"zset:{i}", "bob"));
-            Assert.Equal(1, await db.StreamLengthAsync($"stream:{i}"));
-            var ttl = await db.KeyTimeToLiveAsync($"ttl:{i}");
-            Assert.NotNull(ttl);
-            Assert.InRange(ttl.Value, TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(600));
-        }
-
-        Assert.Null(await db.KeyTimeToLiveAsync("string:0"));
-        Assert.Equal("binary", (string?)await db.StringGetAsync(BinaryKey));
-        Assert.Equal("three", (string?)await db3.StringGetAsync("other-db"));
-    }
-
     /// <summary>A backup comes from a replica in sync; the status says so once a pass has seen them.</summary>
-    private static Task WaitReplicasInSyncAsync(LocalCluster cluster) =>
-        cluster.WaitUntilAsync("example", r => r.Status?.Nodes.Count(n => n.Role == "replica" && n.Health == "ok") == 2, "two replicas in sync");
+    internal static Task WaitReplicasInSyncAsync(LocalCluster cluster, string name = "example") =>
+        cluster.WaitUntilAsync(name, r => r.Status?.Nodes.Count(n => n.Role == "replica" && n.Health == "ok") == 2, "two replicas in sync");
 }
