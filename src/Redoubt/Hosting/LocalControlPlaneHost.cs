@@ -47,6 +47,7 @@ public sealed class LocalControlPlaneHost : IAsyncDisposable
         // Metrics are kept only where they are served: with the listener off, the passes report nowhere.
         var telemetry = web is null ? null : new PrometheusTelemetry();
         var controlPlane = await LocalControlPlane.StartAsync(LocalOptions.FromEnvironment(home.Path), loggerFactory, cancellationToken, telemetry);
+        telemetry?.WatchBackups(controlPlane.ListAsync);
         ControlPlaneServer? server = null;
         try
         {

@@ -51,6 +51,13 @@ public sealed class MetricFamilies
             [.. ResourceLabels, "cause"], new HistogramConfiguration { Buckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60] });
         HealActions = f.CreateCounter("redoubt_resource_heal_actions_total", "Heal actions carried out by a pass, by kind of action.", [.. ResourceLabels, "action"]);
 
+        BackupScheduled = ResourceGauge("redoubt_backup_scheduled", "1 when spec.backup.schedule takes backups of the resource.");
+        BackupsKept = ResourceGauge("redoubt_backups_kept", "Good backups of the resource kept where its backups go (directory or bucket).");
+        BackupFailing = ResourceGauge("redoubt_backup_failing", "1 while the last scheduled backup failed (it is tried again a minute later), 0 otherwise.");
+        BackupLastSuccess = ResourceGauge("redoubt_backup_last_success_timestamp_seconds", "When the newest good backup was taken (Unix seconds); absent without one.");
+        BackupLastSize = ResourceGauge("redoubt_backup_last_size_bytes", "Size of the newest good backup's snapshot.");
+        BackupLastDuration = ResourceGauge("redoubt_backup_last_duration_seconds", "How long the newest good backup took: the snapshot's transfer, its check and its upload.");
+        BackupNext = ResourceGauge("redoubt_backup_next_timestamp_seconds", "When the schedule takes the next backup (Unix seconds); absent without a schedule.");
         PassDuration = f.CreateHistogram("redoubt_reconcile_duration_seconds", "How long each reconcile pass of the control loop took.",
             new HistogramConfiguration { Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         PassErrors = f.CreateCounter("redoubt_reconcile_errors_total", "Reconcile passes that failed (and were retried with backoff).");
@@ -86,16 +93,27 @@ public sealed class MetricFamilies
     public Counter MasterChanges { get; }
     public Histogram FailoverDuration { get; }
     public Counter HealActions { get; }
+    public Gauge BackupScheduled { get; }
+    public Gauge BackupsKept { get; }
+    public Gauge BackupFailing { get; }
+    public Gauge BackupLastSuccess { get; }
+    public Gauge BackupLastSize { get; }
+    public Gauge BackupLastDuration { get; }
+    public Gauge BackupNext { get; }
     public Histogram PassDuration { get; }
     public Counter PassErrors { get; }
     public Gauge QueueDepth { get; }
 
+    /// <summary>The families that say what a resource's status says of its backups.</summary>
+    public Gauge[] BackupGauges => [BackupScheduled, BackupsKept, BackupFailing, BackupLastSuccess, BackupLastSize, BackupLastDuration, BackupNext];
+
     /// <summary>Removes, from every family that carries a resource's labels first, the series <paramref name="match"/> takes.</summary>
     public void RemoveSeries(Func<string[], bool> match)
     {
-        foreach (var gauge in new[] { NodeUp, NodeRole, ReplicationOffset, LagBytes, LagSeconds, MasterLinkUp, ConnectedReplicas, MemoryUsed, MemoryMax, Keys,
+        Gauge[] gauges = [NodeUp, NodeRole, ReplicationOffset, LagBytes, LagSeconds, MasterLinkUp, ConnectedReplicas, MemoryUsed, MemoryMax, Keys,
             OpsPerSecond, LastSave, LastSaveSuccess, AofEnabled, AofWriteSuccess, SentinelUp, SentinelMonitoring, Phase, Condition, MasterPresent,
-            SentinelsMonitoring, SentinelQuorum, UnreplicatedBytes })
+            SentinelsMonitoring, SentinelQuorum, UnreplicatedBytes, .. BackupGauges];
+        foreach (var gauge in gauges)
         {
             RemoveWhere(gauge, match);
         }

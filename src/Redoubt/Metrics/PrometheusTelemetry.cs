@@ -35,6 +35,13 @@ public sealed class PrometheusTelemetry : IControlPlaneTelemetry
 
     public void WatchQueue(Func<int> depth) => Registry.AddBeforeCollectCallback(() => _families.QueueDepth.Set(depth()));
 
+    /// <summary>Before every scrape, the backup series of the resources <paramref name="resources"/> lists (<see cref="BackupMetrics"/>).</summary>
+    public void WatchBackups(Func<CancellationToken, Task<IReadOnlyList<Model.RedisResource>>> resources)
+    {
+        var backups = new BackupMetrics(_families);
+        Registry.AddBeforeCollectCallback(async cancellationToken => backups.Set(await resources(cancellationToken)));
+    }
+
     public void ResourceGone(string resourceKey)
     {
         if (_resources.TryRemove(resourceKey, out var resource))

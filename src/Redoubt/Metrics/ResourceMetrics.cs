@@ -156,7 +156,8 @@ public sealed class ResourceMetrics : IResourceTelemetry
     private void RemoveNode(string node) =>
         _m.RemoveSeries(labels => labels.Length >= 4 && labels[0] == _namespace && labels[1] == _resource && labels[2] == node);
 
-    private static void SetOrRemove(Prometheus.Gauge gauge, double? value, params string[] labels)
+    /// <summary>The value, or no series at all when there is none to report.</summary>
+    internal static void SetOrRemove(Prometheus.Gauge gauge, double? value, params string[] labels)
     {
         if (value is { } v)
         {

@@ -34,6 +34,49 @@ public sealed class PrometheusTelemetryTests
     private static double? Value(string[] lines, string series) =>
         lines.FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal)) is { } line ? double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture) : null;
 
+    private static readonly string[] BackupFamilies =
+    [
+        "redoubt_backup_scheduled", "redoubt_backups_kept", "redoubt_backup_failing", "redoubt_backup_last_success_timestamp_seconds",
+        "redoubt_backup_last_size_bytes", "redoubt_backup_last_duration_seconds", "redoubt_backup_next_timestamp_seconds",
+    ];
+
+    private static RedisResource WithBackups(string name, string? schedule, BackupStatus? backup) => new()
+    {
+        Metadata = new ObjectMeta { Namespace = "shop", Name = name },
+        Spec = new RedisSpec { Backup = schedule is null ? null : new BackupSpec { Schedule = schedule } },
+        Status = new RedisStatus { Backup = backup },
+    };
+
+    [Fact]
+    public async Task BackupSeriesSayWhatTheStatusSaysAndGoWithTheResource()
+    {
+        var telemetry = new PrometheusTelemetry();
+        IReadOnlyList<RedisResource> listed =
+        [
+            WithBackups("cache", "0 3 * * *", new BackupStatus
+            {
+                Count = 2, Last = "20270115T080000Z", LastTime = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), LastSizeBytes = 4096, LastDurationMs = 1500,
+                NextTime = DateTimeOffset.FromUnixTimeSeconds(1_800_086_400), LastFailureTime = DateTimeOffset.FromUnixTimeSeconds(1_800_003_600), LastFailure = "the bucket does not exist",
+            }),
+            WithBackups("orders", null, null),
+        ];
+        telemetry.WatchBackups(_ => Task.FromResult(listed));
+
+        var lines = await ExportAsync(telemetry);
+
+        string Cache(string metric) => $"{metric}{{namespace=\"shop\",resource=\"cache\"}}";
+        string Orders(string metric) => $"{metric}{{namespace=\"shop\",resource=\"orders\"}}";
+        Assert.Equal(new double?[] { 1, 2, 1, 1_800_000_000, 4096, 1.5, 1_800_086_400 }, BackupFamilies.Select(m => Value(lines, Cache(m))));
+        Assert.Equal(new double?[] { 0, 0, 0 }, BackupFamilies.Take(3).Select(m => Value(lines, Orders(m))));
+        Assert.Null(Value(lines, Orders("redoubt_backup_last_success_timestamp_seconds")));
+
+        listed = [WithBackups("orders", null, null)];
+        lines = await ExportAsync(telemetry);
+
+        Assert.DoesNotContain(lines, l => l.Contains("resource=\"cache\"", StringComparison.Ordinal));
+        Assert.Equal(0, Value(lines, Orders("redoubt_backups_kept")));
+    }
+
     [Fact]
     public async Task ANodeNoLongerObservedLosesItsSeriesAndTheOthersKeepTheirs()
     {
