@@ -11,8 +11,6 @@ namespace Redoubt.Platforms.Local.Backups;
 /// </summary>
 internal sealed class BackupDirectory(string root) : IBackupStore
 {
-    private static readonly JsonSerializerOptions Json = BackupStores.ManifestJson;
-
     public string Root { get; } = root;
 
     public string Location => Root;
@@ -55,7 +53,7 @@ internal sealed class BackupDirectory(string root) : IBackupStore
     public Task<string> SaveAsync(BackupManifest manifest, string snapshotFile, CancellationToken cancellationToken)
     {
         File.Move(snapshotFile, SnapshotFile(manifest.Id), overwrite: false);
-        AtomicFile.Write(ManifestFile(manifest.Id), JsonSerializer.Serialize(manifest, Json));
+        AtomicFile.Write(ManifestFile(manifest.Id), JsonSerializer.Serialize(manifest, BackupStores.ManifestJson));
         return Task.FromResult(SnapshotFile(manifest.Id));
     }
 
@@ -90,7 +88,7 @@ internal sealed class BackupDirectory(string root) : IBackupStore
         {
             try
             {
-                if (JsonSerializer.Deserialize<BackupManifest>(File.ReadAllText(file), Json) is { } manifest && File.Exists(SnapshotFile(manifest.Id)))
+                if (JsonSerializer.Deserialize<BackupManifest>(File.ReadAllText(file), BackupStores.ManifestJson) is { } manifest && File.Exists(SnapshotFile(manifest.Id)))
                 {
                     manifests.Add(manifest);
                 }

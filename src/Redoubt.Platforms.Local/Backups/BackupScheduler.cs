@@ -36,7 +36,7 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
             {
                 try
                 {
-                    if (!_catalogues.TryGetValue(resource.Key, out var known) || known.Location != LocationOf(resource))
+                    if (Known(resource) is null)
                     {
                         await RefreshAsync(resource, cancellationToken).ConfigureAwait(false);
                     }
@@ -80,7 +80,7 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
         var now = time.GetUtcNow();
         if (!_plans.TryGetValue(key, out var plan) || plan.Schedule != schedule.Text)
         {
-            var last = _catalogues.TryGetValue(key, out var catalogue) && catalogue.Location == LocationOf(resource) ? catalogue.Last?.Time : null;
+            var last = Known(resource)?.Last?.Time;
             plan = new Plan(schedule.Text, schedule.NextAfter(last ?? now) ?? DateTimeOffset.MaxValue, null, null);
             _plans[key] = plan;
             if (plan.Next <= now)
@@ -147,8 +147,7 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
     /// <summary>What the status says of the resource's backups; null when it has none known and schedules none.</summary>
     public BackupStatus? StatusOf(RedisResource resource)
     {
-        var location = LocationOf(resource);
-        var catalogue = _catalogues.TryGetValue(resource.Key, out var known) && known.Location == location ? known : null;
+        var catalogue = Known(resource);
         var plan = _plans.GetValueOrDefault(resource.Key);
         if (catalogue is not { Count: > 0 } && plan is null)
         {
@@ -157,7 +156,7 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
 
         return new BackupStatus
         {
-            Location = location,
+            Location = LocationOf(resource),
             Last = catalogue?.Last?.Id,
             LastTime = catalogue?.Last?.Time,
             LastSizeBytes = catalogue?.Last?.SizeBytes,
@@ -168,6 +167,10 @@ internal sealed partial class BackupScheduler(LocalBackups backups, Func<IReadOn
             LastFailure = plan?.Failure,
         };
     }
+
+    /// <summary>The catalogue read where the resource's backups are kept now; null before one was read there.</summary>
+    private Catalogue? Known(RedisResource resource) =>
+        _catalogues.TryGetValue(resource.Key, out var known) && known.Location == LocationOf(resource) ? known : null;
 
     private string LocationOf(RedisResource resource) => backups.LocationOf(resource.Metadata.Namespace, resource.Metadata.Name, resource.Spec);
 
