@@ -16,6 +16,11 @@ public sealed class RedisStatus
     public string Phase { get; set; } = Phases.Pending;
     public long ObservedGeneration { get; set; }
     public string? Master { get; set; }
+    /// <summary>
+    /// The master endpoint: one address that always reaches the current master, whichever node it is (locally the
+    /// master listens on it itself). Null where the platform has none.
+    /// </summary>
+    public string? Endpoint { get; set; }
     public List<string> Sentinels { get; set; } = [];
     public string MasterName { get; set; } = "mymaster";
     public string? RedisVersion { get; set; }

@@ -23,11 +23,12 @@ internal static class LocalCertificates
     }
 
     /// <summary>The node's files, its certificate issued first when it has none or must be renewed (<paramref name="issued"/> says why).</summary>
-    public static TlsFiles EnsureNode(ResourcePlan plan, ResourceFolder folder, string node, string host, DateTimeOffset now, out string? issued)
+    /// <param name="hosts">The addresses clients reach the node at: its own, and for a Redis node the master endpoint's.</param>
+    public static TlsFiles EnsureNode(ResourcePlan plan, ResourceFolder folder, string node, IEnumerable<string> hosts, DateTimeOffset now, out string? issued)
     {
         using var authority = Authority(plan, folder, now);
         using var current = Load(folder.CertificateFile(node));
-        var wanted = NodeIdentity.For(node, [host]);
+        var wanted = NodeIdentity.For(node, hosts);
         issued = CertificateRenewal.WhyRenew(current, authority, wanted, now);
         if (issued is null)
         {

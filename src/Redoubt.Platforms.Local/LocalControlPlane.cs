@@ -279,6 +279,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
         return new Credentials(@namespace, name, plan.MasterName, sentinels, resource.Status?.Master, plan.Spec.AuthEnabled, password)
         {
             CertificateAuthorityFile = plan.Spec.TlsEnabled ? _platform.Folder(@namespace, name).AuthorityFile : null,
+            Endpoint = resource.Status?.Endpoint,
         };
     }
 

@@ -53,6 +53,33 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         return $"{_options.ZoneNetwork}.0.{index + 1}";
     }
 
+    /// <summary>
+    /// A Redis node's own address. Every Redis node of a resource has the same port (so that the master can also serve
+    /// the master endpoint on it), so two nodes in one zone need two addresses: the zone's for the first, then
+    /// <c>{network}.K.Z</c> for the K-th more (Z the zone's number). Sentinels keep the zone's address.
+    /// </summary>
+    private string RedisHost(ResourcePlan plan, PlannedNode node)
+    {
+        var zone = plan.Spec.Zones.ToList().IndexOf(node.Zone) + 1;
+        var before = plan.RedisNodes.Count(n => n.Zone == node.Zone && n.Ordinal < node.Ordinal);
+        return before switch
+        {
+            0 => ZoneAddress(plan, node.Zone),
+            < 255 => $"{_options.ZoneNetwork}.{before}.{zone}",
+            _ => throw new RedoubtException($"{plan.Key} has more than 255 Redis nodes in zone {node.Zone}; add zones"),
+        };
+    }
+
+    /// <summary>The address of every resource's master endpoint on this machine, each on its resource's port.</summary>
+    public string EndpointHost => $"{_options.ZoneNetwork}.255.1";
+
+    /// <summary>
+    /// The endpoint saved with the resource (see <see cref="PortAllocator.SharedPortAddressOf"/>). None when the zones run
+    /// in network namespaces (the endpoint's address is on this side only), or for a resource created before endpoints.
+    /// </summary>
+    public string? MasterEndpoint(ResourcePlan plan) =>
+        _options.ZoneNamespaces is null ? PortAllocator.EndpointOf(Folder(plan)) : null;
+
     /// <summary>The network namespace a zone's nodes run in, or null for the control plane's own.</summary>
     private string? ZoneNamespace(ResourcePlan plan, string zone)
     {
@@ -212,17 +239,28 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
 
     private NodeState EnsureNode(ResourcePlan plan, ResourceFolder folder, PlannedNode node, ResourceSecrets secrets, string uid)
     {
-        var host = ZoneAddress(plan, node.Zone);
+        var zoneHost = ZoneAddress(plan, node.Zone);
         var basePort = node.Kind == NodeKind.Redis ? _options.PortBase : _options.SentinelPortBase;
         var netns = ZoneNamespace(plan, node.Zone);
-        // In a namespace of its own the address is not on this side: there is nothing to check from here.
-        var address = _ports.AddressOf(folder, node.Name, host, basePort, checkBind: netns is null);
-        var (_, port) = Endpoints.Parse(address);
+        string address;
+        if (node.Kind == NodeKind.Redis && netns is null)
+        {
+            var own = RedisHost(plan, node);
+            address = _ports.SharedPortAddressOf(folder, node.Name, own, [own, zoneHost], [.. plan.RedisNodes.Select(n => RedisHost(plan, n))], EndpointHost, basePort);
+        }
+        else
+        {
+            // In a namespace of its own the address is not on this side: there is nothing to check from here.
+            address = _ports.AddressOf(folder, node.Name, zoneHost, basePort, checkBind: netns is null);
+        }
+
+        var (host, port) = Endpoints.Parse(address);
         folder.EnsureNodeDirectories(node.Name);
         TlsFiles? tls = null;
         if (plan.Spec.TlsEnabled)
         {
-            tls = LocalCertificates.EnsureNode(plan, folder, node.Name, host, _time.GetUtcNow(), out var issued);
+            var endpoint = node.Kind == NodeKind.Redis && MasterEndpoint(plan) is { } e ? [Endpoints.Parse(e).Host] : Array.Empty<string>();
+            tls = LocalCertificates.EnsureNode(plan, folder, node.Name, [host, .. endpoint], _time.GetUtcNow(), out var issued);
             if (issued is not null)
             {
                 LogCertificateIssued(_logger, plan.Key, node.Name, issued);

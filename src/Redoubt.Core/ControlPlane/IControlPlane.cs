@@ -74,6 +74,24 @@ public sealed record Credentials(
     /// </summary>
     public string? CertificateAuthorityFile { get; init; }
 
+    /// <summary>The master endpoint (<see cref="Model.RedisStatus.Endpoint"/>): one address for clients that take a single host and port.</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary>
+    /// A <c>redis://</c> URL of the master endpoint (<c>rediss://</c> with TLS), as most frameworks' REDIS_URL takes it;
+    /// null without an endpoint. The password is written <c>&lt;password&gt;</c> unless asked for.
+    /// </summary>
+    public string? EndpointUrl(bool includePassword)
+    {
+        if (Endpoint is null)
+        {
+            return null;
+        }
+
+        var login = !AuthEnabled ? "" : includePassword && Password is not null ? $":{Uri.EscapeDataString(Password)}@" : ":<password>@";
+        return $"{(CertificateAuthorityFile is null ? "redis" : "rediss")}://{login}{Endpoint}";
+    }
+
     /// <summary>
     /// The settings of Redoubt.Client's <c>SentinelClientSettings</c> that a connection string can carry, at its
     /// defaults (<c>RedoubtConnectionOptions</c>), so that a pasted string follows a failover fast too: no failure at

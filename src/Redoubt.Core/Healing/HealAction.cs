@@ -160,3 +160,17 @@ public sealed record SetSentinelAuth(string Sentinel, string Address, bool Monit
     public override bool Disruptive => false;
     public override string Describe() => $"set the logins of {Sentinel}";
 }
+
+/// <summary>The master starts listening on the master endpoint (see <see cref="Redis.EndpointBinding"/>).</summary>
+public sealed record HoldEndpoint(string Node, string Address, string Endpoint, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => false;
+    public override string Describe() => $"let {Node} ({Address}) serve the master endpoint {Endpoint}";
+}
+
+/// <summary>A node that is not the master stops listening on the master endpoint and drops the clients it had there.</summary>
+public sealed record ReleaseEndpoint(string Node, string Address, string Endpoint, string Reason) : HealAction(Reason)
+{
+    public override bool Disruptive => false;
+    public override string Describe() => $"take the master endpoint {Endpoint} from {Node} ({Address})";
+}

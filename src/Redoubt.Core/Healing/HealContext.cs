@@ -20,6 +20,8 @@ public sealed record HealContext
     public TimeSpan ElectionGrace { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>The users and logins every node must have; null where the platform keeps one password (no ACL users).</summary>
     public Access.AccessPlan? Access { get; init; }
+    /// <summary>The master endpoint the master must listen on (<see cref="Platform.IRedisPlatform.MasterEndpoint"/>), or null.</summary>
+    public string? Endpoint { get; init; }
     /// <summary>When Redoubt last asked each node (by name) for a snapshot after one failed.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> SnapshotRetried { get; init; } = new Dictionary<string, DateTimeOffset>();
 }

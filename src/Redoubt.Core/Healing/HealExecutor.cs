@@ -59,6 +59,12 @@ public sealed class HealExecutor(RedisAdmin admin, IRedisPlatform platform)
             case SetConfig c:
                 await admin.ExecuteAsync(c.Address, NodeKind.Redis, "CONFIG", "SET", c.Key, c.Value).ConfigureAwait(false);
                 break;
+            case HoldEndpoint h:
+                await EndpointBinding.HoldAsync(admin, h.Address, h.Endpoint, EndpointTimeout).ConfigureAwait(false);
+                break;
+            case ReleaseEndpoint r:
+                await EndpointBinding.ReleaseAsync(admin, r.Address, r.Endpoint, EndpointTimeout).ConfigureAwait(false);
+                break;
             case RepairUsers u:
                 await RepairUsersAsync(u).ConfigureAwait(false);
                 break;
@@ -78,6 +84,9 @@ public sealed class HealExecutor(RedisAdmin admin, IRedisPlatform platform)
 
         return true;
     }
+
+    /// <summary>How long a node may take to change its listening addresses.</summary>
+    public static readonly TimeSpan EndpointTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>REPLICAOF, within <paramref name="timeout"/> (the admin's own when null).</summary>
     public Task ReplicaOfAsync(string address, string masterAddress, TimeSpan? timeout = null)

@@ -168,6 +168,7 @@ public static class Healer
         actions.AddRange(attach.Count > 0 ? sentinelActions.Where(a => a is not MonitorMaster { Disruptive: false }) : sentinelActions);
         actions.AddRange(attach);
         actions.AddRange(ConfigActions(plan, observation));
+        actions.AddRange(EndpointRules.Actions(observation, master, context.Endpoint));
         actions.AddRange(SnapshotRetries(observation, context));
         if (context.Access is { } access)
         {

@@ -31,6 +31,8 @@ public sealed record RedisNodeObservation
     public long Keys { get; init; }
     public IReadOnlyList<ConnectedReplica> Replicas { get; init; } = [];
     public IReadOnlyDictionary<string, string> Config { get; init; } = new Dictionary<string, string>();
+    /// <summary>The addresses the node listens on (CONFIG GET bind, space-separated); null when unknown.</summary>
+    public string? Bind { get; init; }
     public string? Version { get; init; }
     /// <summary>
     /// Why the node cannot persist (INFO persistence: a failed snapshot, a failed AOF write or rewrite), usually a full

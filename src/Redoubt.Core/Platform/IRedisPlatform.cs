@@ -71,6 +71,14 @@ public interface IRedisPlatform
     Task MasterMovedAsync(ResourcePlan plan, string masterNode, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
+    /// The resource's master endpoint where the master itself serves it (<see cref="Redis.EndpointBinding"/>): an
+    /// address and port that the current master listens on beside its own address, so that clients who know one address
+    /// always reach the master. Null where there is none, or where the platform routes clients another way (Kubernetes'
+    /// master Service).
+    /// </summary>
+    string? MasterEndpoint(ResourcePlan plan) => null;
+
+    /// <summary>
     /// Lifecycle facts the platform saw directly (a process exited, a container terminated, a pod was deleted), for
     /// every resource. The control loop reads them and hands each to its resource's fast path at once.
     /// </summary>

@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Logging;
+using Redoubt.Core.Observation;
 using Redoubt.Core.Platform;
+using Redoubt.Core.Redis;
 using Redoubt.Core.Telemetry;
 using Redoubt.Model;
 
 namespace Redoubt.Core.Reconcile;
 
 /// <summary>The resource's events (status and log alike) and its failover records.</summary>
-public sealed class Journal(EventLog events, ResourceKnowledge knowledge, IRedisPlatform platform, ILogger logger, IResourceTelemetry telemetry)
+public sealed class Journal(EventLog events, ResourceKnowledge knowledge, IRedisPlatform platform, RedisAdmin admin, ILogger logger, IResourceTelemetry telemetry)
 {
     /// <summary>How long the platform may take to move its routing to a new master; the next pass does it otherwise.</summary>
     private static readonly TimeSpan MasterMovedTimeout = TimeSpan.FromSeconds(2);
@@ -72,12 +74,42 @@ public sealed class Journal(EventLog events, ResourceKnowledge knowledge, IRedis
         }
     }
 
+    /// <summary>
+    /// The master endpoint follows a promotion at once, not at the next pass: every other node lets go of it (a dead
+    /// one has already), then <paramref name="toAddress"/> takes it. Never throws; a node that did not answer is left
+    /// to the next pass, whose rules (<see cref="Healing.EndpointRules"/>) say the same.
+    /// </summary>
+    public async Task MoveEndpointAsync(string toAddress)
+    {
+        if (knowledge.Plan is not { } plan || platform.MasterEndpoint(plan) is not { } endpoint)
+        {
+            return;
+        }
+
+        await Task.WhenAll(knowledge.NodeAddressesExcept(toAddress).Select(other =>
+            BestEffort.RunAsync(() => EndpointBinding.ReleaseAsync(admin, other, endpoint, FastProbes.Timeout)))).ConfigureAwait(false);
+        try
+        {
+            await EndpointBinding.HoldAsync(admin, toAddress, endpoint, Healing.HealExecutor.EndpointTimeout).ConfigureAwait(false);
+        }
+        catch (RedisAdminException e)
+        {
+            // A deposed master that hangs still listens there until it is fenced; the next pass takes it then.
+            ReconcilerLog.MasterMovedNotApplied(logger, knowledge.NodeNameOf(toAddress), $"master endpoint {endpoint}: {e.Message}");
+        }
+    }
+
     /// <summary>Tells the platform that <paramref name="to"/> is master now (its routing follows); never throws.</summary>
     public async Task MasterMovedAsync(string to)
     {
         if (knowledge.Plan is not { } plan)
         {
             return;
+        }
+
+        if (knowledge.Observation?.Nodes.FirstOrDefault(n => n.Name == to)?.Address is { } address)
+        {
+            await MoveEndpointAsync(address).ConfigureAwait(false);
         }
 
         using var bounded = new CancellationTokenSource(MasterMovedTimeout);

@@ -60,7 +60,7 @@ public sealed class ResourceReconciler : IAsyncDisposable
         _logger = logger;
         _time = time;
         Events = new EventLog(time);
-        _journal = new Journal(Events, _knowledge, platform, logger, telemetry);
+        _journal = new Journal(Events, _knowledge, platform, _fastAdmin, logger, telemetry);
         var probes = new FastProbes(_fastAdmin);
         var executor = new HealExecutor(_admin, platform);
         var fencing = new Fencing(new HealExecutor(_fastAdmin, platform), _knowledge, _journal);

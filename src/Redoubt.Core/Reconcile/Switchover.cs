@@ -148,6 +148,9 @@ public sealed class Switchover(
                 }
             }
 
+            // Clients of the master endpoint: those on the old master are cut off before it resumes (their paused writes
+            // never ran) and reconnect to the new one.
+            await journal.MoveEndpointAsync(promoted).ConfigureAwait(false);
             var demoteWithin = Left(pauseMs, window);
             try
             {

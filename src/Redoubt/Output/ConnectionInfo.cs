@@ -17,7 +17,13 @@ public static class ConnectionInfo
         text.Append("redis ").Append(credentials.Namespace).Append('/').Append(credentials.Name).Append('\n');
         Field(text, "Sentinel master name", credentials.MasterName);
         Field(text, "Sentinels", credentials.Sentinels.Count == 0 ? "none yet" : string.Join(", ", credentials.Sentinels));
-        Field(text, "Master now", credentials.Master is null ? "none elected yet" : $"{credentials.Master} (clients should ask the Sentinels)");
+        if (credentials.Endpoint is { } endpoint)
+        {
+            Field(text, "Master endpoint", $"{endpoint} (always the master, whichever node it is)");
+            Field(text, "URL", credentials.EndpointUrl(includePassword: false)!);
+        }
+
+        Field(text, "Master now", credentials.Master is null ? "none elected yet" : $"{credentials.Master} (Sentinel clients ask the Sentinels)");
         Field(text, "StackExchange.Redis", credentials.StackExchangeConnectionString(includePassword: false)
             + (credentials.AuthEnabled ? ",password=<password>" : ""));
         if (credentials.CertificateAuthorityFile is { } authority)
@@ -51,9 +57,9 @@ public static class ConnectionInfo
     {
         var auth = credentials.AuthEnabled ? $"REDISCLI_AUTH=\"$({PasswordCommand(credentials, redoubt)})\" " : "";
         var tls = credentials.CertificateAuthorityFile is { } authority ? $" --tls --cacert {ShellQuote.Quote(authority)}" : "";
-        if (credentials.Master is not null)
+        if ((credentials.Endpoint ?? credentials.Master) is { } master)
         {
-            var (host, port) = Endpoints.Parse(credentials.Master);
+            var (host, port) = Endpoints.Parse(master);
             return $"{auth}redis-cli{tls} -h {host} -p {port}";
         }
         if (credentials.Sentinels.Count > 0)

@@ -20,6 +20,11 @@ public static class ResourceDescription
         Field(text, "Phase", status.Phase);
         Field(text, "Redis version", status.RedisVersion ?? "-");
         Field(text, "Master", status.Master is null ? "none" : $"{status.Master} (Sentinel name {status.MasterName})");
+        if (status.Endpoint is { } endpoint)
+        {
+            Field(text, "Endpoint", $"{endpoint} (always reaches the master)");
+        }
+
         Field(text, "Sentinels", status.Sentinels.Count == 0 ? "none" : string.Join(", ", status.Sentinels));
 
         text.Append("\nSpec:\n");

@@ -6,7 +6,7 @@ namespace Redoubt.Output;
 public static class ResourceTable
 {
     public static TextTable Build(IEnumerable<RedisResource> resources, DateTimeOffset now) => new(
-        ["NAME", "NAMESPACE", "READY", "PHASE", "MASTER", "SENTINELS", "LAST FAILOVER"],
+        ["NAME", "NAMESPACE", "READY", "PHASE", "ENDPOINT", "MASTER", "SENTINELS", "LAST FAILOVER"],
         [.. resources
             .OrderBy(resource => resource.Metadata.Namespace, StringComparer.Ordinal)
             .ThenBy(resource => resource.Metadata.Name, StringComparer.Ordinal)
@@ -18,6 +18,7 @@ public static class ResourceTable
         resource.Metadata.Namespace,
         NodeHealth.ReadyNodes(resource),
         resource.Status?.Phase ?? Phases.Pending,
+        resource.Status?.Endpoint ?? "-",
         resource.Status?.Master ?? "-",
         NodeHealth.ReadySentinels(resource),
         resource.Status?.LastFailover is { } failover ? Durations.Ago(failover.Time, now) + " ago" : "-",

@@ -30,6 +30,8 @@ internal static class Steps
         RepairUsers u => $"users {u.Node} {string.Join(",", u.Users.Select(x => x.Name).Concat(u.Unexpected.Select(x => "-" + x)))}",
         SetReplicationAuth r => $"replication login {r.Node}",
         SetSentinelAuth s => $"sentinel logins {s.Sentinel}",
+        HoldEndpoint h => $"hold {h.Endpoint} on {h.Node}",
+        ReleaseEndpoint r => $"release {r.Endpoint} from {r.Node}",
         _ => $"{action.GetType().Name}: {action.Describe()}",
     };
 }

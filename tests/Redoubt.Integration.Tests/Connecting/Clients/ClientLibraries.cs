@@ -11,13 +11,15 @@ namespace Redoubt.Integration.Tests.Connecting.Clients;
 internal static class ClientLibraries
 {
     public const string RedisPy = "redis-py";
+    /// <summary>redis-py given only the master endpoint's URL (<c>Redis.from_url</c>), as an application with a REDIS_URL setting is.</summary>
+    public const string RedisPyUrl = "redis-py url";
     public const string Ioredis = "ioredis";
     public const string StackExchange = StackExchangeClient.LibraryName;
 
     /// <summary>Debian's python3-redis is installed for Debian's python, not for a python3 from pyenv that may come first on the PATH.</summary>
     public const string Python = "/usr/bin/python3";
 
-    public static IReadOnlyList<string> Names { get; } = [RedisPy, Ioredis, StackExchange];
+    public static IReadOnlyList<string> Names { get; } = [RedisPy, Ioredis, StackExchange, RedisPyUrl];
 
     public static string RepositoryRoot { get; } = FindRoot();
 
@@ -71,6 +73,10 @@ internal static class ClientLibraries
             started.Add(await ScriptedClient.StartAsync(RedisPy, Python, ["-I", PythonWriter], Settings(RedisPy)).ConfigureAwait(false));
             started.Add(await ScriptedClient.StartAsync(Ioredis, "node", [NodeWriter], Settings(Ioredis)).ConfigureAwait(false));
             started.Add(await StackExchangeClient.StartAsync(credentials, Prefix("stackexchange")).ConfigureAwait(false));
+            if (credentials.EndpointUrl(includePassword: true) is { } url)
+            {
+                started.Add(await ScriptedClient.StartAsync(RedisPyUrl, Python, ["-I", PythonWriter], Settings("redis-py-url") with { Url = url }).ConfigureAwait(false));
+            }
             return started;
         }
         catch
