@@ -98,6 +98,8 @@ internal sealed class BenchOptions
                      with no backup, during Redoubt's backup (from a replica) and during a snapshot from the master (baseline)
           clients    redis-py, ioredis and StackExchange.Redis (the printed connection string) through the Sentinels, writing at
                      once through a kill -9 of the master and a planned switchover: each client's gap per run and median, writes lost
+          endpoint   redis-benchmark (pipelined SET and GET) through the local master endpoint and, as the baseline in the same
+                     run, at the master's own address, alternating (--runs times each, at least 3): medians and their ratio
           fuzz       hostile resource files (wrong types, huge and odd strings, injections, tags, anchors and alias bombs,
                      deep nesting, duplicate keys, directives, several documents) generated from examples/*.yaml: each is
                      loaded and, when accepted, rendered; counts, every broken contract, and the time per case
@@ -204,7 +206,7 @@ internal sealed class BenchOptions
             kinds = [.. kinds.Union(Storm.FaultKinds.Partitions)];
         }
 
-        return command is "failover" or "ready" or "storm" or "scale" or "metrics" or "pods" or "fuzz" or "dashboard" or "clients" or "backup" && (inside is null) == (hostNamespace is null)
+        return command is "failover" or "ready" or "storm" or "scale" or "metrics" or "pods" or "fuzz" or "dashboard" or "clients" or "backup" or "endpoint" && (inside is null) == (hostNamespace is null)
             ? new BenchOptions
             {
                 Command = command, Megabytes = megabytes, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,

@@ -69,6 +69,7 @@ try
         "dashboard" => await new DashboardCommand(options, home).RunAsync(stop.Token),
         "clients" => await new ClientsCommand(options, home).RunAsync(stop.Token),
         "backup" => await new BackupCommand(options, home).RunAsync(stop.Token),
+        "endpoint" => await new EndpointCommand(options, home).RunAsync(stop.Token),
         _ => await new FailoverCommand(options, home).RunAsync(stop.Token),
     };
 }

@@ -8,16 +8,27 @@ namespace Redoubt.Platforms.Local;
 /// changes: an external endpoint, a Redis version other than the installed one, a change of authEnabled or of
 /// tls.enabled on a running resource, more zones than loopback addresses.
 /// </summary>
-internal sealed class LocalAdmission(string redisVersion)
+internal sealed class LocalAdmission(string redisVersion, string? externalAddress)
 {
     public IEnumerable<ValidationError> Check(RedisResource resource, RedisResource? stored, string fileName)
     {
-        if (resource.Spec.External == true)
+        var external = resource.Spec.External == true;
+        if (external && externalAddress is null)
         {
-            // Every zone reuses the same port numbers on its own loopback address; binding all interfaces would
-            // make the nodes of one resource collide. Until the local platform exposes the master on its own port,
-            // it says so instead of starting nodes that cannot bind.
-            yield return new ValidationError(fileName, "spec.external", "an external endpoint is not available on the local platform yet; allowed here: false (the Kubernetes platform creates a LoadBalancer)");
+            yield return new ValidationError(fileName, "spec.external", "this machine has no address other than loopback to serve the master endpoint on; allowed here: false, or set REDOUBT_EXTERNAL_ADDRESS to one of the machine's addresses and restart the control plane");
+        }
+
+        if (external && resource.Spec.AuthEnabled == false)
+        {
+            // The endpoint on the machine's own address is reachable from the network: never without a password.
+            yield return new ValidationError(fileName, "spec.external", "true needs authEnabled: true (the master endpoint would be open to the network without a password); allowed here: false, or remove authEnabled: false");
+        }
+
+        if (stored is not null && (stored.Spec.External == true) != external)
+        {
+            // The master endpoint's address was chosen with the resource: loopback, or the machine's own address.
+            var now = stored.Spec.External == true ? "true" : "false";
+            yield return new ValidationError(fileName, "spec.external", $"cannot change on a running resource; allowed here: {now} (its current value). To change it, delete the resource (`redoubt delete {resource.Metadata.Name}`) and apply it again");
         }
 
         if (resource.Spec.Version is { } wanted && !redisVersion.StartsWith(wanted[1..] + ".", StringComparison.Ordinal))

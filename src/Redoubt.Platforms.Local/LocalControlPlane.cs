@@ -50,7 +50,7 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
         _logger = loggerFactory.CreateLogger("Redoubt.Local");
         _lock = homeLock;
         RedisVersion = redisVersion;
-        _admission = new LocalAdmission(redisVersion);
+        _admission = new LocalAdmission(redisVersion, options.ExternalAddress);
         _store = new ResourceStore(options.Home, _logger, Changes);
         _platform = new LocalPlatform(options, loggerFactory.CreateLogger("Redoubt.Local.Platform"), TimeProvider.System);
         _backups = new Backups.LocalBackups(options, _platform, loggerFactory.CreateLogger("Redoubt.Local.Backups"), TimeProvider.System);

@@ -21,6 +21,12 @@ public sealed class LocalOptions
     /// </summary>
     public IReadOnlyList<string>? ZoneNamespaces { get; init; }
 
+    /// <summary>
+    /// The machine's own address on which a resource with <c>external: true</c> serves its master endpoint (and nothing
+    /// else: nodes and Sentinels stay on loopback). Null when the machine has none; such resources are then refused.
+    /// </summary>
+    public string? ExternalAddress { get; init; }
+
     public string RedisServer { get; init; } = "redis-server";
 
     public string RedisSentinel { get; init; } = "redis-sentinel";
@@ -30,7 +36,8 @@ public sealed class LocalOptions
 
     /// <summary>
     /// Options for <paramref name="home"/> with the overrides a user or a test can set: REDOUBT_PORT_BASE,
-    /// REDOUBT_SENTINEL_PORT_BASE and REDOUBT_ZONE_NETWORK (a loopback prefix such as 127.10).
+    /// REDOUBT_SENTINEL_PORT_BASE, REDOUBT_ZONE_NETWORK (a loopback prefix such as 127.10) and REDOUBT_EXTERNAL_ADDRESS
+    /// (the machine's address for external endpoints; by default that of the interface with the default route).
     /// </summary>
     public static LocalOptions FromEnvironment(string home)
     {
@@ -41,7 +48,38 @@ public sealed class LocalOptions
             PortBase = Port("REDOUBT_PORT_BASE", defaults.PortBase),
             SentinelPortBase = Port("REDOUBT_SENTINEL_PORT_BASE", defaults.SentinelPortBase),
             ZoneNetwork = Network("REDOUBT_ZONE_NETWORK", defaults.ZoneNetwork),
+            ExternalAddress = External("REDOUBT_EXTERNAL_ADDRESS"),
         };
+    }
+
+    private static string? External(string variable)
+    {
+        var text = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrEmpty(text))
+        {
+            return DetectExternalAddress();
+        }
+
+        return System.Net.IPAddress.TryParse(text, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(address)
+            ? address.ToString()
+            : throw new Core.RedoubtException($"{variable}={text}: expected one of this machine's IPv4 addresses that is not a loopback address, such as 192.168.1.20");
+    }
+
+    /// <summary>
+    /// The IPv4 address of the first interface that is up and has a gateway (the one other machines most likely reach
+    /// this one on), else of the first that is up and not loopback; null when there is none.
+    /// </summary>
+    public static string? DetectExternalAddress()
+    {
+        var candidates = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up && i.NetworkInterfaceType != System.Net.NetworkInformation.NetworkInterfaceType.Loopback)
+            .Select(i => (Properties: i.GetIPProperties(), Interface: i))
+            .Select(c => (Gateway: c.Properties.GatewayAddresses.Count > 0, Address: c.Properties.UnicastAddresses
+                .Select(u => u.Address)
+                .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a))))
+            .Where(c => c.Address is not null)
+            .ToList();
+        return (candidates.FirstOrDefault(c => c.Gateway).Address ?? candidates.FirstOrDefault().Address)?.ToString();
     }
 
     private static int Port(string variable, int fallback)

@@ -70,8 +70,13 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         };
     }
 
-    /// <summary>The address of every resource's master endpoint on this machine, each on its resource's port.</summary>
-    public string EndpointHost => $"{_options.ZoneNetwork}.255.1";
+    /// <summary>
+    /// The address of the resource's master endpoint, on its resource's port: loopback, shared by every resource of the
+    /// home; with <c>external: true</c>, the machine's own address (<see cref="LocalOptions.ExternalAddress"/>).
+    /// </summary>
+    private string EndpointHost(ResourcePlan plan) => plan.Spec.External
+        ? _options.ExternalAddress ?? throw new RedoubtException($"{plan.Key} is external but this machine has no address other than loopback; set REDOUBT_EXTERNAL_ADDRESS")
+        : $"{_options.ZoneNetwork}.255.1";
 
     /// <summary>
     /// The endpoint saved with the resource (see <see cref="PortAllocator.SharedPortAddressOf"/>). None when the zones run
@@ -246,7 +251,7 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
         if (node.Kind == NodeKind.Redis && netns is null)
         {
             var own = RedisHost(plan, node);
-            address = _ports.SharedPortAddressOf(folder, node.Name, own, [own, zoneHost], [.. plan.RedisNodes.Select(n => RedisHost(plan, n))], EndpointHost, basePort);
+            address = _ports.SharedPortAddressOf(folder, node.Name, own, [own, zoneHost], [.. plan.RedisNodes.Select(n => RedisHost(plan, n))], EndpointHost(plan), basePort);
         }
         else
         {
@@ -333,7 +338,9 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     /// <summary>A node's configuration: exactly one of the two is set, by the node's kind.</summary>
     private static (RedisNodeConfig? Redis, SentinelNodeConfig? Sentinel) Configure(ResourcePlan plan, ResourceFolder folder, PlannedNode node, string host, int port, ResourceSecrets secrets, string uid, TlsFiles? tls)
     {
-        IReadOnlyList<string> bind = plan.Spec.External ? ["*", "-::*"] : [host];
+        // External or not, nodes and Sentinels listen on loopback only: an external resource's master serves its endpoint
+        // on the machine's address too (see MasterEndpoint), and nothing else is reachable from the network.
+        IReadOnlyList<string> bind = [host];
         return node.Kind == NodeKind.Redis
             ? (new RedisNodeConfig
             {

@@ -1,6 +1,7 @@
 using Redoubt.Core.Platform;
 using Redoubt.Integration.Tests.Infrastructure;
 using Redoubt.Model;
+using Redoubt.Platforms.Local;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -84,6 +85,66 @@ public sealed class MasterEndpointTests(ITestOutputHelper output)
             {
                 await mux.DisposeAsync();
             }
+        }
+    }
+
+    [Fact]
+    public async Task AnExternalResourceServesItsMasterEndpointOnTheMachinesAddressAndNothingElse()
+    {
+        var machine = LocalOptions.DetectExternalAddress();
+        Assert.True(machine is not null, "this machine has no IPv4 address other than loopback: an external endpoint cannot be served or tested here");
+        await using var cluster = await LocalCluster.StartAsync(output);
+        await cluster.ApplyAsync(Resource.Replace("  replicas: 3", "  replicas: 2\n  external: true", StringComparison.Ordinal));
+        var ready = await cluster.WaitReadyAsync(Name);
+        var endpoint = ready.Status!.Endpoint!;
+        var (host, port) = Endpoints.Parse(endpoint);
+        Assert.Equal(machine, host);
+
+        var credentials = (await cluster.ControlPlane.GetCredentialsAsync("default", Name, CancellationToken.None))!;
+        var options = ConfigurationOptions.Parse($"{endpoint},abortConnect=false,connectTimeout=2000");
+        options.Password = credentials.Password;
+        Assert.Equal(ready.Status.Nodes.Single(n => n.Role == "master").Pid, await ServingPidAsync(options));
+
+        // Reachable from the network, so never without the password.
+        await using (var anonymous = await ConnectionMultiplexer.ConnectAsync(ConfigurationOptions.Parse($"{endpoint},abortConnect=false,connectTimeout=2000")))
+        {
+            var refused = await Assert.ThrowsAnyAsync<RedisException>(() => anonymous.GetDatabase().StringSetAsync("k", "v"));
+            Assert.Contains("NOAUTH", refused.Message + refused.InnerException?.Message, StringComparison.Ordinal);
+        }
+
+        // Nothing but the master endpoint listens on the machine's address: not the nodes' own ports, not the Sentinels'.
+        foreach (var address in ready.Status.Sentinels)
+        {
+            Assert.False(Accepts(machine!, Endpoints.Parse(address).Port), $"a Sentinel's port {Endpoints.Parse(address).Port} answers on {machine}");
+        }
+
+        var keep = new List<ConnectionMultiplexer>();
+        try
+        {
+            await OnlyTheMasterListensAsync(cluster, ready, host, keep);
+        }
+        finally
+        {
+            foreach (var mux in keep)
+            {
+                await mux.DisposeAsync();
+            }
+        }
+
+        Assert.True(Accepts(machine!, port));
+    }
+
+    private static bool Accepts(string host, int port)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            socket.Connect(System.Net.IPAddress.Parse(host), port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 

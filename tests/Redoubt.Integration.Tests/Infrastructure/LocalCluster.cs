@@ -59,7 +59,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         return cluster;
     }
 
-    public LocalOptions Options => new() { Home = Home, PortBase = PortBase, SentinelPortBase = PortBase + 10000, ZoneNetwork = Network, ZoneNamespaces = _zones?.Namespaces };
+    public LocalOptions Options => new() { Home = Home, PortBase = PortBase, SentinelPortBase = PortBase + 10000, ZoneNetwork = Network, ZoneNamespaces = _zones?.Namespaces, ExternalAddress = LocalOptions.DetectExternalAddress() };
 
     public async Task StartControlPlaneAsync()
     {

@@ -93,7 +93,7 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("  external: true", "spec.external")]
+    [InlineData("  external: true\n  authEnabled: false", "spec.external")]
     [InlineData("  version: {not-installed}", "spec.version")]
     public async Task WhatTheLocalPlatformCannotDoIsRefusedAndNothingStarts(string body, string path)
     {
