@@ -79,6 +79,13 @@ public interface IRedisPlatform
     string? MasterEndpoint(ResourcePlan plan) => null;
 
     /// <summary>
+    /// The address the status gives clients that take one host and port (<see cref="Model.RedisStatus.Endpoint"/>): the
+    /// master endpoint where the master serves it, or where the platform routes to the master another way (Kubernetes'
+    /// master Service) that route's address.
+    /// </summary>
+    string? ClientEndpoint(ResourcePlan plan) => MasterEndpoint(plan);
+
+    /// <summary>
     /// Lifecycle facts the platform saw directly (a process exited, a container terminated, a pod was deleted), for
     /// every resource. The control loop reads them and hands each to its resource's fast path at once.
     /// </summary>

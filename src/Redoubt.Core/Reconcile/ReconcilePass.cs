@@ -70,7 +70,7 @@ public sealed class ReconcilePass(
                     FailoverInFlight = knowledge.FailoverInFlight,
                     Access = access,
                     SnapshotRetried = _snapshotRetried,
-                    Endpoint = platform.MasterEndpoint(plan),
+                    Endpoint = platform.ClientEndpoint(plan),
                 });
                 var (next, unrecorded) = history.Observe(decided.Master, observation, now);
                 return (next, (decided, unrecorded));

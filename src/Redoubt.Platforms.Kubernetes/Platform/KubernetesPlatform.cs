@@ -26,6 +26,10 @@ public sealed partial class KubernetesPlatform : IRedisPlatform
     /// <summary>Nodes are known by pod name: the plan's Redis node of an ordinal is the StatefulSet's pod of that ordinal.</summary>
     public string RedisNodeName(string resourceName, int ordinal) => new ObjectNames(resourceName).RedisPod(ordinal);
 
+    /// <summary>The master Service (<c>rfrm-</c>), whose endpoints the operator moves to the master at each promotion.</summary>
+    public string? ClientEndpoint(ResourcePlan plan) =>
+        $"{new ObjectNames(plan.Name).MasterService}.{plan.Namespace}.svc:{Ports.Redis.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
     private readonly IKubernetes _client;
     private readonly ManifestOptions _options;
     private readonly ObjectApplier _applier;
