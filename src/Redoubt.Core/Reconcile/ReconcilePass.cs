@@ -70,7 +70,7 @@ public sealed class ReconcilePass(
                     FailoverInFlight = knowledge.FailoverInFlight,
                     Access = access,
                     SnapshotRetried = _snapshotRetried,
-                    Endpoint = platform.ClientEndpoint(plan),
+                    Endpoint = platform.MasterEndpoint(plan),
                 });
                 var (next, unrecorded) = history.Observe(decided.Master, observation, now);
                 return (next, (decided, unrecorded));
@@ -260,7 +260,7 @@ public sealed class ReconcilePass(
             Phase = observation is null ? Phases.Pending : StatusBuilder.Phase(ready, failingOver, history.EverReady),
             ObservedGeneration = resource.Metadata.Generation,
             Master = master?.Address,
-            Endpoint = platform.MasterEndpoint(plan),
+            Endpoint = platform.ClientEndpoint(plan),
             MasterName = plan.MasterName,
             Sentinels = observation?.Sentinels.Where(s => s.Address is not null).Select(s => s.Address!).ToList() ?? LastStatus?.Sentinels ?? [],
             RedisVersion = observation?.Nodes.FirstOrDefault(n => n.Version is not null)?.Version ?? LastStatus?.RedisVersion,
