@@ -73,14 +73,22 @@ public sealed class S3BackupStore : IBackupStore
         return credentials;
     }
 
-    public async Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// How old a snapshot without its manifest must be before <see cref="PruneAsync"/> deletes it: an upload cut short
+    /// (the control plane stopped between the snapshot and its manifest), never one still being uploaded.
+    /// </summary>
+    public TimeSpan OrphanAge { get; init; } = TimeSpan.FromHours(1);
+
+    public async Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken cancellationToken) =>
+        await ManifestsAsync(await KeysAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    private async Task<IReadOnlyList<BackupManifest>> ManifestsAsync(Dictionary<string, DateTimeOffset> keys, CancellationToken cancellationToken)
     {
-        var keys = await KeysAsync(cancellationToken).ConfigureAwait(false);
         var manifests = new List<BackupManifest>();
-        foreach (var key in keys.Where(k => k.EndsWith(BackupStores.ManifestSuffix, StringComparison.Ordinal)))
+        foreach (var key in keys.Keys.Where(k => k.EndsWith(BackupStores.ManifestSuffix, StringComparison.Ordinal)))
         {
             var id = key[_base.Length..^BackupStores.ManifestSuffix.Length];
-            if (id.Contains('/', StringComparison.Ordinal) || !keys.Contains(_base + id + BackupStores.SnapshotSuffix))
+            if (id.Contains('/', StringComparison.Ordinal) || !keys.ContainsKey(_base + id + BackupStores.SnapshotSuffix))
             {
                 continue;
             }
@@ -94,16 +102,17 @@ public sealed class S3BackupStore : IBackupStore
         return BackupStores.InOrder(manifests);
     }
 
-    private async Task<HashSet<string>> KeysAsync(CancellationToken cancellationToken)
+    /// <summary>Every object under the resource's prefix, with when it was last written.</summary>
+    private async Task<Dictionary<string, DateTimeOffset>> KeysAsync(CancellationToken cancellationToken)
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         string? token = null;
         do
         {
             var page = await CallAsync("list", () => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket, Prefix = _base, ContinuationToken = token }, cancellationToken)).ConfigureAwait(false);
             foreach (var item in page.S3Objects ?? [])
             {
-                keys.Add(item.Key);
+                keys[item.Key] = item.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
             }
 
             token = page.IsTruncated == true ? page.NextContinuationToken : null;
@@ -182,7 +191,20 @@ public sealed class S3BackupStore : IBackupStore
 
     public async Task<IReadOnlyList<string>> PruneAsync(int keep, CancellationToken cancellationToken)
     {
-        var all = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var keys = await KeysAsync(cancellationToken).ConfigureAwait(false);
+        var all = await ManifestsAsync(keys, cancellationToken).ConfigureAwait(false);
+        // Snapshots alone (an upload cut short before its manifest) are never listed: without this they would stay forever.
+        var orphans = keys
+            .Where(k => k.Key.EndsWith(BackupStores.SnapshotSuffix, StringComparison.Ordinal)
+                && !keys.ContainsKey(k.Key[..^BackupStores.SnapshotSuffix.Length] + BackupStores.ManifestSuffix)
+                && k.Value <= DateTimeOffset.UtcNow - OrphanAge)
+            .Select(k => k.Key)
+            .ToList();
+        foreach (var orphan in orphans)
+        {
+            await CallAsync("delete", () => _client.DeleteObjectAsync(_bucket, orphan, cancellationToken)).ConfigureAwait(false);
+        }
+
         var old = all.Take(Math.Max(0, all.Count - keep)).ToList();
         foreach (var manifest in old)
         {

@@ -6,15 +6,28 @@ using Redoubt.Core.Redis;
 namespace Redoubt.Core.Reconcile;
 
 /// <summary>
-/// Between passes (a Ready resource is passed every 5 s), looks every second at who may log in: an application on a
-/// fresh connection to the master, and every node's users (ACL LIST) against the plan. A difference asks for a pass at
-/// once, which repairs it (the healer's <see cref="Healing.AccessRules"/>) and says so in the status and the events:
-/// a password or an ACL changed behind Redoubt's back is healed within about a second, not five. The end of a
-/// rotation's grace period asks for a pass too: the old password stops working within about a second of it.
+/// Between passes (a Ready resource is passed every 5 s), looks every second at who may log in: the master's users (ACL
+/// LIST) against the plan, and those of <see cref="OthersPerRound"/> more nodes or Sentinels in turn; where the platform
+/// keeps one password instead of ACL users, an application's login on a fresh connection to the master. A difference
+/// asks for a pass at once, which repairs it (the healer's <see cref="Healing.AccessRules"/>) and says so in the status
+/// and the events: a password or an ACL changed behind Redoubt's back on the master is healed within about a second,
+/// elsewhere within a few (every pass reads every node's ACL too). The end of a rotation's grace period asks for a pass
+/// too: the old password stops working within about a second of it.
 /// </summary>
+/// <remarks>
+/// The master's ACL holds the application user's password hash and flags, so reading it says everything a fresh login
+/// would, without a connection opened and closed every second per resource. Reading every node every second was a
+/// third of an idle control plane's requests at 10 resources; a node other than the master can refuse only Redoubt's
+/// own links and a few applications' reads, which a repair within three seconds serves as well.
+/// </remarks>
 public sealed class AccessWatch(ResourceKnowledge knowledge, RedisAdmin fastAdmin, TimeProvider time)
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    /// <summary>Nodes and Sentinels other than the master read per round: with 2 replicas and 3 Sentinels, each every 3 s.</summary>
+    public const int OthersPerRound = 2;
+
+    private int _turn;
 
     /// <summary>
     /// How long one node's ACL LIST may take. Not the fast probes' 250 ms: nothing here races a failover, and on a
@@ -48,22 +61,32 @@ public sealed class AccessWatch(ResourceKnowledge knowledge, RedisAdmin fastAdmi
             return false;
         }
 
-        if (knowledge.History.Master?.Address is { } master && await ApplicationLogin.RefusedAsync(master, secrets.Application, fastAdmin.Tls, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            return true;
-        }
-
+        var master = knowledge.History.Master?.Address;
         if (AccessPlan.From(secrets) is not { } access)
         {
-            return false;
+            return master is not null && await ApplicationLogin.RefusedAsync(master, secrets.Application, fastAdmin.Tls, cancellationToken).ConfigureAwait(false) is not null;
         }
 
         // Every node that answered, its ACL read or not: a pass whose reads timed out (a loaded machine) saw no drift on
         // those nodes and repairs nothing there, and skipping them here too would leave a drift for the next pass.
-        var checks = observation.Nodes.Where(n => n.Reachable && n.Address is not null).Select(n => DriftedAsync(n.Address!, NodeKind.Redis, access.RedisUsers))
-            .Concat(observation.Sentinels.Where(s => s.Reachable && s.Address is not null).Select(s => DriftedAsync(s.Address!, NodeKind.Sentinel, access.SentinelUsers)));
+        var others = observation.Nodes.Where(n => n.Reachable && n.Address is not null && n.Address != master).Select(n => (Address: n.Address!, Kind: NodeKind.Redis))
+            .Concat(observation.Sentinels.Where(s => s.Reachable && s.Address is not null).Select(s => (Address: s.Address!, Kind: NodeKind.Sentinel)))
+            .ToList();
+        var turn = _turn++;
+        var checks = Turn(others, turn, OthersPerRound).Select(o => DriftedAsync(o.Address, o.Kind, o.Kind == NodeKind.Redis ? access.RedisUsers : access.SentinelUsers));
+        if (master is not null)
+        {
+            checks = checks.Append(DriftedAsync(master, NodeKind.Redis, access.RedisUsers));
+        }
+
         return (await Task.WhenAll(checks).ConfigureAwait(false)).Any(drifted => drifted);
     }
+
+    /// <summary>The <paramref name="count"/> items whose turn it is in round <paramref name="turn"/>, going round <paramref name="items"/>.</summary>
+    internal static IEnumerable<T> Turn<T>(IReadOnlyList<T> items, int turn, int count) =>
+        items.Count <= count
+            ? items
+            : Enumerable.Range(0, count).Select(i => items[(int)(((long)turn * count + i) % items.Count)]);
 
     private async Task<bool> DriftedAsync(string address, NodeKind kind, IReadOnlyList<AclUser> wanted)
     {

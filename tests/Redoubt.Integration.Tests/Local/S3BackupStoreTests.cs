@@ -55,6 +55,16 @@ public sealed class S3BackupStoreTests
             Assert.Equal([saved[0].Manifest.Id], await store.PruneAsync(2, CancellationToken.None));
             Assert.Equal(saved.Skip(1).Select(s => s.Manifest.Id), (await store.ListAsync(CancellationToken.None)).Select(m => m.Id));
             Assert.DoesNotContain(s3.Keys("prod/default/cache/"), k => k.StartsWith($"prod/default/cache/{saved[0].Manifest.Id}", StringComparison.Ordinal));
+
+            // The cut upload's snapshot is young: it could be an upload still running, and stays. Once old, a prune deletes it.
+            Assert.Contains($"prod/default/cache/{cut.Id}.rdb", s3.Keys("prod/default/cache/"));
+            using (var later = new S3BackupStore(Destination(s3), "default", "cache") { OrphanAge = TimeSpan.Zero })
+            {
+                Assert.Empty(await later.PruneAsync(2, CancellationToken.None));
+            }
+
+            Assert.DoesNotContain($"prod/default/cache/{cut.Id}.rdb", s3.Keys("prod/default/cache/"));
+            Assert.Equal(saved.Skip(1).Select(s => s.Manifest.Id), (await store.ListAsync(CancellationToken.None)).Select(m => m.Id));
         }
         finally
         {
