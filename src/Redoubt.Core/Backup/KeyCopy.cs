@@ -21,12 +21,13 @@ public static class KeyCopy
     private const int MigrateTimeoutMs = 60_000;
 
     /// <param name="replaceAll">Empties the master first (FLUSHALL), so that afterwards it holds the backup's keys and only them.</param>
-    public static async Task<RestoreReport> CopyAsync(string scratchSocket, string masterAddress, string user, string password, bool replaceAll, CancellationToken cancellationToken)
+    /// <param name="tls">For a TLS master, the CA to trust; the scratch server must then speak TLS to it too (its MIGRATE).</param>
+    public static async Task<RestoreReport> CopyAsync(string scratchSocket, string masterAddress, string user, string password, bool replaceAll, CancellationToken cancellationToken, Tls.ServerTrust? tls = null)
     {
         var started = Stopwatch.GetTimestamp();
         var (host, port) = Endpoints.Parse(masterAddress);
         await using var scratch = await RespConnection.ConnectUnixAsync(scratchSocket, cancellationToken).ConfigureAwait(false);
-        await using var master = await RespConnection.ConnectAsync(host, port, tls: null, cancellationToken).ConfigureAwait(false);
+        await using var master = await RespConnection.ConnectAsync(host, port, tls, cancellationToken).ConfigureAwait(false);
         await ExpectOkAsync(master, masterAddress, ["AUTH", user, password], cancellationToken).ConfigureAwait(false);
         var role = await ExpectOkAsync(master, masterAddress, ["ROLE"], cancellationToken).ConfigureAwait(false);
         if (role.Array is not [{ Text: "master" }, ..])

@@ -123,12 +123,13 @@ internal sealed partial class LocalBackups(LocalOptions options, LocalPlatform p
     {
         var key = target.Key;
         var plan = Planner.Plan(target, defaults: PlatformDefaults.Local);
-        if (plan.Spec.TlsEnabled)
-        {
-            throw new RedoubtException($"redis {key} speaks TLS: restoring into a TLS resource is not supported yet (backups of it are)");
-        }
-
         var master = target.Status?.Master ?? throw new RedoubtException($"redis {key} has no master right now; restore once it is Ready");
+        var tls = await platform.EnsureTlsAsync(plan, cancellationToken).ConfigureAwait(false);
+        // The scratch server shows the master's own certificate when it connects (any of the resource's would do).
+        var clientCertificate = tls is null ? null
+            : target.Status.Nodes.FirstOrDefault(n => n.Address == master)?.Name is { } masterNode && LocalCertificates.Stored(platform.Folder(target.Metadata.Namespace, target.Metadata.Name), masterNode) is { } files
+                ? files
+                : throw new RedoubtException($"redis {key}: the master's certificate is not in its folder yet; restore once it is Ready");
         var own = (await platform.EnsureSecretsAsync(plan, cancellationToken).ConfigureAwait(false)).Redoubt
             ?? throw new RedoubtException($"redis {key} has no admin user yet; try again once it is Ready");
         var snapshot = await store.FetchAsync(backup, Path.Combine(options.Home, "backups", ".downloads"), cancellationToken).ConfigureAwait(false);
@@ -141,8 +142,8 @@ internal sealed partial class LocalBackups(LocalOptions options, LocalPlatform p
             }
 
             LogRestoring(logger, key, backup.Resource, backup.Id, master);
-            await using var scratch = await ScratchServer.StartAsync(options.RedisServer, options.Home, snapshot.File, cancellationToken).ConfigureAwait(false);
-            var report = await KeyCopy.CopyAsync(scratch.Socket, master, AclUsers.Admin, own.Admin, replaceAll: true, cancellationToken).ConfigureAwait(false);
+            await using var scratch = await ScratchServer.StartAsync(options.RedisServer, options.Home, snapshot.File, clientCertificate, cancellationToken).ConfigureAwait(false);
+            var report = await KeyCopy.CopyAsync(scratch.Socket, master, AclUsers.Admin, own.Admin, replaceAll: true, cancellationToken, tls).ConfigureAwait(false);
             LogRestored(logger, key, backup.Id, report.KeysRestored, report.KeysInBackup, report.DurationMs);
             return report;
         }

@@ -24,7 +24,12 @@ internal sealed class ScratchServer : IAsyncDisposable
     public string Socket => Path.Combine(_folder, "redis.sock");
 
     /// <summary>Starts it on <paramref name="snapshot"/> and returns once the snapshot is loaded.</summary>
-    public static async Task<ScratchServer> StartAsync(string redisServer, string home, string snapshot, CancellationToken cancellationToken)
+    /// <param name="tls">
+    /// For a restore into a TLS resource: a certificate of the resource and its CA. The server's MIGRATE then reaches
+    /// the master over TLS (tls-cluster), trusting that CA only; Redis makes no TLS connection without a certificate of
+    /// its own, though the nodes do not ask for one.
+    /// </param>
+    public static async Task<ScratchServer> StartAsync(string redisServer, string home, string snapshot, Core.Planning.TlsFiles? tls, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(home, "tmp", "restore-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder, Local.ResourceFolder.PrivateDirectory);
@@ -42,6 +47,9 @@ internal sealed class ScratchServer : IAsyncDisposable
             "daemonize no",
             $"logfile {Quoted(Path.Combine(folder, "redis.log"))}",
             // Keys that expired while the backup sat on disk are dropped at load, as any master does.
+            .. tls is { CertificateFile: { } certificate, KeyFile: { } key }
+                ? (string[])[$"tls-cert-file {Quoted(certificate)}", $"tls-key-file {Quoted(key)}", $"tls-ca-cert-file {Quoted(tls.AuthorityFile)}", "tls-cluster yes"]
+                : [],
         ]);
         var info = new ProcessStartInfo(redisServer) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(config);

@@ -76,6 +76,43 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// A TLS resource: the keys go back to its master over TLS (the server that loads the backup MIGRATEs them there
+    /// trusting the resource's CA only, with one of the resource's certificates), as nothing there answers in clear.
+    /// </summary>
+    [Fact]
+    public async Task ABackupOfATlsResourceIsRestoredIntoItOverTls()
+    {
+        await using var cluster = await LocalCluster.StartAsync(output);
+        await cluster.ApplyAsync(Example.Replace("  replicas: 3", "  replicas: 2\n  tls:\n    enabled: true", StringComparison.Ordinal));
+        await cluster.WaitReadyAsync("example");
+        await using var client = await cluster.ConnectAsync("example");
+        var written = await BackupDataset.WriteAsync(client);
+        await client.GetDatabase().ExecuteAsync("WAIT", 1, 5000);
+
+        var taken = await cluster.ControlPlane.BackupAsync("default", "example", keep: null, CancellationToken.None);
+        Assert.Equal(written, taken.Backup.Keys);
+        var keep = new List<ConnectionMultiplexer>();
+        try
+        {
+            var master = (await cluster.ControlPlane.GetAsync("default", "example", CancellationToken.None))!.Status!.Master!;
+            await (await cluster.DirectAsync("example", master, keep)).ExecuteAsync("FLUSHALL");
+            Assert.Equal(0L, (long)await client.GetDatabase().ExecuteAsync("DBSIZE"));
+
+            var restored = await cluster.ControlPlane.RestoreAsync("default", "example", taken.Backup.Id, CancellationToken.None);
+            output.WriteLine($"restored {restored.KeysRestored} of {restored.KeysInBackup} keys over TLS in {restored.DurationMs:F0} ms");
+            Assert.Equal(written, restored.KeysRestored);
+            await BackupDataset.AssertAsync(client.GetDatabase(), client.GetDatabase(3));
+        }
+        finally
+        {
+            foreach (var mux in keep)
+            {
+                await mux.DisposeAsync();
+            }
+        }
+    }
+
     [Fact]
     public async Task RestoreIntoANewResourceLeavesTheOriginalServingAndKeepsOnlyTheBackupsKeys()
     {
