@@ -28,6 +28,23 @@ public sealed class ConnectionStringTests
         Assert.Equal(tuned.EndPoints.Select(e => e.ToString()), pasted.EndPoints.Select(e => e.ToString()));
     }
 
+    [Theory]
+    [InlineData(true, null, "secret-password", "redis://:<password>@127.10.255.1:6379", "redis://:secret-password@127.10.255.1:6379")]
+    [InlineData(true, "/home/u/ca.crt", "p@ss:w/rd", "rediss://:<password>@127.10.255.1:6379", "rediss://:p%40ss%3Aw%2Frd@127.10.255.1:6379")]
+    [InlineData(false, null, null, "redis://127.10.255.1:6379", "redis://127.10.255.1:6379")]
+    public void TheEndpointUrlNamesTheSchemeAndHidesThePasswordUnlessAsked(bool auth, string? authority, string? password, string shown, string full)
+    {
+        var credentials = Example with { AuthEnabled = auth, Password = password, CertificateAuthorityFile = authority, Endpoint = "127.10.255.1:6379" };
+
+        Assert.Equal(shown, credentials.EndpointUrl(includePassword: false));
+        // The password is escaped: a URL parser reads it back whole, whatever it holds.
+        Assert.Equal(full, credentials.EndpointUrl(includePassword: true));
+        Assert.Equal(password is null || !auth ? "" : password, Uri.UnescapeDataString(new Uri(full).UserInfo.TrimStart(':')));
+    }
+
+    [Fact]
+    public void WithoutAnEndpointThereIsNoUrl() => Assert.Null(Example.EndpointUrl(includePassword: true));
+
     [Fact]
     public void TheLibraryDefaultsAreWhatTheStringChanges()
     {
