@@ -57,7 +57,7 @@ public sealed class InstalledPackagesTests(ITestOutputHelper output) : IAsyncLif
         await using var resource = await LocalResource.StartAsync(output, "installed");
 
         // Packed from this build, as `dotnet pack` would after it.
-        foreach (var project in new[] { "src/Redoubt.Client", "src/Redoubt" })
+        foreach (var project in new[] { "src/Redoubt.Client", "src/Redoubt", "src/Redoubt.Aspire.Hosting" })
         {
             var pack = await Dotnet.RunAsync("dotnet", ["pack", Path.Combine(repository, project), "-c", Configuration, "--no-build", "-o", Feed, $"-p:PackageVersion={_version}", "-v", "quiet"], repository, deadline.Token);
             Assert.True(pack.ExitCode == 0, pack.Describe($"dotnet pack {project}"));
@@ -65,6 +65,7 @@ public sealed class InstalledPackagesTests(ITestOutputHelper output) : IAsyncLif
 
         AssertClientPackage(Path.Combine(Feed, $"Redoubt.Client.{_version}.nupkg"));
         Assert.True(File.Exists(Path.Combine(Feed, $"Redoubt.Client.{_version}.snupkg")), "no symbols package for Redoubt.Client");
+        AssertAspirePackage(Path.Combine(Feed, $"Redoubt.Aspire.Hosting.{_version}.nupkg"));
 
         // The tool, from the folder, and run from where it was installed.
         var tools = Path.Combine(_scratch, "tools");
@@ -113,6 +114,27 @@ public sealed class InstalledPackagesTests(ITestOutputHelper output) : IAsyncLif
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value).ToList();
         Assert.Contains("StackExchange.Redis", dependencies);
         Assert.Contains("Microsoft.Extensions.DependencyInjection.Abstractions", dependencies);
+    }
+
+    /// <summary>
+    /// The Aspire integration carries Redoubt's own assemblies (not published as packages of their own) and depends on
+    /// nothing but published packages, so an AppHost can restore it from a feed.
+    /// </summary>
+    private static void AssertAspirePackage(string package)
+    {
+        Assert.True(File.Exists(package), $"no {package}");
+        using var archive = ZipFile.OpenRead(package);
+        Assert.NotNull(archive.GetEntry("README.md"));
+        foreach (var assembly in new[] { "Redoubt.Aspire.Hosting", "Redoubt.Platforms.Local", "Redoubt.Core", "Redoubt.Model" })
+        {
+            Assert.True(archive.GetEntry($"lib/net10.0/{assembly}.dll") is not null, $"{assembly}.dll is not in the package");
+        }
+
+        using var nuspec = archive.GetEntry("Redoubt.Aspire.Hosting.nuspec")!.Open();
+        var dependencies = XDocument.Load(nuspec).Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value).ToList();
+        Assert.Contains("Aspire.Hosting", dependencies);
+        Assert.Contains("YamlDotNet", dependencies);
+        Assert.DoesNotContain(dependencies, d => d.StartsWith("Redoubt", StringComparison.Ordinal));
     }
 
     private string WriteApplication(LocalResource resource)
