@@ -36,11 +36,24 @@ public static class EndpointBinding
     {
         var (host, _) = Endpoints.Parse(endpoint);
         var bind = await BindOfAsync(admin, node, timeout).ConfigureAwait(false);
-        if (!Holds(bind, host))
+        for (var attempt = 1; !Holds(bind, host); attempt++)
         {
-            await admin.ExecuteAsync(node, NodeKind.Redis, timeout, "CONFIG", "SET", "bind", With(bind, host, held: true)).ConfigureAwait(false);
+            try
+            {
+                await admin.ExecuteAsync(node, NodeKind.Redis, timeout, "CONFIG", "SET", "bind", With(bind, host, held: true)).ConfigureAwait(false);
+                return;
+            }
+            catch (RedisReplyException e) when (attempt < BindAttempts && e.Message.Contains("Failed to bind", StringComparison.Ordinal))
+            {
+                // Busy for a moment: a node that is letting go of it right now, or a process that just exited and whose
+                // socket the kernel is still closing. One that holds on (a frozen master) fails every attempt.
+                await Task.Delay(BindRetryPause).ConfigureAwait(false);
+            }
         }
     }
+
+    private const int BindAttempts = 5;
+    private static readonly TimeSpan BindRetryPause = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// Stops the node listening on the endpoint, then closes the connections it had accepted there: they stay open when

@@ -40,6 +40,7 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         await Expect(page.Locator($".zone[data-zone=\"{master.Zone}\"] .node[data-role=master]")).ToHaveAttributeAsync("data-node", master.Name);
         await Expect(page.Locator(".node[data-role=replica]")).ToHaveCountAsync(2);
         await Expect(page.Locator(".sentinel")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#endpoint")).ToHaveTextAsync($"endpoint {ready.GetProperty("endpoint").GetString()}");
 
         // kill -9 of the master's redis-server: the page shows the new master and the failover. How fast is the
         // dashboard bench's figure (kill to page, about 0.3 s median on an idle machine, against a 2 s target); here

@@ -22,6 +22,9 @@ public sealed record DashboardView(
     /// <summary>When the change this view shows was saved (null for a first snapshot): the page and the bench measure from it.</summary>
     public DateTimeOffset? ChangedAt { get; init; }
 
+    /// <summary>The address that always reaches the master (<see cref="RedisStatus.Endpoint"/>), or null.</summary>
+    public string? Endpoint { get; init; }
+
     public static DashboardView Of(RedisResource resource, FailoverTimeline timeline)
     {
         var status = resource.Status ?? new RedisStatus();
@@ -43,7 +46,10 @@ public sealed record DashboardView(
             status.SentinelNodes,
             status.Conditions,
             timeline.Record(resource.Key, status.LastFailover),
-            status.Events);
+            status.Events)
+        {
+            Endpoint = status.Endpoint,
+        };
     }
 }
 

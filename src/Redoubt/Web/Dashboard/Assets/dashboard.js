@@ -132,6 +132,7 @@ function render() {
   $("master-name").textContent = nodeNameOf(view, master.address) || "none";
   $("master-note").textContent = master.address && !master.agreed ? "promoted; Sentinels catching up" : "";
   $("version").textContent = view.redisVersion ? `Redis ${view.redisVersion} · ${view.masterName}` : "";
+  $("endpoint").textContent = view.endpoint ? `endpoint ${view.endpoint}` : "";
 
   const promoted = noticeFailover(view);
   renderZones(view, promoted);
