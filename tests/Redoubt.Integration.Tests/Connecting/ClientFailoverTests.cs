@@ -12,6 +12,7 @@ namespace Redoubt.Integration.Tests.Connecting;
 /// must be writing again soon after each fault (see <see cref="GapLimitMs"/>) and keep every write it was told was
 /// acknowledged.
 /// </summary>
+[Collection(HeavyLoad.Name)]
 public sealed class ClientFailoverTests(ITestOutputHelper output)
 {
     private const string Name = "clients";

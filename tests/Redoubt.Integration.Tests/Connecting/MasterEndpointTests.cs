@@ -15,6 +15,7 @@ namespace Redoubt.Integration.Tests.Connecting;
 /// acknowledged. Kill -9 and switchover gaps through the endpoint are measured with the other clients
 /// (<see cref="ClientFailoverTests"/>, `bench clients`).
 /// </summary>
+[Collection(HeavyLoad.Name)]
 public sealed class MasterEndpointTests(ITestOutputHelper output)
 {
     private const string Name = "endpoint";
