@@ -20,8 +20,14 @@ internal static partial class ExitWatch
     private static readonly Dictionary<int, Watched> ByDescriptor = [];
     private static int _wakeDescriptor = -1;
 
-    /// <summary>The watcher's execution context (its logging scope) goes with the callback.</summary>
-    private sealed record Watched(int Descriptor, Action Exited, ExecutionContext? Context);
+    /// <summary>
+    /// The watcher's execution context (its logging scope) goes with the callback. <see cref="Stopped"/> is set by
+    /// the subscription's Dispose: an exit already taken from poll(2) but not yet reported is then dropped.
+    /// </summary>
+    private sealed record Watched(int Descriptor, Action Exited, ExecutionContext? Context)
+    {
+        public volatile bool Stopped;
+    }
 
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     private static partial long PidfdOpen(long number, int pid, uint flags);
@@ -69,6 +75,7 @@ internal static partial class ExitWatch
             return null;
         }
 
+        Watched watched;
         lock (Gate)
         {
             if (_wakeDescriptor < 0)
@@ -87,21 +94,23 @@ internal static partial class ExitWatch
                 }
             }
 
-            ByDescriptor[descriptor] = new Watched(descriptor, exited, ExecutionContext.Capture());
+            watched = new Watched(descriptor, exited, ExecutionContext.Capture());
+            ByDescriptor[descriptor] = watched;
         }
 
         Wake();
-        return new Subscription(descriptor);
+        return new Subscription(watched);
     }
 
-    private sealed class Subscription(int descriptor) : IDisposable
+    private sealed class Subscription(Watched watched) : IDisposable
     {
         public void Dispose()
         {
+            watched.Stopped = true;
             bool removed;
             lock (Gate)
             {
-                removed = ByDescriptor.Remove(descriptor);
+                removed = ByDescriptor.Remove(watched.Descriptor);
             }
 
             if (removed)
@@ -119,6 +128,11 @@ internal static partial class ExitWatch
 
     private static void Notify(Watched watched)
     {
+        if (watched.Stopped)
+        {
+            return;
+        }
+
         if (watched.Context is { } context)
         {
             ExecutionContext.Run(context, static state => ((Action)state!)(), watched.Exited);

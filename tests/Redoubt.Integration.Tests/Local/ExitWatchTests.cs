@@ -29,11 +29,14 @@ public sealed class ExitWatchTests
         using var killed = Sleeper();
         using var running = Sleeper();
         using var forgotten = Sleeper();
+        // The callbacks capture the PIDs, not the Process objects: a report still on its way when the test ends must
+        // not touch a disposed Process (on the thread pool, that would end the test host).
+        int killedId = killed.Id, runningId = running.Id, forgottenId = forgotten.Id;
         var reports = new List<int>();
         var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var watchKilled = ExitWatch.TryWatch(killed.Id, () => true, () => { lock (reports) { reports.Add(killed.Id); } first.SetResult(); });
-        using var watchRunning = ExitWatch.TryWatch(running.Id, () => true, () => { lock (reports) { reports.Add(running.Id); } });
-        var watchForgotten = ExitWatch.TryWatch(forgotten.Id, () => true, () => { lock (reports) { reports.Add(forgotten.Id); } });
+        using var watchKilled = ExitWatch.TryWatch(killedId, () => true, () => { lock (reports) { reports.Add(killedId); } first.SetResult(); });
+        var watchRunning = ExitWatch.TryWatch(runningId, () => true, () => { lock (reports) { reports.Add(runningId); } });
+        var watchForgotten = ExitWatch.TryWatch(forgottenId, () => true, () => { lock (reports) { reports.Add(forgottenId); } });
         Assert.NotNull(watchForgotten);
 
         // Stopped first, then killed: its exit is not reported. The other kill is, and the exits are seen in order.
@@ -45,10 +48,11 @@ public sealed class ExitWatchTests
 
         lock (reports)
         {
-            Assert.Equal([killed.Id], reports);
+            Assert.Equal([killedId], reports);
         }
 
         Assert.False(running.HasExited);
+        watchRunning!.Dispose();
         running.Kill();
     }
 
