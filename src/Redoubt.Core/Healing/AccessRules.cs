@@ -70,6 +70,25 @@ public static class AccessRules
             .ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// The addresses of nodes and Sentinels whose ACL, read in this observation, lets the application in: its user
+    /// enabled, with exactly the wanted passwords and permissions. A login on a fresh connection would say nothing more
+    /// about the password, so the pass does not open one there.
+    /// </summary>
+    public static IReadOnlySet<string> LoginProven(ClusterObservation observation, AccessPlan access)
+    {
+        static bool Admits(IReadOnlyList<AclUser> users, IReadOnlyDictionary<string, AclEntry>? acl)
+        {
+            var application = users.First(u => u.Name == AclUsers.Application);
+            return acl?.GetValueOrDefault(AclUsers.Application) is { } entry
+                && AclDrift.Compare([application], new Dictionary<string, AclEntry>(StringComparer.Ordinal) { [AclUsers.Application] = entry }).Count == 0;
+        }
+
+        return observation.Nodes.Where(n => n.Address is not null && Admits(access.RedisUsers, n.Acl)).Select(n => n.Address!)
+            .Concat(observation.Sentinels.Where(s => s.Address is not null && Admits(access.SentinelUsers, s.Acl)).Select(s => s.Address!))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
     private static RepairUsers? Repair(string node, string address, NodeKind kind, IReadOnlyList<AclUser> wanted, IReadOnlyList<AclDifference> drift)
     {
         if (drift.Count == 0)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Sockets;
 using Redoubt.Core.Access;
 using Redoubt.Core.Platform;
@@ -96,6 +97,7 @@ public sealed class RedisAdmin : IAsyncDisposable
         {
             slot.Connection ??= await OpenAsync(address, kind, deadline.Token).ConfigureAwait(false);
             var replies = await slot.Connection.PipelineAsync(commands, deadline.Token).ConfigureAwait(false);
+            Volatile.Write(ref slot.AnsweredAt, Stopwatch.GetTimestamp());
             if (replies.OfType<RedisReplyException>().FirstOrDefault() is { } error)
             {
                 if (slot.Connection.LoggedInAsLegacy && error.Message.StartsWith("NOPERM", StringComparison.Ordinal))
@@ -119,6 +121,14 @@ public sealed class RedisAdmin : IAsyncDisposable
             slot.Gate.Release();
         }
     }
+
+    /// <summary>
+    /// Whether the connection to <paramref name="address"/> is open and answered a command within
+    /// <paramref name="span"/>: an error reply counts too, since it came over the connection.
+    /// </summary>
+    public bool AnsweredWithin(string address, NodeKind kind, TimeSpan span) =>
+        _slots.TryGetValue((address, kind), out var slot) && slot.Connection is not null
+        && Stopwatch.GetElapsedTime(Volatile.Read(ref slot.AnsweredAt)) < span;
 
     private async Task<RespConnection> OpenAsync(string address, NodeKind kind, CancellationToken cancellationToken)
     {
@@ -186,6 +196,9 @@ public sealed class RedisAdmin : IAsyncDisposable
     {
         public SemaphoreSlim Gate { get; } = new(1, 1);
         public RespConnection? Connection { get; set; }
+
+        /// <summary>When the connection last answered (<see cref="Stopwatch.GetTimestamp"/>); 0 before it did.</summary>
+        public long AnsweredAt;
 
         public async Task DropAsync()
         {

@@ -47,6 +47,23 @@ public sealed class HealerAccessTests
         Assert.Empty(Healer.Decide(Plan, Healthy(), Context).Actions);
 
     [Fact]
+    public void ALoginIsProvenOnlyWhereTheApplicationUserIsReadAsPlanned()
+    {
+        var o = Healthy();
+        var changed = o.Nodes[0] with { Acl = Users(Access.RedisUsers.Select(u => u.Name == "default" ? u with { PasswordHashes = [PasswordHash.Of("other")] } : u)) };
+        var disabled = o.Nodes[1] with { Acl = new Dictionary<string, AclEntry>(Users(Access.RedisUsers)) { ["default"] = Users(Access.RedisUsers)["default"] with { Enabled = false } } };
+        var unread = o.Sentinels[0] with { Acl = null };
+        var legacy = Legacy(o.Sentinels[1]);
+        // A stranger user elsewhere on the node says nothing about the application's login.
+        var stranger = o.Nodes[2] with { Acl = new Dictionary<string, AclEntry>(Users(Access.RedisUsers)) { ["intruder"] = new("intruder", true, [], true, "~* +@all") } };
+        var observation = o with { Nodes = [changed, disabled, stranger], Sentinels = [unread, legacy, o.Sentinels[2]] };
+
+        var proven = AccessRules.LoginProven(observation, Access);
+
+        Assert.Equal(new[] { stranger.Address!, o.Sentinels[2].Address! }.Order(StringComparer.Ordinal), proven.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void AResourceCreatedBeforeAclUsersGetsRedoubtsOwnUsersFirstAndNothingElse()
     {
         var o = Healthy();
