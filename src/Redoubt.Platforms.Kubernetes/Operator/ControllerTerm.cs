@@ -86,7 +86,7 @@ public sealed partial class ControllerTerm
                 controller.Invalidate(current.Key);
                 loop.Enqueue(current.Key);
             }
-        }, _loggerFactory.CreateLogger<ObjectWatch<RedisObject>>(), _time);
+        }, _loggerFactory.CreateLogger<ObjectWatch<RedisObject>>(), _time, _options.WatchTimeout);
 
         var (listPods, watchPods) = WatchSources.Pods(_client, _options.WatchNamespace);
         pods = new ObjectWatch<V1Pod>("Pod", listPods, watchPods, (type, previous, current) =>
@@ -107,7 +107,7 @@ public sealed partial class ControllerTerm
             {
                 loop.Enqueue(key);
             }
-        }, _loggerFactory.CreateLogger<ObjectWatch<V1Pod>>(), _time);
+        }, _loggerFactory.CreateLogger<ObjectWatch<V1Pod>>(), _time, _options.WatchTimeout);
 
         void OwnedChanged(WatchEventType type, IKubernetesObject<V1ObjectMeta> item)
         {
@@ -126,10 +126,10 @@ public sealed partial class ControllerTerm
 
         var (listSets, watchSets) = WatchSources.StatefulSets(_client, _options.WatchNamespace);
         var statefulSets = new ObjectWatch<V1StatefulSet>("StatefulSet", listSets, watchSets, (type, _, current) => OwnedChanged(type, current),
-            _loggerFactory.CreateLogger<ObjectWatch<V1StatefulSet>>(), _time);
+            _loggerFactory.CreateLogger<ObjectWatch<V1StatefulSet>>(), _time, _options.WatchTimeout);
         var (listDeployments, watchDeployments) = WatchSources.Deployments(_client, _options.WatchNamespace);
         var deployments = new ObjectWatch<V1Deployment>("Deployment", listDeployments, watchDeployments, (type, _, current) => OwnedChanged(type, current),
-            _loggerFactory.CreateLogger<ObjectWatch<V1Deployment>>(), _time);
+            _loggerFactory.CreateLogger<ObjectWatch<V1Deployment>>(), _time, _options.WatchTimeout);
 
         Task[] watches =
         [

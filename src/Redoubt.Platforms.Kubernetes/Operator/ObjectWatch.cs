@@ -22,7 +22,7 @@ public sealed partial class ObjectWatch<T> where T : class, IKubernetesObject<V1
 
     public delegate void ChangeHandler(WatchEventType type, T? previous, T current);
 
-    private static readonly TimeSpan WatchTimeout = TimeSpan.FromMinutes(5);
+    private readonly TimeSpan _watchTimeout;
     private readonly string _kind;
     private readonly ListFunction _list;
     private readonly WatchFunction _watch;
@@ -33,8 +33,10 @@ public sealed partial class ObjectWatch<T> where T : class, IKubernetesObject<V1
     private readonly ConcurrentDictionary<string, T> _cache = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ObjectWatch(string kind, ListFunction list, WatchFunction watch, ChangeHandler onChange, ILogger logger, TimeProvider time)
+    /// <param name="watchTimeout">How long one watch request lasts (<see cref="OperatorOptions.WatchTimeout"/>); null: the default.</param>
+    public ObjectWatch(string kind, ListFunction list, WatchFunction watch, ChangeHandler onChange, ILogger logger, TimeProvider time, TimeSpan? watchTimeout = null)
     {
+        _watchTimeout = watchTimeout ?? OperatorOptions.DefaultWatchTimeout;
         _kind = kind;
         _list = list;
         _watch = watch;
@@ -116,37 +118,43 @@ public sealed partial class ObjectWatch<T> where T : class, IKubernetesObject<V1
         {
             Exception? failure = null;
             var gone = false;
-            await foreach (var (type, item) in _watch(resourceVersion, WatchTimeout, e =>
+            var events = _watch(resourceVersion, _watchTimeout, e =>
             {
                 if (e is KubernetesException { Status.Code: (int)HttpStatusCode.Gone })
                 {
                     gone = true;
                 }
-                else
+                else if (!EndedWithNothingToSay(e))
                 {
                     failure ??= e;
                 }
-            }, ct))
+            }, ct).GetAsyncEnumerator(ct);
+            await using (events)
             {
-                // The server reports an expired version (410 Gone, "too old resource version") as an ERROR event in the
-                // stream, then ends it: resuming from the same version would only be refused again, forever.
-                if (type == WatchEventType.Error)
+                while (await NextAsync(events))
                 {
-                    gone = true;
-                    break;
-                }
+                    var (type, item) = events.Current;
 
-                if (item.Metadata?.ResourceVersion is { Length: > 0 } version)
-                {
-                    resourceVersion = version;
-                }
+                    // The server reports an expired version (410 Gone, "too old resource version") as an ERROR event in
+                    // the stream, then ends it: resuming from the same version would only be refused again, forever.
+                    if (type == WatchEventType.Error)
+                    {
+                        gone = true;
+                        break;
+                    }
 
-                if (type == WatchEventType.Bookmark)
-                {
-                    continue;
-                }
+                    if (item.Metadata?.ResourceVersion is { Length: > 0 } version)
+                    {
+                        resourceVersion = version;
+                    }
 
-                Apply(type, item);
+                    if (type == WatchEventType.Bookmark)
+                    {
+                        continue;
+                    }
+
+                    Apply(type, item);
+                }
             }
 
             if (gone)
@@ -161,6 +169,28 @@ public sealed partial class ObjectWatch<T> where T : class, IKubernetesObject<V1
             }
 
             // The server ended the watch (its timeout): resume from the last version seen.
+        }
+    }
+
+    /// <summary>
+    /// A watch the server ended at its timeout without sending a single line (a kind with no change, on a server
+    /// without a watch cache, which sends no bookmarks either): KubernetesClient reports it as "Error while copying
+    /// content to a stream" over an end of stream where it looked for the first line. It is the normal end of a quiet
+    /// watch, to be resumed, not a failure to list again after (seen on a real API server: a warning and a full list of
+    /// every quiet kind at each timeout). A connection that breaks ends otherwise (reset, or a response cut short).
+    /// </summary>
+    internal static bool EndedWithNothingToSay(Exception e) => e is HttpRequestException { InnerException: EndOfStreamException };
+
+    /// <summary>The next event; false at the end of the watch, a quiet end (<see cref="EndedWithNothingToSay"/>) included.</summary>
+    private static async Task<bool> NextAsync(IAsyncEnumerator<(WatchEventType, T)> events)
+    {
+        try
+        {
+            return await events.MoveNextAsync();
+        }
+        catch (HttpRequestException e) when (EndedWithNothingToSay(e))
+        {
+            return false;
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class OperatorDashboard : IDashboardSource
         var (list, watch) = WatchSources.Redises(_api, options.WatchNamespace);
         // The watch keeps its cache before it reports a change, so a subscriber that reads on the ring sees the change.
         _redises = new ObjectWatch<RedisObject>("Redis", list, watch, (_, _, current) => Changes.Publish(current.Key),
-            loggerFactory.CreateLogger<ObjectWatch<RedisObject>>(), time);
+            loggerFactory.CreateLogger<ObjectWatch<RedisObject>>(), time, options.WatchTimeout);
     }
 
     public StatusFeed Changes { get; }

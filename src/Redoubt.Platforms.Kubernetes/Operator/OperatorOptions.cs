@@ -36,6 +36,14 @@ public sealed record OperatorOptions
     /// <summary>Status changes that matter (phase, master, roles, conditions) are written at once; offsets at most this often.</summary>
     public TimeSpan StatusRefreshPeriod { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long one watch request lasts before it is renewed from the last version seen. Shorter where a proxy or load
+    /// balancer in front of the API server cuts long-lived connections.
+    /// </summary>
+    public TimeSpan WatchTimeout { get; init; } = DefaultWatchTimeout;
+
+    public static readonly TimeSpan DefaultWatchTimeout = TimeSpan.FromMinutes(5);
+
     public int Workers { get; init; } = 2;
 
     /// <summary>How long in-flight passes may run after shutdown begins before they are cancelled.</summary>

@@ -9,6 +9,9 @@ namespace Redoubt.Kubernetes;
 /// </summary>
 public static class KubernetesCommandLine
 {
+    private const int MinWatchTimeoutSeconds = 1;
+    private const int MaxWatchTimeoutSeconds = 3600;
+
     public static Command CreateRender()
     {
         var file = CommonOptions.File("YAML file with one or more Redis resources");
@@ -41,13 +44,28 @@ public static class KubernetesCommandLine
                 + $"Without one it serves metrics only [default: ${OperatorDashboardToken.EnvironmentVariable}]",
             HelpName = "FILE",
         };
+        var watchTimeout = new Option<int>("--watch-timeout")
+        {
+            Description = "Seconds one watch request lasts before it is renewed from the last version seen; shorter where a proxy or load balancer "
+                + $"in front of the API server cuts long-lived connections ({MinWatchTimeoutSeconds}-{MaxWatchTimeoutSeconds})",
+            HelpName = "SECONDS",
+            DefaultValueFactory = _ => (int)Platforms.Kubernetes.Operator.OperatorOptions.DefaultWatchTimeout.TotalSeconds,
+        };
+        watchTimeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < MinWatchTimeoutSeconds or > MaxWatchTimeoutSeconds)
+            {
+                result.AddError($"--watch-timeout: {result.GetValueOrDefault<int>()} is not allowed; allowed: {MinWatchTimeoutSeconds} to {MaxWatchTimeoutSeconds} seconds");
+            }
+        });
         var (redisImages, exporterImage) = ImageOptions();
-        var command = new Command("operator", "Run the Kubernetes operator (in a cluster, or against the current kubeconfig)") { kubeconfig, web, dashboardTokenFile, redisImages, exporterImage };
+        var command = new Command("operator", "Run the Kubernetes operator (in a cluster, or against the current kubeconfig)") { kubeconfig, web, dashboardTokenFile, watchTimeout, redisImages, exporterImage };
         command.SetAction((parseResult, cancellationToken) =>
         {
             var images = new KubernetesEntryPoints.Images(parseResult.GetValue(redisImages) ?? [], parseResult.GetValue(exporterImage));
             var address = OperatorWebAddress.Resolve(parseResult.GetValue(web));
-            return KubernetesEntryPoints.RunOperatorAsync(parseResult.GetValue(kubeconfig), address, images, parseResult.GetValue(dashboardTokenFile), cancellationToken);
+            return KubernetesEntryPoints.RunOperatorAsync(parseResult.GetValue(kubeconfig), address, images, parseResult.GetValue(dashboardTokenFile),
+                TimeSpan.FromSeconds(parseResult.GetValue(watchTimeout)), cancellationToken);
         });
         return command;
     }

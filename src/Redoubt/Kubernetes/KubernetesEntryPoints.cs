@@ -36,7 +36,8 @@ public static class KubernetesEntryPoints
     /// <summary>Runs the operator until <paramref name="cancellationToken"/> fires (Ctrl-C, SIGTERM), then hands leadership over; returns the exit code.</summary>
     /// <param name="web">Where /metrics (and the dashboard, with a token) listens; null: nowhere.</param>
     /// <param name="dashboardTokenFile"><c>--dashboard-token-file</c>: the dashboard's token (<see cref="OperatorDashboardToken"/>).</param>
-    public static async Task<int> RunOperatorAsync(string? kubeconfig, WebAddress? web, Images images, string? dashboardTokenFile, CancellationToken cancellationToken)
+    /// <param name="watchTimeout"><c>--watch-timeout</c>: how long one watch request lasts.</param>
+    public static async Task<int> RunOperatorAsync(string? kubeconfig, WebAddress? web, Images images, string? dashboardTokenFile, TimeSpan watchTimeout, CancellationToken cancellationToken)
     {
         var (manifests, error) = new ManifestOptions().WithImages(images.Redis, images.Exporter);
         if (manifests is null)
@@ -48,7 +49,7 @@ public static class KubernetesEntryPoints
         var logs = TerminalLog.StandardError();
         using var loggers = ControlPlaneLogging.CreateFactory(logs);
         var log = loggers.CreateLogger("Redoubt.Operator");
-        var options = new OperatorOptions { Kubeconfig = kubeconfig, Manifests = manifests };
+        var options = new OperatorOptions { Kubeconfig = kubeconfig, Manifests = manifests, WatchTimeout = watchTimeout };
         if (web is null)
         {
             await using var unserved = OperatorHost.Create(options, loggers, TimeProvider.System);

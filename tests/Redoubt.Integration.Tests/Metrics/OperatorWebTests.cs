@@ -19,6 +19,20 @@ public sealed class OperatorWebTests
     }
 
     [Theory]
+    [InlineData("0")]
+    [InlineData("3601")]
+    public async Task AWatchTimeoutOutsideItsRangeIsRefusedWithTheAllowedValues(string seconds)
+    {
+        using var cli = new RedoubtCli();
+
+        var (exit, _, err) = await cli.RunAsync("operator", "--watch-timeout", seconds, "--kubeconfig", "/nonexistent/kubeconfig");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains($"--watch-timeout: {seconds} is not allowed; allowed: 1 to 3600 seconds", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("nonexistent", err, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(null, "0.0.0.0:9480")]
     [InlineData("127.0.0.1:9999", "127.0.0.1:9999")]
     public void InAPodItListensOnEveryInterfaceUnlessTold(string? option, string expected)

@@ -88,6 +88,8 @@ internal sealed class ClusterProcess : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
     /// <summary>SIGKILL, as a crash or an OOM kill would end it: nothing runs on the way out.</summary>
     public async Task KillAsync()
     {
@@ -116,8 +118,14 @@ internal sealed class ClusterProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops it and closes its log; a second call (the test's, then the cluster's) does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync();
         _process.Dispose();
         lock (_log)

@@ -49,9 +49,10 @@ internal sealed class OperatorScenario : IAsyncDisposable
     }
 
     /// <param name="options">More of `redoubt operator`'s options, e.g. <c>--dashboard-token-file</c>.</param>
-    public OperatorProcess StartOperator(string identity, bool kubeconfigFromEnvironment = true, IEnumerable<string>? options = null)
+    /// <param name="kubeconfig">The operator's kubeconfig; null: <see cref="OperatorKubeconfig"/>, for the cluster's first API server.</param>
+    public OperatorProcess StartOperator(string identity, bool kubeconfigFromEnvironment = true, IEnumerable<string>? options = null, string? kubeconfig = null)
     {
-        var started = OperatorProcess.Start(_cluster, OperatorKubeconfig, $"{Namespace}-{identity}", kubeconfigFromEnvironment, options);
+        var started = OperatorProcess.Start(_cluster, kubeconfig ?? OperatorKubeconfig, $"{Namespace}-{identity}", kubeconfigFromEnvironment, options);
         _operators.Add(started);
         return started;
     }

@@ -76,17 +76,18 @@ internal sealed class TestCluster : IAsyncDisposable
         new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
 
     /// <summary>Writes a kubeconfig (mode 0600) for <paramref name="user"/> authenticated by <paramref name="token"/>.</summary>
-    public string WriteKubeconfig(string user, string token)
+    /// <param name="server">The API server's URL; null: the cluster's first one.</param>
+    public string WriteKubeconfig(string user, string token, string? server = null)
     {
         var ca = Convert.ToBase64String(Encoding.ASCII.GetBytes(Certificates.CaPem));
-        var path = Path.Combine(Directory, $"{user.Replace(':', '-')}.kubeconfig");
+        var path = Path.Combine(Directory, $"{user.Replace(':', '-')}{(server is null ? "" : "-" + new Uri(server).Port)}.kubeconfig");
         ClusterCertificates.WritePrivate(path, $"""
             apiVersion: v1
             kind: Config
             clusters:
             - name: redoubt-test
               cluster:
-                server: {ApiServerUrl}
+                server: {server ?? ApiServerUrl}
                 certificate-authority-data: {ca}
             users:
             - name: {user}
@@ -107,12 +108,51 @@ internal sealed class TestCluster : IAsyncDisposable
     /// A kubeconfig that authenticates as the ServiceAccount <paramref name="name"/> with a token the API server issues
     /// for it (TokenRequest), so RBAC sees exactly that ServiceAccount and its groups.
     /// </summary>
-    public async Task<string> ServiceAccountKubeconfigAsync(string ns, string name, CancellationToken ct)
+    /// <param name="server">The API server's URL; null: the cluster's first one.</param>
+    public async Task<string> ServiceAccountKubeconfigAsync(string ns, string name, CancellationToken ct, string? server = null)
     {
         using var admin = AdminClient();
         var request = new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { ExpirationSeconds = 3600 } };
         var issued = await admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(request, name, ns, cancellationToken: ct);
-        return WriteKubeconfig($"system:serviceaccount:{ns}:{name}", issued.Status.Token);
+        return WriteKubeconfig($"system:serviceaccount:{ns}:{name}", issued.Status.Token, server);
+    }
+
+    /// <summary>
+    /// A second API server on the same etcd (as in a highly available control plane), without the watch cache: its
+    /// watches are served by etcd itself, so one resumed from a revision etcd has compacted away gets the real
+    /// <c>410 Gone</c>, which the first server's cache (it keeps every change a test can make, and sends bookmarks)
+    /// never sends. It stops with the cluster, or when the test disposes its process.
+    /// </summary>
+    public async Task<(ClusterProcess Process, string Url)> StartUncachedApiServerAsync(CancellationToken ct)
+    {
+        var port = FreePorts(1)[0];
+        var url = $"https://127.0.0.1:{port}";
+        var process = Start($"kube-apiserver-uncached-{port}", Path.Combine(_binaries, "kube-apiserver"),
+            [.. ApiServerArguments(port, $"apiserver-certs-{port}"), "--watch-cache=false"]);
+        await WaitForApiServerAsync(url, ct);
+        return (process, url);
+    }
+
+    /// <summary>
+    /// Compacts etcd's history up to its current revision (through etcd's JSON gateway, as <c>etcdctl compact</c>
+    /// would): a watch that resumes from any older revision is then refused. Returns the revision.
+    /// </summary>
+    public async Task<long> CompactEtcdAsync(CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_etcdClientPort}") };
+        // Any key: the reply's header carries the store's current revision.
+        using var range = await http.PostAsync("/v3/kv/range", new StringContent("""{"key":"AA=="}""", Encoding.UTF8, "application/json"), ct);
+        range.EnsureSuccessStatusCode();
+        var revision = long.Parse(System.Text.Json.JsonDocument.Parse(await range.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("header").GetProperty("revision").GetString()!,
+            System.Globalization.CultureInfo.InvariantCulture);
+        using var compaction = await http.PostAsync("/v3/kv/compaction",
+            new StringContent($$"""{"revision":"{{revision}}","physical":true}""", Encoding.UTF8, "application/json"), ct);
+        if (!compaction.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"etcd refused the compaction to revision {revision}: {(int)compaction.StatusCode} {await compaction.Content.ReadAsStringAsync(ct)}");
+        }
+
+        return revision;
     }
 
     /// <summary>A namespace of its own for one test, named after <paramref name="prefix"/>.</summary>
@@ -138,7 +178,7 @@ internal sealed class TestCluster : IAsyncDisposable
         }
 
         _apiServer = Start("kube-apiserver", Path.Combine(_binaries, "kube-apiserver"), ApiServerArguments());
-        await WaitForApiServerAsync(ct);
+        await WaitForApiServerAsync(ApiServerUrl, ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -178,7 +218,7 @@ internal sealed class TestCluster : IAsyncDisposable
             $"{_adminToken},{AdminUser},{AdminUser},\"system:masters\"\n");
 
         _apiServer = Start("kube-apiserver", Path.Combine(_binaries, "kube-apiserver"), ApiServerArguments());
-        await WaitForApiServerAsync(ct);
+        await WaitForApiServerAsync(ApiServerUrl, ct);
 
         Start("kube-controller-manager", Path.Combine(_binaries, "kube-controller-manager"),
         [
@@ -192,13 +232,15 @@ internal sealed class TestCluster : IAsyncDisposable
         await WaitForControllerManagerAsync(ct);
     }
 
-    private string[] ApiServerArguments() =>
+    private string[] ApiServerArguments() => ApiServerArguments(ApiServerPort, "apiserver-certs");
+
+    private string[] ApiServerArguments(int port, string certificates) =>
     [
         $"--etcd-servers=http://127.0.0.1:{_etcdClientPort}",
-        "--bind-address=127.0.0.1", $"--secure-port={ApiServerPort}", "--insecure-port=0",
+        "--bind-address=127.0.0.1", $"--secure-port={port}", "--insecure-port=0",
         // Loopback only: the `kubernetes` Service gets no endpoints rather than the host's address.
         "--advertise-address=127.0.0.1", "--endpoint-reconciler-type=none",
-        $"--cert-dir={Path.Combine(Directory, "apiserver-certs")}",
+        $"--cert-dir={Path.Combine(Directory, certificates)}",
         $"--tls-cert-file={Certificates.ServingCertificate}", $"--tls-private-key-file={Certificates.ServingKey}",
         $"--client-ca-file={Certificates.CaCertificate}",
         $"--token-auth-file={Path.Combine(Directory, "tokens.csv")}",
@@ -226,7 +268,7 @@ internal sealed class TestCluster : IAsyncDisposable
         return process;
     }
 
-    private async Task WaitForApiServerAsync(CancellationToken ct)
+    private async Task WaitForApiServerAsync(string url, CancellationToken ct)
     {
         using var handler = new HttpClientHandler
         {
@@ -239,7 +281,7 @@ internal sealed class TestCluster : IAsyncDisposable
         {
             try
             {
-                using var response = await http.GetAsync($"{ApiServerUrl}/readyz", ct);
+                using var response = await http.GetAsync($"{url}/readyz", ct);
                 last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}";
                 return response.StatusCode == HttpStatusCode.OK;
             }
@@ -284,7 +326,7 @@ internal sealed class TestCluster : IAsyncDisposable
             ClusterProcess? exited;
             lock (_processes)
             {
-                exited = _processes.FirstOrDefault(p => p.HasExited && p.Name is "etcd" or "kube-apiserver" or "kube-controller-manager");
+                exited = _processes.FirstOrDefault(p => p.HasExited && (p.Name is "etcd" or "kube-controller-manager" || p.Name.StartsWith("kube-apiserver", StringComparison.Ordinal)));
             }
 
             if (exited is not null)

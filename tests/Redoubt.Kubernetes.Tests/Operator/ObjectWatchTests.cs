@@ -41,6 +41,64 @@ public sealed class ObjectWatchTests
         Assert.Contains(log.Lines, l => l.Contains("watch of ConfigMap expired at resourceVersion 10", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A quiet watch that the server ends at its timeout without a line reaches the client as an HttpRequestException
+    /// over an end of stream (KubernetesClient looks for the first line): resumed from the same version, not listed again.
+    /// </summary>
+    [Fact]
+    public async Task AWatchEndedWithoutALineIsResumedNotListedAgain()
+    {
+        var lists = 0;
+        var watchedFrom = new List<string>();
+        using var log = new RecordingLogger();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var watch = new ObjectWatch<V1ConfigMap>("ConfigMap",
+            _ =>
+            {
+                Interlocked.Increment(ref lists);
+                return Task.FromResult<(IList<V1ConfigMap>, string)>(([ConfigMap("quiet", "10")], "10"));
+            },
+            (rv, _, onError, ct) => EndsQuietlyThrice(rv, watchedFrom, onError, stop, ct),
+            (_, _, _) => { },
+            log, TimeProvider.System);
+
+        await watch.RunAsync(stop.Token);
+
+        Assert.Equal(1, lists);
+        Assert.Equal(["10", "10", "10", "10"], watchedFrom);
+        Assert.DoesNotContain(log.Lines, l => l.Contains("failed", StringComparison.Ordinal));
+    }
+
+    /// <summary>A broken connection is still a failure: listed again.</summary>
+    [Fact]
+    public void OnlyAnEndOfStreamBeforeTheFirstLineIsAQuietEnd()
+    {
+        Assert.True(ObjectWatch<V1ConfigMap>.EndedWithNothingToSay(new HttpRequestException("Error while copying content to a stream.", new EndOfStreamException())));
+        Assert.False(ObjectWatch<V1ConfigMap>.EndedWithNothingToSay(new HttpRequestException("Error while copying content to a stream.", new IOException("Connection reset by peer"))));
+        Assert.False(ObjectWatch<V1ConfigMap>.EndedWithNothingToSay(new HttpRequestException("An error occurred while sending the request.")));
+        Assert.False(ObjectWatch<V1ConfigMap>.EndedWithNothingToSay(new EndOfStreamException()));
+    }
+
+    private static async IAsyncEnumerable<(WatchEventType, V1ConfigMap)> EndsQuietlyThrice(string rv, List<string> watchedFrom, Action<Exception> onError, CancellationTokenSource stop, [EnumeratorCancellation] CancellationToken ct)
+    {
+        watchedFrom.Add(rv);
+        var quietEnd = new HttpRequestException("Error while copying content to a stream.", new EndOfStreamException("Attempted to read past the end of the stream."));
+        switch (watchedFrom.Count)
+        {
+            case 1:
+                // Told to the error callback, as the typed watch calls report a stream error.
+                onError(quietEnd);
+                yield break;
+            case 2:
+            case 3:
+                // Thrown by the enumeration, as the real client did on a real API server.
+                throw quietEnd;
+        }
+
+        await stop.CancelAsync();
+        await Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
     /// <summary>From version 10: an ERROR event, as a server that no longer keeps it sends. From 50: nothing; the test ends.</summary>
     private static async IAsyncEnumerable<(WatchEventType, V1ConfigMap)> Stream(string rv, List<string> watchedFrom, CancellationTokenSource stop, [EnumeratorCancellation] CancellationToken ct)
     {
