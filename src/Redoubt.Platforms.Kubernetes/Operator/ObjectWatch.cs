@@ -118,21 +118,34 @@ public sealed partial class ObjectWatch<T> where T : class, IKubernetesObject<V1
         {
             Exception? failure = null;
             var gone = false;
+            var quiet = false;
+            var started = _time.GetTimestamp();
             var events = _watch(resourceVersion, _watchTimeout, e =>
             {
                 if (e is KubernetesException { Status.Code: (int)HttpStatusCode.Gone })
                 {
                     gone = true;
                 }
-                else if (!EndedWithNothingToSay(e))
+                else if (EndedWithNothingToSay(e))
+                {
+                    quiet = true;
+                }
+                else
                 {
                     failure ??= e;
                 }
             }, ct).GetAsyncEnumerator(ct);
             await using (events)
             {
-                while (await NextAsync(events))
+                while (true)
                 {
+                    var next = await NextAsync(events);
+                    if (next != Next.Event)
+                    {
+                        quiet |= next == Next.QuietEnd;
+                        break;
+                    }
+
                     var (type, item) = events.Current;
 
                     // The server reports an expired version (410 Gone, "too old resource version") as an ERROR event in
@@ -163,6 +176,13 @@ public sealed partial class ObjectWatch<T> where T : class, IKubernetesObject<V1
                 return;
             }
 
+            // A quiet end long before the watch's timeout is not the server's timeout (something answers every watch with
+            // an empty stream): a failure, so the retry backs off instead of asking again at once, forever.
+            if (quiet && failure is null && _time.GetElapsedTime(started) < _watchTimeout / 2)
+            {
+                failure = new HttpRequestException($"the watch ended after {_time.GetElapsedTime(started).TotalSeconds:F1} s without a line (its timeout is {_watchTimeout.TotalSeconds:F0} s)");
+            }
+
             if (failure is not null)
             {
                 throw new HttpOperationException($"watch of {_kind} failed: {failure.Message}", failure);
@@ -181,16 +201,23 @@ public sealed partial class ObjectWatch<T> where T : class, IKubernetesObject<V1
     /// </summary>
     internal static bool EndedWithNothingToSay(Exception e) => e is HttpRequestException { InnerException: EndOfStreamException };
 
-    /// <summary>The next event; false at the end of the watch, a quiet end (<see cref="EndedWithNothingToSay"/>) included.</summary>
-    private static async Task<bool> NextAsync(IAsyncEnumerator<(WatchEventType, T)> events)
+    private enum Next
+    {
+        Event,
+        End,
+        QuietEnd,
+    }
+
+    /// <summary>Whether the watch has another event, ended, or ended quietly (<see cref="EndedWithNothingToSay"/>).</summary>
+    private static async Task<Next> NextAsync(IAsyncEnumerator<(WatchEventType, T)> events)
     {
         try
         {
-            return await events.MoveNextAsync();
+            return await events.MoveNextAsync() ? Next.Event : Next.End;
         }
         catch (HttpRequestException e) when (EndedWithNothingToSay(e))
         {
-            return false;
+            return Next.QuietEnd;
         }
     }
 

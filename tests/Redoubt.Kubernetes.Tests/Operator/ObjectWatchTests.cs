@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Time.Testing;
 using Redoubt.Kubernetes.Tests.Fakes;
 using Redoubt.Platforms.Kubernetes.Operator;
 
@@ -46,7 +47,37 @@ public sealed class ObjectWatchTests
     /// over an end of stream (KubernetesClient looks for the first line): resumed from the same version, not listed again.
     /// </summary>
     [Fact]
-    public async Task AWatchEndedWithoutALineIsResumedNotListedAgain()
+    public async Task AWatchEndedWithoutALineAtItsTimeoutIsResumedNotListedAgain()
+    {
+        var lists = 0;
+        var watchedFrom = new List<string>();
+        var clock = new FakeTimeProvider();
+        var timeout = TimeSpan.FromMinutes(5);
+        using var log = new RecordingLogger();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var watch = new ObjectWatch<V1ConfigMap>("ConfigMap",
+            _ =>
+            {
+                Interlocked.Increment(ref lists);
+                return Task.FromResult<(IList<V1ConfigMap>, string)>(([ConfigMap("quiet", "10")], "10"));
+            },
+            (rv, _, onError, ct) => EndsQuietlyThrice(rv, watchedFrom, onError, () => clock.Advance(timeout), stop, ct),
+            (_, _, _) => { },
+            log, clock, timeout);
+
+        await watch.RunAsync(stop.Token);
+
+        Assert.Equal(1, lists);
+        Assert.Equal(["10", "10", "10", "10"], watchedFrom);
+        Assert.DoesNotContain(log.Lines, l => l.Contains("failed", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// An empty stream long before the timeout is not the server's timeout (a proxy answering every watch so, say):
+    /// a failure, listed again after the backoff, never asked again at once in a loop.
+    /// </summary>
+    [Fact]
+    public async Task AWatchEndedWithoutALineAtOnceIsAFailure()
     {
         var lists = 0;
         var watchedFrom = new List<string>();
@@ -58,15 +89,14 @@ public sealed class ObjectWatchTests
                 Interlocked.Increment(ref lists);
                 return Task.FromResult<(IList<V1ConfigMap>, string)>(([ConfigMap("quiet", "10")], "10"));
             },
-            (rv, _, onError, ct) => EndsQuietlyThrice(rv, watchedFrom, onError, stop, ct),
+            (rv, _, onError, ct) => EndsQuietlyThrice(rv, watchedFrom, onError, () => { }, stop, ct),
             (_, _, _) => { },
-            log, TimeProvider.System);
+            log, TimeProvider.System, TimeSpan.FromMinutes(5));
 
         await watch.RunAsync(stop.Token);
 
-        Assert.Equal(1, lists);
-        Assert.Equal(["10", "10", "10", "10"], watchedFrom);
-        Assert.DoesNotContain(log.Lines, l => l.Contains("failed", StringComparison.Ordinal));
+        Assert.Equal(4, lists);
+        Assert.Equal(3, log.Lines.Count(l => l.Contains("watch of ConfigMap failed", StringComparison.Ordinal)));
     }
 
     /// <summary>A broken connection is still a failure: listed again.</summary>
@@ -79,9 +109,11 @@ public sealed class ObjectWatchTests
         Assert.False(ObjectWatch<V1ConfigMap>.EndedWithNothingToSay(new EndOfStreamException()));
     }
 
-    private static async IAsyncEnumerable<(WatchEventType, V1ConfigMap)> EndsQuietlyThrice(string rv, List<string> watchedFrom, Action<Exception> onError, CancellationTokenSource stop, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>Three watches that end without a line, each after <paramref name="elapse"/>; the fourth ends the test.</summary>
+    private static async IAsyncEnumerable<(WatchEventType, V1ConfigMap)> EndsQuietlyThrice(string rv, List<string> watchedFrom, Action<Exception> onError, Action elapse, CancellationTokenSource stop, [EnumeratorCancellation] CancellationToken ct)
     {
         watchedFrom.Add(rv);
+        elapse();
         var quietEnd = new HttpRequestException("Error while copying content to a stream.", new EndOfStreamException("Attempted to read past the end of the stream."));
         switch (watchedFrom.Count)
         {
