@@ -50,9 +50,22 @@ internal static partial class Signals
         }
     }
 
+    /// <summary>The process's working directory; empty when it is gone or not ours to read.</summary>
+    private static string WorkingDirectory(int pid)
+    {
+        try
+        {
+            return Directory.ResolveLinkTarget($"/proc/{pid}/cwd", returnFinalTarget: false)?.FullName ?? "";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>
     /// SIGKILLs every process whose command line names a path under <paramref name="folder"/> (the configs the bench
-    /// wrote): what a run that was itself killed may have left behind. Returns how many were killed.
+    /// wrote) or that runs in a directory under it (Redis and Sentinel): what a run that was itself killed may have left behind. Returns how many were killed.
     /// </summary>
     public static int KillEverythingUnder(string folder)
     {
@@ -64,7 +77,9 @@ internal static partial class Signals
                 continue;
             }
 
-            if (CommandLine(pid).Contains(folder, StringComparison.Ordinal) && TrySend(pid, Kill))
+            // Redis and Sentinel rewrite their command line ("redis-server 127.0.0.1:6379"), so the folder is not in it;
+            // they run in their data directory under the folder, which /proc/PID/cwd names.
+            if ((CommandLine(pid).Contains(folder, StringComparison.Ordinal) || WorkingDirectory(pid).StartsWith(folder, StringComparison.Ordinal)) && TrySend(pid, Kill))
             {
                 killed++;
             }
