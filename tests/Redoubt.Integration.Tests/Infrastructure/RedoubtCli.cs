@@ -183,6 +183,16 @@ internal sealed class RedoubtCli : IDisposable
                 }
             }
 
+            // A node started as its control plane was killed may have no pid file yet: it still runs in its data
+            // directory under the home (seen: a Sentinel left running after a clean-clone run).
+            foreach (var pid in RunningUnder(Home).Where(pid => !killed.Contains(pid)))
+            {
+                if (Processes.TrySignal(pid, Processes.SigKill))
+                {
+                    killed.Add(pid);
+                }
+            }
+
             var gone = SpinWait.SpinUntil(() => killed.All(pid => !Signals.IsAlive(pid)), TimeSpan.FromSeconds(10));
             Assert.True(gone, $"nodes of {Home} still run 10 s after SIGKILL: pids {string.Join(", ", killed.Where(Signals.IsAlive))}");
 
@@ -203,5 +213,33 @@ internal sealed class RedoubtCli : IDisposable
 
         // Last: whatever used the network has been stopped.
         _network.Dispose();
+    }
+
+    /// <summary>The processes whose working directory is under <paramref name="folder"/>.</summary>
+    private static List<int> RunningUnder(string folder)
+    {
+        var found = new List<int>();
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var pid) || pid == System.Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (Directory.ResolveLinkTarget(Path.Combine(entry, "cwd"), returnFinalTarget: false)?.FullName is { } cwd
+                    && (cwd == folder || cwd.StartsWith(folder + "/", StringComparison.Ordinal)))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile, or not ours to read.
+            }
+        }
+
+        return found;
     }
 }
