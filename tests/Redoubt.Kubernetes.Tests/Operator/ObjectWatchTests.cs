@@ -49,27 +49,14 @@ public sealed class ObjectWatchTests
     [Fact]
     public async Task AWatchEndedWithoutALineAtItsTimeoutIsResumedNotListedAgain()
     {
-        var lists = 0;
-        var watchedFrom = new List<string>();
         var clock = new FakeTimeProvider();
         var timeout = TimeSpan.FromMinutes(5);
-        using var log = new RecordingLogger();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var watch = new ObjectWatch<V1ConfigMap>("ConfigMap",
-            _ =>
-            {
-                Interlocked.Increment(ref lists);
-                return Task.FromResult<(IList<V1ConfigMap>, string)>(([ConfigMap("quiet", "10")], "10"));
-            },
-            (rv, _, onError, ct) => EndsQuietlyThrice(rv, watchedFrom, onError, () => clock.Advance(timeout), stop, ct),
-            (_, _, _) => { },
-            log, clock, timeout);
 
-        await watch.RunAsync(stop.Token);
+        var (lists, watchedFrom, log) = await RunQuietWatchAsync(clock, timeout, () => clock.Advance(timeout));
 
         Assert.Equal(1, lists);
         Assert.Equal(["10", "10", "10", "10"], watchedFrom);
-        Assert.DoesNotContain(log.Lines, l => l.Contains("failed", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, l => l.Contains("failed", StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -78,6 +65,15 @@ public sealed class ObjectWatchTests
     /// </summary>
     [Fact]
     public async Task AWatchEndedWithoutALineAtOnceIsAFailure()
+    {
+        var (lists, _, log) = await RunQuietWatchAsync(TimeProvider.System, TimeSpan.FromMinutes(5), () => { });
+
+        Assert.Equal(4, lists);
+        Assert.Equal(3, log.Count(l => l.Contains("watch of ConfigMap failed", StringComparison.Ordinal)));
+    }
+
+    /// <summary>A watch of one quiet ConfigMap whose first three watches end without a line, each after <paramref name="elapse"/>.</summary>
+    private static async Task<(int Lists, List<string> WatchedFrom, List<string> Log)> RunQuietWatchAsync(TimeProvider time, TimeSpan timeout, Action elapse)
     {
         var lists = 0;
         var watchedFrom = new List<string>();
@@ -89,14 +85,12 @@ public sealed class ObjectWatchTests
                 Interlocked.Increment(ref lists);
                 return Task.FromResult<(IList<V1ConfigMap>, string)>(([ConfigMap("quiet", "10")], "10"));
             },
-            (rv, _, onError, ct) => EndsQuietlyThrice(rv, watchedFrom, onError, () => { }, stop, ct),
+            (rv, _, onError, ct) => EndsQuietlyThrice(rv, watchedFrom, onError, elapse, stop, ct),
             (_, _, _) => { },
-            log, TimeProvider.System, TimeSpan.FromMinutes(5));
+            log, time, timeout);
 
         await watch.RunAsync(stop.Token);
-
-        Assert.Equal(4, lists);
-        Assert.Equal(3, log.Lines.Count(l => l.Contains("watch of ConfigMap failed", StringComparison.Ordinal)));
+        return (lists, watchedFrom, [.. log.Lines]);
     }
 
     /// <summary>A broken connection is still a failure: listed again.</summary>
