@@ -11,7 +11,8 @@ using Redoubt.Kubernetes.Tests.Dashboard;
 namespace Redoubt.Bench;
 
 /// <summary>
-/// The dashboard's cost and speed on `redoubt serve` as users run it (a process of its own): the control plane's CPU
+/// The dashboard's cost and speed on `redoubt serve` as users run it (a process of its own, started by the checkout's
+/// <c>./redoubt</c>): the control plane's CPU
 /// (% of one core) and RSS idle with 1 and with 10 resources, each without and with a client on the live feed (after a
 /// minute's warm-up: the runtime recompiles the methods of passes that run every 5 s for a minute or two, which is
 /// start-up, not idle; then the median of three 20 s windows); then,
@@ -34,6 +35,7 @@ internal sealed partial class DashboardCommand(BenchOptions options, BenchHome h
         Console.WriteLine($"Dashboard: `redoubt serve` in a process of its own, resources of replicas: 3; {Environment.ProcessorCount} cores");
         var folder = home.For("dashboard");
         Directory.CreateDirectory(folder);
+        await BuildAsync(folder, cancellationToken);
         using var serve = Start(folder, "serve");
         var lines = new List<string>();
         serve.OutputDataReceived += (_, e) => { lock (lines) { if (e.Data is not null) lines.Add(e.Data); } };
@@ -295,10 +297,41 @@ internal sealed partial class DashboardCommand(BenchOptions options, BenchHome h
         }
     }
 
+    /// <summary>
+    /// The checkout's <c>./redoubt</c>, as users run it: the build it makes (ReadyToRun) and the environment it sets;
+    /// it replaces itself with the control plane, so the started process is the one measured.
+    /// </summary>
+    private static string Script { get; } = FindScript();
+
+    private static string FindScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Redoubt.slnx")))
+            {
+                return Path.Combine(dir.FullName, "redoubt");
+            }
+        }
+
+        throw new InvalidOperationException($"no Redoubt.slnx above {AppContext.BaseDirectory}: run the bench from the checkout");
+    }
+
+    /// <summary>Lets <c>./redoubt</c> build first, so a build is not timed as the control plane's start.</summary>
+    private static async Task BuildAsync(string folder, CancellationToken cancellationToken)
+    {
+        using var help = Start(folder, "--help");
+        var output = help.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = help.StandardError.ReadToEndAsync(cancellationToken);
+        await help.WaitForExitAsync(cancellationToken);
+        if (help.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Script} --help failed: {await errors}{await output}");
+        }
+    }
+
     private static Process Start(string folder, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "redoubt.dll"));
+        var info = new ProcessStartInfo(Script) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
