@@ -5,6 +5,7 @@ using Redoubt.Core.Backup;
 using Redoubt.Core.Control;
 using Redoubt.Core.ControlPlane;
 using Redoubt.Core.Planning;
+using Redoubt.Core.Platform;
 using Redoubt.Core.Telemetry;
 using Redoubt.Model;
 
@@ -138,6 +139,9 @@ public sealed partial class LocalControlPlane : IControlPlane, IDashboardSource,
 
     public Task<IReadOnlyList<RedisResource>> ListAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<RedisResource>>([.. _store.All.Select(r => Marked(_store.Snapshot(r.Key))).OfType<RedisResource>()]);
+
+    /// <inheritdoc cref="LocalPlatform.Report"/>
+    internal void ReportNodeEvent(NodeEvent nodeEvent) => _platform.Report(nodeEvent);
 
     public Task<RedisResource?> GetAsync(string @namespace, string name, CancellationToken cancellationToken) =>
         Task.FromResult(Marked(_store.Snapshot(Key(@namespace, name))));

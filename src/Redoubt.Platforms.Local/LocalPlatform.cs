@@ -43,6 +43,12 @@ public sealed partial class LocalPlatform : IRedisPlatform, IAsyncDisposable
     /// <summary>Exits the platform saw and did not cause: the reconciler's fast path starts here.</summary>
     public ChannelReader<NodeEvent> NodeEvents => _events.Reader;
 
+    /// <summary>
+    /// For tests: an event this platform never sees itself, as another platform reports it (a pod being deleted while
+    /// its process still runs, say).
+    /// </summary>
+    internal void Report(NodeEvent nodeEvent) => _events.Writer.TryWrite(nodeEvent);
+
     internal ResourceFolder Folder(string @namespace, string name) => new(_options.Home, @namespace, name);
 
     private ResourceFolder Folder(ResourcePlan plan) => Folder(plan.Namespace, plan.Name);

@@ -23,6 +23,20 @@ public sealed class FastProbes(RedisAdmin admin)
 
     public RedisAdmin Admin => admin;
 
+    /// <summary>Holds back every write on <paramref name="address"/> for <paramref name="pause"/> (CLIENT PAUSE WRITE); false when it did not answer.</summary>
+    public async Task<bool> PauseWritesAsync(string address, TimeSpan pause)
+    {
+        try
+        {
+            await admin.ExecuteAsync(address, NodeKind.Redis, Timeout, "CLIENT", "PAUSE", (long)pause.TotalMilliseconds, "WRITE").ConfigureAwait(false);
+            return true;
+        }
+        catch (RedisAdminException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>"master" or "slave" as ROLE says, or null.</summary>
     public async Task<string?> RoleOfAsync(string address)
     {

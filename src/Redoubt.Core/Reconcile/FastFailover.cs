@@ -22,7 +22,10 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
     private static readonly TimeSpan RankingLimit = TimeSpan.FromMilliseconds(LeaderChoice.InfoPeriodMs + 300);
 
     /// <summary>True when a replica was promoted and the Sentinels handed over to it; false when it left the failover to Sentinel.</summary>
-    public async Task<bool> RunAsync(ResourcePlan plan, string fromNode, string fromAddress, DateTimeOffset since, string why, ResourceSecrets secrets, CancellationToken cancellationToken)
+    /// <param name="stillRunning">
+    /// The master is being stopped, not gone (a pod in its grace period): its writes are paused before anything else.
+    /// </param>
+    public async Task<bool> RunAsync(ResourcePlan plan, string fromNode, string fromAddress, DateTimeOffset since, string why, ResourceSecrets secrets, CancellationToken cancellationToken, bool stillRunning = false)
     {
         using var failover = knowledge.BeginFailover();
         if (failover is null)
@@ -31,6 +34,19 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         }
 
         journal.Warning("FastFailover", $"{why}: asking Sentinel to fail over now");
+        if (stillRunning)
+        {
+            // Until its process ends (Redis pauses writes itself only once the signal to stop reaches it) it takes writes,
+            // and every write acknowledged after the replicas' offsets were ranked, or after the promotion, is lost.
+            // Paused first, it lets the replicas catch up with it, and the ranking promotes one that has every
+            // acknowledged write. The pause outlasts the longest wait below; the node is on its way out anyway.
+            var pause = TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000) + SettleLimit + RankingLimit;
+            if (!await probes.PauseWritesAsync(fromAddress, pause).ConfigureAwait(false))
+            {
+                journal.Normal("WritesNotPaused", $"{fromNode} did not answer CLIENT PAUSE (already stopped, or stopping): failing over without it");
+            }
+        }
+
         var sentinels = knowledge.SentinelAddresses();
         if (sentinels.Count == 0)
         {

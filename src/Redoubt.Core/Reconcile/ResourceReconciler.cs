@@ -154,8 +154,8 @@ public sealed class ResourceReconciler : IAsyncDisposable
         }
 
         var plan = PlanOf(resource);
-        var why = $"master {master.Name} {(nodeEvent.Event == NodeEventKind.Deleted ? "was deleted" : "exited")}{(nodeEvent.Detail.Length > 0 ? $" ({nodeEvent.Detail})" : "")}";
-        await _fastFailover.RunAsync(plan, master.Name, address, nodeEvent.Time, why, _secrets, cancellationToken).ConfigureAwait(false);
+        var why = $"master {master.Name} {(nodeEvent.Event is NodeEventKind.Deleted or NodeEventKind.Stopping ? "was deleted" : "exited")}{(nodeEvent.Detail.Length > 0 ? $" ({nodeEvent.Detail})" : "")}";
+        await _fastFailover.RunAsync(plan, master.Name, address, nodeEvent.Time, why, _secrets, cancellationToken, stillRunning: nodeEvent.Event == NodeEventKind.Stopping).ConfigureAwait(false);
     }
 
     /// <summary>

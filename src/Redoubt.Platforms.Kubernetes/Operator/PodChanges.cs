@@ -31,7 +31,7 @@ public static class PodChanges
 
         if (current.Metadata.DeletionTimestamp is not null && previous is not null && previous.Metadata.DeletionTimestamp is null)
         {
-            return new NodeEvent(key, kind.Value, name, NodeEventKind.Deleted, now, "pod is being deleted");
+            return new NodeEvent(key, kind.Value, name, NodeEventKind.Stopping, now, "pod is being deleted");
         }
 
         if (previous is null)

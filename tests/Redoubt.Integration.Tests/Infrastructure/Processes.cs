@@ -7,6 +7,7 @@ namespace Redoubt.Integration.Tests.Infrastructure;
 internal static class Processes
 {
     public const int SigKill = Signals.SigKill;
+    public const int SigTerm = Signals.SigTerm;
     public const int SigStop = Signals.SigStop;
     public const int SigCont = Signals.SigCont;
 

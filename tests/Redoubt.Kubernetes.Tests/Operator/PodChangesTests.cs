@@ -51,7 +51,8 @@ public sealed class PodChangesTests
     [Fact]
     public void DeletionIsReportedWhenItBeginsAndNotAgainWhenThePodIsGone()
     {
-        Assert.Equal(NodeEventKind.Deleted, PodChanges.NodeEventFor(WatchEventType.Modified, Pod(), Pod(deleting: true), Now)?.Event);
+        // Begun, with a grace period: the container still runs (and a master still takes writes) until it ends.
+        Assert.Equal(NodeEventKind.Stopping, PodChanges.NodeEventFor(WatchEventType.Modified, Pod(), Pod(deleting: true), Now)?.Event);
         Assert.Null(PodChanges.NodeEventFor(WatchEventType.Deleted, Pod(deleting: true), Pod(deleting: true), Now));
         Assert.Equal(NodeEventKind.Deleted, PodChanges.NodeEventFor(WatchEventType.Deleted, Pod(), Pod(), Now)?.Event);
     }
