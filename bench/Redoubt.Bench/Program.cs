@@ -41,6 +41,11 @@ if (options is { NeedsNamespace: true, InsideNamespace: null })
 {
     try
     {
+        if (options.Command == "pods")
+        {
+            await Redoubt.Bench.Pods.PodsCommand.PrepareAsync(stop.Token);
+        }
+
         return await StormNamespace.RunInsideAsync(args, options.Command, stop.Token);
     }
     catch (OperationCanceledException) when (stop.IsCancellationRequested)

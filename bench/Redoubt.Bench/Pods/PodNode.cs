@@ -231,6 +231,9 @@ internal sealed class PodNode
             ["link", "set", "node0-peer", "up"],
             ["link", "set", "node0", "up"],
             ["route", "add", "default", "dev", "node0"],
+            // In place of kube-proxy: the `kubernetes` Service's address is this namespace's own, so a pod (the
+            // operator's) reaches the API server at the address kubelet gives it in KUBERNETES_SERVICE_HOST.
+            ["addr", "add", $"{TestCluster.KubernetesServiceAddress}/32", "dev", "node0"],
         })
         {
             var (exit, error) = await StormNamespace.IpAsync(arguments).ConfigureAwait(false);

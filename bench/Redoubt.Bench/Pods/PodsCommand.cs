@@ -14,7 +14,8 @@ namespace Redoubt.Bench.Pods;
 /// <summary>
 /// The operator on a real Kubernetes with real pods (tier 2 of the Kubernetes tests): etcd, kube-apiserver,
 /// kube-controller-manager, kube-scheduler, a kubelet and Docker, all inside the network namespace this run created;
-/// `redoubt operator` beside them as its own ServiceAccount with exactly deploy/rbac.yaml's rights; a Redis resource
+/// the operator as deploy/operator.yaml's two pods (an image of this checkout, see <see cref="OperatorPods"/>) with
+/// its ServiceAccount's token and exactly deploy/rbac.yaml's rights; a Redis resource
 /// whose pods run a Redis image built from Debian's packages. A writer finds the master through the Sentinels' pod
 /// addresses while each fault runs, and after each the bench checks how soon the <c>rfrm</c> Service's Endpoints name
 /// the new master alone.
@@ -93,20 +94,44 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         }
     }
 
+    /// <summary>
+    /// What the run needs from outside the machine, fetched before it enters its network namespace (which has no route
+    /// out): the Kubernetes binaries and the pod images (Debian's mirror, once, cached), the operator's publish (NuGet).
+    /// </summary>
+    public static async Task PrepareAsync(CancellationToken ct)
+    {
+        // Not installed by the bench: the package's service, where one starts, adds iptables rules to the host's
+        // namespace, and nothing here may change the host's firewall. The run starts a daemon of its own.
+        if (!Dockerd.Any(File.Exists))
+        {
+            throw new InvalidOperationException("pods needs Debian's docker.io (dockerd, runc), which is not installed; install it (its own service, if it starts, is not used: stop it if you do not want its iptables rules)");
+        }
+
+        Console.WriteLine("pods: building or finding the Kubernetes binaries and the pod images (cached outside the checkout)");
+        await KubeBinaries.EnsureAsync(Binaries, ct).ConfigureAwait(false);
+        await PodImages.EnsureAsync(ct).ConfigureAwait(false);
+        await OperatorPods.PublishAsync(ct).ConfigureAwait(false);
+    }
+
+    private static readonly string[] Binaries = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet"];
+    private static readonly string[] Dockerd = ["/usr/sbin/dockerd", "/usr/bin/dockerd"];
+
     private async Task<int> RunClusterAsync(CancellationToken ct)
     {
         var total = Stopwatch.StartNew();
-        Console.WriteLine("pods: building or finding the Kubernetes binaries and the pod images (cached outside the checkout)");
-        var binaries = await KubeBinaries.EnsureAsync(["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet"], ct).ConfigureAwait(false);
-        await using var cluster = await TestCluster.StartAsync(ct).ConfigureAwait(false);
+        var binaries = await KubeBinaries.EnsureAsync(Binaries, ct).ConfigureAwait(false);
+        // Listening on every address of this run's own network namespace: the operator's pods reach it from Docker's bridge.
+        await using var cluster = await TestCluster.StartAsync(ct, apiServerBindAddress: "0.0.0.0").ConfigureAwait(false);
         Console.WriteLine($"pods: API server ready at {cluster.ApiServerUrl} after {total.Elapsed.TotalSeconds:F0} s; logs in {cluster.Directory}");
         var node = await PodNode.StartAsync(cluster, binaries, ct).ConfigureAwait(false);
         Console.WriteLine($"pods: node {PodNode.NodeName} Ready after {total.Elapsed.TotalSeconds:F0} s (Redis {node.RedisVersion} image {node.RedisImageName})");
         try
         {
-            var kubeconfig = await OperatorInstall.InstallAsync(cluster, ct).ConfigureAwait(false);
-            var @operator = OperatorProcess.Start(cluster, kubeconfig, "bench", options: [$"--redis-image=v7={node.RedisImageName}"]);
+            await OperatorInstall.InstallAsync(cluster, ct).ConfigureAwait(false);
+            var @operator = await OperatorPods.DeployAsync(cluster, node, await PodImages.EnsureAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
             using var admin = cluster.AdminClient();
+            var leader = await @operator.WaitLeaderAsync(admin, ct).ConfigureAwait(false);
+            Console.WriteLine($"pods: deploy/operator.yaml running, 2 operator pods Ready, {leader} holds the Lease, after {total.Elapsed.TotalSeconds:F0} s");
             await admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } }, cancellationToken: ct).ConfigureAwait(false);
             var applied = Stopwatch.StartNew();
             await ApplyAsync(cluster, "small", ct).ConfigureAwait(false);
@@ -130,9 +155,9 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
                 }
             }
 
-            if (@operator.Crashed)
+            if (await @operator.ProblemAsync(admin, ct).ConfigureAwait(false) is { } problem)
             {
-                throw new InvalidOperationException($"the operator exited during the run; the end of its log:\n{@operator.LogTail()}");
+                throw new InvalidOperationException($"during the run: {problem}");
             }
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
@@ -155,7 +180,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         return _events.Any(e => e.Lost > 0) ? 1 : 0;
     }
 
-    private async Task<PodEvent> RunEventAsync(TestCluster cluster, IKubernetes admin, PodNode node, OperatorProcess @operator, string password, Fault fault, int run, string preset, CancellationToken ct)
+    private async Task<PodEvent> RunEventAsync(TestCluster cluster, IKubernetes admin, PodNode node, OperatorPods @operator, string password, Fault fault, int run, string preset, CancellationToken ct)
     {
         var status = await StatusAsync(admin, ct).ConfigureAwait(false);
         var sentinels = status.Sentinels;
@@ -258,14 +283,14 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
 
     /// <param name="rolledFrom">For a rolling update, the template hash before it: the StatefulSet must have moved off it and every pod with it.</param>
     /// <param name="movedFrom">For a failure of the master, its address: the status must name another master.</param>
-    private static async Task WaitReadyAsync(IKubernetes admin, OperatorProcess @operator, CancellationToken ct, string? rolledFrom = null, string? movedFrom = null)
+    private static async Task WaitReadyAsync(IKubernetes admin, OperatorPods @operator, CancellationToken ct, string? rolledFrom = null, string? movedFrom = null)
     {
         var last = "no status yet";
         await Poll.UntilAsync("the Redis resource to be Ready", async () =>
         {
-            if (@operator.Crashed)
+            if (await @operator.ProblemAsync(admin, ct).ConfigureAwait(false) is { } problem)
             {
-                throw new InvalidOperationException($"the operator exited; the end of its log:\n{@operator.LogTail()}");
+                throw new InvalidOperationException(problem);
             }
 
             var status = await StatusAsync(admin, ct).ConfigureAwait(false);
@@ -337,7 +362,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
     private void PrintSummary(TimeSpan elapsed)
     {
         Console.WriteLine();
-        Console.WriteLine($"pods: {_events.Count} events in {elapsed.TotalMinutes:F1} min (operator beside a real kube-apiserver 1.20, kubelet with Docker, Redis pods)");
+        Console.WriteLine($"pods: {_events.Count} events in {elapsed.TotalMinutes:F1} min (the operator as deploy/operator.yaml's pods, a real kube-apiserver 1.20, kubelet with Docker, Redis pods)");
         Console.WriteLine($"  {"fault",-28} {"runs",4}  {"gap median",10}  {"gap max",8}  {"lost",-14}  rfrm Endpoints after the new master (median / max)");
         foreach (var group in _events.GroupBy(e => e.Fault))
         {

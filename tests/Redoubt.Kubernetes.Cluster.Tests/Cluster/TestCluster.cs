@@ -21,7 +21,8 @@ internal sealed class TestCluster : IAsyncDisposable
 
     // On a 2-core machine shared with other test suites the API server needs ~5 s when quiet, much more when not.
     private static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(3);
-    private static readonly IPAddress KubernetesServiceAddress = IPAddress.Parse("10.96.0.1");
+    /// <summary>The <c>kubernetes</c> Service's address, which pods are told (and the serving certificate names).</summary>
+    public static readonly IPAddress KubernetesServiceAddress = IPAddress.Parse("10.96.0.1");
     private const string ServiceClusterIpRange = "10.96.0.0/16";
     private const string ServiceAccountIssuer = "https://kubernetes.default.svc.cluster.local";
 
@@ -32,9 +33,12 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly List<ClusterProcess> _processes = [];
     private ClusterProcess? _apiServer;
 
-    private TestCluster(string directory, string binaries, int apiServerPort, int etcdClientPort, int etcdPeerPort)
+    private readonly string _bindAddress;
+
+    private TestCluster(string directory, string binaries, int apiServerPort, int etcdClientPort, int etcdPeerPort, string bindAddress)
     {
         Directory = directory;
+        _bindAddress = bindAddress;
         _binaries = binaries;
         ApiServerPort = apiServerPort;
         _etcdClientPort = etcdClientPort;
@@ -52,12 +56,16 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>A kubeconfig for a user in <c>system:masters</c>, for setting tests up (never for the operator).</summary>
     public string AdminKubeconfig { get; }
 
-    public static async Task<TestCluster> StartAsync(CancellationToken ct)
+    /// <param name="apiServerBindAddress">
+    /// Where the API server listens: loopback, or 0.0.0.0 only inside a network namespace a run created for itself
+    /// (pods reach it there through the <c>kubernetes</c> Service's address, <see cref="KubernetesServiceAddress"/>).
+    /// </param>
+    public static async Task<TestCluster> StartAsync(CancellationToken ct, string apiServerBindAddress = "127.0.0.1")
     {
         var binaries = await KubeBinaries.EnsureAsync(ct);
         ClusterDirectories.RemoveAbandoned();
         var ports = FreePorts(3);
-        var cluster = new TestCluster(ClusterDirectories.Create(), binaries, ports[0], ports[1], ports[2]);
+        var cluster = new TestCluster(ClusterDirectories.Create(), binaries, ports[0], ports[1], ports[2], apiServerBindAddress);
         try
         {
             await cluster.StartProcessesAsync(ct);
@@ -237,7 +245,7 @@ internal sealed class TestCluster : IAsyncDisposable
     private string[] ApiServerArguments(int port, string certificates) =>
     [
         $"--etcd-servers=http://127.0.0.1:{_etcdClientPort}",
-        "--bind-address=127.0.0.1", $"--secure-port={port}", "--insecure-port=0",
+        $"--bind-address={_bindAddress}", $"--secure-port={port}", "--insecure-port=0",
         // Loopback only: the `kubernetes` Service gets no endpoints rather than the host's address.
         "--advertise-address=127.0.0.1", "--endpoint-reconciler-type=none",
         $"--cert-dir={Path.Combine(Directory, certificates)}",

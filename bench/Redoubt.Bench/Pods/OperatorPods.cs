@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using k8s;
+using k8s.Models;
+using Redoubt.Kubernetes.Cluster.Tests;
+using Redoubt.Kubernetes.Cluster.Tests.Cluster;
+
+namespace Redoubt.Bench.Pods;
+
+/// <summary>
+/// The operator as users deploy it: deploy/operator.yaml's Deployment (two replicas, one leading through the Lease,
+/// its security context, its ServiceAccount's token mounted by the kubelet) running an image of this checkout. The
+/// Dockerfile's base images come from a registry this machine cannot reach, so the image is the Redis pods' Debian
+/// root with `redoubt` published self-contained into /app, and the Dockerfile's user, environment and entry point.
+/// Only what the missing parts of a cluster require is changed in the manifest: the image (local, never pulled), the
+/// Redis image the operator gives its pods, and the API server's port (no kube-proxy maps the Service's 443 to it).
+/// </summary>
+internal sealed class OperatorPods
+{
+    public const string Image = "redoubt.local/operator:bench";
+    private const string Selector = "app.kubernetes.io/name=redoubt-operator";
+
+    private readonly PodNode _node;
+
+    private OperatorPods(PodNode node) => _node = node;
+
+    /// <summary>Publishes this checkout's `redoubt`, builds its image in the node's Docker and starts deploy/operator.yaml with it.</summary>
+    public static async Task<OperatorPods> DeployAsync(TestCluster cluster, PodNode node, PodImages images, CancellationToken ct)
+    {
+        var pods = new OperatorPods(node);
+        await pods.BuildImageAsync(cluster.Directory, images, ct).ConfigureAwait(false);
+        using var admin = cluster.AdminClient();
+        var deployment = KubernetesYaml.Deserialize<V1Deployment>(await File.ReadAllTextAsync(TestPaths.Deploy("operator.yaml"), ct).ConfigureAwait(false));
+        var container = deployment.Spec.Template.Spec.Containers.Single(c => c.Name == "operator");
+        container.Image = Image;
+        container.ImagePullPolicy = "Never";
+        container.Args = [.. container.Args, $"--redis-image=v7={node.RedisImageName}"];
+        container.Env = [.. container.Env ?? [], new V1EnvVar { Name = "KUBERNETES_SERVICE_PORT", Value = cluster.ApiServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) }];
+        await admin.AppsV1.CreateNamespacedDeploymentAsync(deployment, OperatorInstall.Namespace, cancellationToken: ct).ConfigureAwait(false);
+        return pods;
+    }
+
+    /// <summary>The pod holding the Lease once it and every other replica are Running and Ready.</summary>
+    public async Task<string> WaitLeaderAsync(IKubernetes admin, CancellationToken ct)
+    {
+        var last = "no pod yet";
+        return await Poll.UntilAsync("the operator's pods to run and one to hold the Lease", async () =>
+        {
+            var problem = await ProblemAsync(admin, ct).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                throw new InvalidOperationException(problem);
+            }
+
+            var pods = (await admin.CoreV1.ListNamespacedPodAsync(OperatorInstall.Namespace, labelSelector: Selector, cancellationToken: ct).ConfigureAwait(false)).Items;
+            last = string.Join(", ", pods.Select(p => $"{p.Metadata.Name} {p.Status?.Phase}"));
+            if (pods.Count < 2 || !pods.All(p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true))
+            {
+                return null;
+            }
+
+            V1Lease lease;
+            try
+            {
+                lease = await admin.CoordinationV1.ReadNamespacedLeaseAsync(OperatorInstall.Lease, OperatorInstall.Namespace, cancellationToken: ct).ConfigureAwait(false);
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
+            var holder = lease.Spec?.HolderIdentity;
+            return pods.Any(p => p.Metadata.Name == holder) ? holder : null;
+        }, TimeSpan.FromMinutes(3), ct, () => $"pods: {last}").ConfigureAwait(false);
+    }
+
+    /// <summary>A restarted or failed operator container, with the end of its log; null while they all run.</summary>
+    public async Task<string?> ProblemAsync(IKubernetes admin, CancellationToken ct)
+    {
+        var pods = (await admin.CoreV1.ListNamespacedPodAsync(OperatorInstall.Namespace, labelSelector: Selector, cancellationToken: ct).ConfigureAwait(false)).Items;
+        foreach (var pod in pods)
+        {
+            var status = pod.Status?.ContainerStatuses?.FirstOrDefault(c => c.Name == "operator");
+            if (status is not null && (status.RestartCount > 0 || status.State?.Terminated is not null))
+            {
+                return $"the operator container of pod {pod.Metadata.Name} exited (restarts: {status.RestartCount}, {status.LastState?.Terminated?.Reason ?? status.State?.Terminated?.Reason}); the end of its log:\n{await LogTailAsync(pod.Metadata.Name, ct).ConfigureAwait(false)}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The end of an operator pod's log, as Docker keeps it (the kubelet's log API needs credentials this run does not give the API server).</summary>
+    public async Task<string> LogTailAsync(string pod, CancellationToken ct)
+    {
+        var containers = await _node.DockerAsync(["ps", "-aq", "--filter", $"label=io.kubernetes.pod.namespace={OperatorInstall.Namespace}",
+            "--filter", $"label=io.kubernetes.pod.name={pod}", "--filter", "label=io.kubernetes.container.name=operator"], ct).ConfigureAwait(false);
+        var latest = containers.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        if (latest is null)
+        {
+            return "(no container)";
+        }
+
+        var logs = await _node.DockerAsync(["logs", "--tail", "40", latest], ct, check: false).ConfigureAwait(false);
+        return logs.Output + logs.Error;
+    }
+
+    /// <summary>Where <see cref="PublishAsync"/> puts the operator; the image is built from it inside the run's namespace.</summary>
+    private static string Published => Path.Combine(Path.GetTempPath(), "redoubt-bench-operator", "app");
+
+    /// <summary>
+    /// Publishes this checkout's `redoubt` self-contained for linux-x64 (ReadyToRun), before the run enters its network
+    /// namespace: the restore may need NuGet, which that namespace cannot reach.
+    /// </summary>
+    public static async Task PublishAsync(CancellationToken ct)
+    {
+        var root = Path.GetDirectoryName(Published)!;
+        var clock = Stopwatch.StartNew();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            "publish", Path.Combine(TestPaths.RepositoryRoot, "src", "Redoubt"), "-c", "Release", "-r", "linux-x64", "--self-contained", "true",
+            "-p:PublishReadyToRun=true", "--artifacts-path", Path.Combine(root, "build"), "-o", Published, "-v", "quiet", "-nologo",
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        if (Directory.Exists(Published))
+        {
+            Directory.Delete(Published, recursive: true);
+        }
+
+        using var publish = Process.Start(info) ?? throw new InvalidOperationException("cannot run dotnet publish");
+        var output = publish.StandardOutput.ReadToEndAsync(ct);
+        var error = publish.StandardError.ReadToEndAsync(ct);
+        await publish.WaitForExitAsync(ct).ConfigureAwait(false);
+        if (publish.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish of the operator failed: {await output.ConfigureAwait(false)}{await error.ConfigureAwait(false)}");
+        }
+
+        Console.WriteLine($"pods: `redoubt` published self-contained for the operator's image in {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    private async Task BuildImageAsync(string directory, PodImages images, CancellationToken ct)
+    {
+        var app = Published;
+        if (!File.Exists(Path.Combine(app, "redoubt")))
+        {
+            throw new InvalidOperationException($"no published operator in {app}: the bench publishes it before it enters the run's namespace");
+        }
+
+        // The Redis root with /app added: one layer for `docker import`, which needs no registry and no builder.
+        var tar = Path.Combine(directory, "operator-image.tar");
+        await using (var target = File.Create(tar))
+        await using (var writer = new TarWriter(target, TarEntryFormat.Pax, leaveOpen: false))
+        {
+            await using (var source = File.OpenRead(images.RedisRootfs))
+            await using (var reader = new TarReader(source))
+            {
+                while (await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
+                {
+                    await writer.WriteEntryAsync(entry, ct).ConfigureAwait(false);
+                }
+            }
+
+            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, "app/") { Mode = (UnixFileMode)0b111_101_101 }, ct).ConfigureAwait(false);
+            foreach (var file in Directory.EnumerateFiles(app, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                await writer.WriteEntryAsync(file, "app/" + Path.GetRelativePath(app, file).Replace('\\', '/'), ct).ConfigureAwait(false);
+            }
+        }
+
+        // As the Dockerfile says: its environment, a fixed non-root user, `redoubt operator` by default.
+        await _node.DockerAsync(["import",
+            "--change", "ENV DOTNET_EnableDiagnostics=0 DOTNET_NOLOGO=1 DOTNET_GCgen0size=0x400000",
+            "--change", "WORKDIR /app", "--change", "USER 65532:65532",
+            "--change", "ENTRYPOINT [\"/app/redoubt\"]", "--change", "CMD [\"operator\"]",
+            tar, Image], ct).ConfigureAwait(false);
+        File.Delete(tar);
+        Console.WriteLine($"pods: operator image {Image} imported (the published `redoubt` on the Redis pods' Debian root)");
+    }
+}
