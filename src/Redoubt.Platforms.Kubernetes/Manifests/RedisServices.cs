@@ -21,7 +21,19 @@ public static class RedisServices
     }
 
     public static V1Service Master(ResourcePlan plan, ObjectNames names) =>
-        Build(plan, names, names.MasterService, Labels.ComponentRedis, RoleSelector(names, Labels.RoleMaster), Ports.RedisName, Ports.Redis);
+        ByRoleLabelAlone(Build(plan, names, names.MasterService, Labels.ComponentRedis, RoleSelector(names, Labels.RoleMaster), Ports.RedisName, Ports.Redis));
+
+    /// <summary>
+    /// The master label is the operator's word, set when it sees a promotion and removed when it sees the master go;
+    /// the kubelet's readiness lags it. A replica promoted soon after its container (re)started may not have passed its
+    /// TCP probe yet, the next one up to 5 s away: gated on readiness, the master Service then named no master for
+    /// that long (2.7-4.1 s after a deleted master pod, in the tier-2 run).
+    /// </summary>
+    private static V1Service ByRoleLabelAlone(V1Service service)
+    {
+        service.Spec.PublishNotReadyAddresses = true;
+        return service;
+    }
 
     public static V1Service Replicas(ResourcePlan plan, ObjectNames names) =>
         Build(plan, names, names.ReplicaService, Labels.ComponentRedis, RoleSelector(names, Labels.RoleReplica), Ports.RedisName, Ports.Redis);
@@ -32,7 +44,7 @@ public static class RedisServices
     /// <summary>The reference platform's LoadBalancer for <c>external: true</c>, keeping client source addresses.</summary>
     public static V1Service External(ResourcePlan plan, ObjectNames names)
     {
-        var service = Build(plan, names, names.ExternalService, Labels.ComponentRedis, RoleSelector(names, Labels.RoleMaster), Ports.RedisName, Ports.Redis);
+        var service = ByRoleLabelAlone(Build(plan, names, names.ExternalService, Labels.ComponentRedis, RoleSelector(names, Labels.RoleMaster), Ports.RedisName, Ports.Redis));
         service.Spec.Type = "LoadBalancer";
         service.Spec.ExternalTrafficPolicy = "Local";
         return service;
