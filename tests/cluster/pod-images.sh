@@ -2,8 +2,10 @@
 # Builds what the real-pods run (bench `pods`) needs to start containers on a machine with no container registry,
 # and prints one `name=path` line each:
 #
-#   redis-rootfs=…/redis-rootfs.tar   a Debian 12 root with redis-server, redis-sentinel and a shell, for `docker import`
+#   redis-rootfs=…/redis-rootfs.tar   a Debian 12 root with redis-server, redis-sentinel, prometheus-redis-exporter and
+#                                     a shell, for `docker import` (the Redis image and the exporter sidecar's)
 #   redis-version=7.0.15              the Redis version in it
+#   exporter-version=1.45.0           the redis_exporter version in it (/usr/bin/prometheus-redis-exporter)
 #   pause=…/pause                     a static pod sandbox process (sleeps, reaps children, exits on SIGINT/SIGTERM)
 #
 # Both are built once and cached outside the checkout, keyed by what they are made from:
@@ -53,12 +55,14 @@ fi
 
 # The Redis root. Its uid/gid for "redis" is forced to 999 (the official images' numbers, which the operator's pod
 # security context runs as) before the package is installed, so files it owns match.
-rootfs_tar="$cache/redis-rootfs-$suite.tar"
+# Keyed by what goes in, so a root built before a package was added is not taken for the new one.
+packages="redis-server redis-sentinel prometheus-redis-exporter"
+rootfs_tar="$cache/redis-rootfs-$suite-$(echo "$packages" | sha1sum | cut -c1-8).tar"
 if [ ! -f "$rootfs_tar" ]; then
   install_packages debootstrap
   root="$cache/redis-root"
   rm -rf "$root"
-  log "debootstrap $suite with redis-server and redis-sentinel (about 2 minutes)"
+  log "debootstrap $suite with $packages (about 2 minutes)"
   debootstrap --variant=minbase "$suite" "$root" "$mirror" >"$cache/debootstrap.log" 2>&1 \
     || { log "debootstrap failed; the last lines of $cache/debootstrap.log:"; tail -n 20 "$cache/debootstrap.log" >&2; exit 1; }
   chroot "$root" /usr/sbin/groupadd --system --gid 999 redis
@@ -68,12 +72,13 @@ if [ ! -f "$rootfs_tar" ]; then
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   printf 'deb %s %s main\n' "$mirror" "$suite" >"$root/etc/apt/sources.list"
   chroot "$root" apt-get update -qq >>"$cache/debootstrap.log" 2>&1
-  DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -qq --no-install-recommends redis-server redis-sentinel \
+  DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -qq --no-install-recommends $packages \
     >>"$cache/debootstrap.log" 2>&1 || { log "installing Redis in the root failed; see $cache/debootstrap.log"; exit 1; }
   chroot "$root" apt-get clean
   rm -rf "$root/var/lib/apt/lists"/* "$root/usr/sbin/policy-rc.d"
   : >"$root/etc/resolv.conf"
   chroot "$root" redis-server --version | sed -n 's/.* v=\([0-9.]*\).*/\1/p' >"$cache/redis-version"
+  chroot "$root" dpkg-query -W -f='${Version}' prometheus-redis-exporter | sed 's/[-+].*//' >"$cache/exporter-version"
   tar -C "$root" -cf "$rootfs_tar.tmp" .
   mv -f "$rootfs_tar.tmp" "$rootfs_tar"
   rm -rf "$root"
@@ -81,4 +86,5 @@ fi
 
 echo "redis-rootfs=$rootfs_tar"
 echo "redis-version=$(cat "$cache/redis-version")"
+echo "exporter-version=$(cat "$cache/exporter-version")"
 echo "pause=$pause"

@@ -13,7 +13,8 @@ namespace Redoubt.Bench.Pods;
 /// Dockerfile's base images come from a registry this machine cannot reach, so the image is the Redis pods' Debian
 /// root with `redoubt` published self-contained into /app, and the Dockerfile's user, environment and entry point.
 /// Only what the missing parts of a cluster require is changed in the manifest: the image (local, never pulled), the
-/// Redis image the operator gives its pods, and the API server's port (no kube-proxy maps the Service's 443 to it).
+/// Redis and exporter images the operator gives its pods, and the API server's port (no kube-proxy maps the Service's
+/// 443 to it).
 /// </summary>
 internal sealed class OperatorPods
 {
@@ -34,7 +35,7 @@ internal sealed class OperatorPods
         var container = deployment.Spec.Template.Spec.Containers.Single(c => c.Name == "operator");
         container.Image = Image;
         container.ImagePullPolicy = "Never";
-        container.Args = [.. container.Args, $"--redis-image=v7={node.RedisImageName}"];
+        container.Args = [.. container.Args, $"--redis-image=v7={node.RedisImageName}", $"--exporter-image={node.ExporterImageName}"];
         container.Env = [.. container.Env ?? [], new V1EnvVar { Name = "KUBERNETES_SERVICE_PORT", Value = cluster.ApiServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) }];
         await admin.AppsV1.CreateNamespacedDeploymentAsync(deployment, OperatorInstall.Namespace, cancellationToken: ct).ConfigureAwait(false);
         return pods;

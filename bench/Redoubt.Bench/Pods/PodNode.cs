@@ -20,24 +20,29 @@ internal sealed class PodNode
     public const string Zone = "gland";
     public const string RedisImage = "redoubt.local/redis:";
     public const string PauseImage = "redoubt.local/pause:1";
+    public const string ExporterImage = "redoubt.local/redis-exporter:";
 
     /// <summary>The node's address, on an interface of the namespace; pods get 10.251.0.x on Docker's bridge.</summary>
     public static readonly IPAddress NodeAddress = IPAddress.Parse("10.250.0.2");
 
     private const string PodBridge = "10.251.0.1/24";
 
-    private PodNode(string directory, string dockerSocket, string redisImage, string redisVersion)
+    private PodNode(string directory, string dockerSocket, PodImages images)
     {
         Directory = directory;
         DockerSocket = dockerSocket;
-        RedisImageName = redisImage;
-        RedisVersion = redisVersion;
+        RedisImageName = RedisImage + images.RedisVersion;
+        RedisVersion = images.RedisVersion;
+        ExporterImageName = ExporterImage + images.ExporterVersion;
     }
 
     public string Directory { get; }
     public string DockerSocket { get; }
     public string RedisImageName { get; }
     public string RedisVersion { get; }
+
+    /// <summary>Debian's redis_exporter on the same root, for the sidecar the operator adds to every Redis pod.</summary>
+    public string ExporterImageName { get; }
 
     public static async Task<PodNode> StartAsync(TestCluster cluster, string binaries, CancellationToken ct)
     {
@@ -58,7 +63,7 @@ internal sealed class PodNode
             "--storage-driver=overlay2", "--cgroup-parent=redoubt-pods", "--shutdown-timeout=2", "--log-level=warn",
             $"--add-runtime=redoubt-runc={runc}", "--default-runtime=redoubt-runc",
         ]);
-        var node = new PodNode(directory, socket, RedisImage + images.RedisVersion, images.RedisVersion);
+        var node = new PodNode(directory, socket, images);
         await Poll.UntilAsync("dockerd to answer", async () => (await node.DockerAsync(["version", "--format", "{{.Server.Version}}"], ct, check: false).ConfigureAwait(false)).Exit == 0 ? "up" : null,
             TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
         await node.ImportAsync(images, ct).ConfigureAwait(false);
@@ -130,6 +135,7 @@ internal sealed class PodNode
     private async Task ImportAsync(PodImages images, CancellationToken ct)
     {
         await DockerAsync(["import", images.RedisRootfs, RedisImageName], ct).ConfigureAwait(false);
+        await DockerAsync(["import", "--change", "ENTRYPOINT [\"/usr/bin/prometheus-redis-exporter\"]", images.RedisRootfs, ExporterImageName], ct).ConfigureAwait(false);
         var pauseTar = Path.Combine(Directory, "pause.tar");
         await using (var tar = File.Create(pauseTar))
         await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: false))
@@ -248,7 +254,7 @@ internal sealed class PodNode
 }
 
 /// <summary>What tests/cluster/pod-images.sh built (once, cached outside the checkout).</summary>
-internal sealed record PodImages(string RedisRootfs, string RedisVersion, string Pause)
+internal sealed record PodImages(string RedisRootfs, string RedisVersion, string ExporterVersion, string Pause)
 {
     public static async Task<PodImages> EnsureAsync(CancellationToken ct)
     {
@@ -265,6 +271,6 @@ internal sealed record PodImages(string RedisRootfs, string RedisVersion, string
 
         var values = (await output.ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1].Trim());
-        return new PodImages(values["redis-rootfs"], values["redis-version"], values["pause"]);
+        return new PodImages(values["redis-rootfs"], values["redis-version"], values["exporter-version"], values["pause"]);
     }
 }

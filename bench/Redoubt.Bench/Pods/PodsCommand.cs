@@ -137,6 +137,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
             await ApplyAsync(cluster, "small", ct).ConfigureAwait(false);
             await WaitReadyAsync(admin, @operator, ct).ConfigureAwait(false);
             Console.WriteLine($"pods: resource {Namespace}/{ResourceName} Ready {applied.Elapsed.TotalSeconds:F1} s after the apply (3 Redis pods, 3 Sentinel pods)");
+            Console.WriteLine($"pods: {await ExportersAsync(admin, ct).ConfigureAwait(false)}");
 
             var password = await PasswordAsync(admin, ct).ConfigureAwait(false);
             var preset = "small";
@@ -260,9 +261,6 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
             metadata:
               name: {ResourceName}
               namespace: {Namespace}
-              annotations:
-                # No redis_exporter image is built here.
-                redoubt.io/exporter: "false"
             spec:
               replicas: 3
               version: v7
@@ -302,6 +300,46 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
 
             return rolledFrom is null || await AllPodsOnNewTemplateAsync(admin, rolledFrom, ct).ConfigureAwait(false) ? "ready" : null;
         }, BackToReady, ct, () => $"last status: {last}").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The redis_exporter sidecar of every Redis pod, scraped on the pod's address: each must log in (as the admin
+    /// user, its password from the Secret) and report its node up, and exactly the status's master must say so.
+    /// </summary>
+    private static async Task<string> ExportersAsync(IKubernetes admin, CancellationToken ct)
+    {
+        var status = await StatusAsync(admin, ct).ConfigureAwait(false);
+        var pods = await admin.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: "app.kubernetes.io/component=redis", cancellationToken: ct).ConfigureAwait(false);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var masters = new List<string>();
+        foreach (var pod in pods.Items)
+        {
+            var text = "";
+            await Poll.UntilAsync($"the exporter of {pod.Metadata.Name} to report its node up", async () =>
+            {
+                try
+                {
+                    text = await http.GetStringAsync(new Uri($"http://{pod.Status.PodIP}:9121/metrics"), ct).ConfigureAwait(false);
+                }
+                catch (HttpRequestException)
+                {
+                    return null;
+                }
+
+                return text.Split('\n').Any(l => l.Trim() == "redis_up 1") ? "up" : null;
+            }, TimeSpan.FromSeconds(60), ct, () => $"last scrape: {string.Join(" | ", text.Split('\n').Where(l => l.StartsWith("redis_up", StringComparison.Ordinal) || l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(5))}").ConfigureAwait(false);
+            if (text.Split('\n').Any(l => l.StartsWith("redis_instance_info{", StringComparison.Ordinal) && l.Contains("role=\"master\"", StringComparison.Ordinal)))
+            {
+                masters.Add(pod.Metadata.Name);
+            }
+        }
+
+        if (masters.Count != 1 || masters[0] != status.MasterPod)
+        {
+            throw new InvalidOperationException($"the exporters name {(masters.Count == 0 ? "no master" : string.Join(", ", masters))} as master; the status names {status.MasterPod}");
+        }
+
+        return $"the redis_exporter sidecar answers on all {pods.Items.Count} Redis pods with redis_up 1, and names {masters[0]} master as the status does";
     }
 
     private static async Task<string?> TemplateHashAsync(IKubernetes admin, CancellationToken ct) =>

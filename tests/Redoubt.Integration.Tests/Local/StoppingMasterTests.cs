@@ -10,8 +10,9 @@ namespace Redoubt.Integration.Tests.Local;
 /// until then the master still takes writes: a failover that promotes a replica in that window, without holding those
 /// writes back, loses every one the old master acknowledged after the replica's last read. The local platform never
 /// sees such an event itself; the test reports it as the operator's pod watch does, then stops the process the way
-/// the kubelet does, with SIGTERM, a little later.
+/// the kubelet does, with SIGTERM, a little later. Its writer runs as fast as it can, so it runs alone.
 /// </summary>
+[Collection(HeavyLoad.Name)]
 public sealed class StoppingMasterTests(ITestOutputHelper output)
 {
     private const string Name = "stopping";
