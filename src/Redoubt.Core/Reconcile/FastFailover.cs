@@ -21,6 +21,9 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
     /// <summary>A Sentinel's INFO period during a failover, and a margin: every Sentinel has refreshed its offsets by then.</summary>
     private static readonly TimeSpan RankingLimit = TimeSpan.FromMilliseconds(LeaderChoice.InfoPeriodMs + 300);
 
+    /// <summary>How long a promotion is waited for: a forced failover that Sentinel aborts and restarts can take two failover timeouts.</summary>
+    private static TimeSpan PromotionLimit(ResourcePlan plan) => TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000);
+
     /// <summary>True when a replica was promoted and the Sentinels handed over to it; false when it left the failover to Sentinel.</summary>
     /// <param name="stillRunning">
     /// The master is being stopped, not gone (a pod in its grace period): its writes are paused before anything else.
@@ -40,7 +43,7 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
             // and every write acknowledged after the replicas' offsets were ranked, or after the promotion, is lost.
             // Paused first, it lets the replicas catch up with it, and the ranking promotes one that has every
             // acknowledged write. The pause outlasts the longest wait below; the node is on its way out anyway.
-            var pause = TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000) + SettleLimit + RankingLimit;
+            var pause = PromotionLimit(plan) + SettleLimit + RankingLimit;
             if (!await probes.PauseWritesAsync(fromAddress, pause).ConfigureAwait(false))
             {
                 journal.Normal("WritesNotPaused", $"{fromNode} did not answer CLIENT PAUSE (already stopped, or stopping): failing over without it");
@@ -94,8 +97,7 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         await handOver.StandAsideAsync(plan, others).ConfigureAwait(false);
         try
         {
-            // A forced failover that Sentinel aborts and restarts can take two failover timeouts.
-            var limit = TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000);
+            var limit = PromotionLimit(plan);
             if (await WaitForPromotionAsync(plan, leader, fromAddress, limit, askAgain: true, cancellationToken).ConfigureAwait(false) is not { } promoted)
             {
                 journal.Warning("FailoverSlow", $"no replica became master within {limit.TotalMilliseconds:F0} ms of SENTINEL FAILOVER");
@@ -128,7 +130,7 @@ public sealed class FastFailover(ResourceKnowledge knowledge, FastProbes probes,
         }
 
         var replicas = knowledge.NodeAddressesExcept(fromAddress);
-        var deadline = time.GetUtcNow() + TimeSpan.FromMilliseconds(2L * plan.Spec.Sentinel.FailoverTimeout + 2000);
+        var deadline = time.GetUtcNow() + PromotionLimit(plan);
         while (time.GetUtcNow() < deadline)
         {
             cancellationToken.ThrowIfCancellationRequested();
