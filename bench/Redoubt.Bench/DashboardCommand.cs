@@ -301,20 +301,7 @@ internal sealed partial class DashboardCommand(BenchOptions options, BenchHome h
     /// The checkout's <c>./redoubt</c>, as users run it: the build it makes (ReadyToRun) and the environment it sets;
     /// it replaces itself with the control plane, so the started process is the one measured.
     /// </summary>
-    private static string Script { get; } = FindScript();
-
-    private static string FindScript()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Redoubt.slnx")))
-            {
-                return Path.Combine(dir.FullName, "redoubt");
-            }
-        }
-
-        throw new InvalidOperationException($"no Redoubt.slnx above {AppContext.BaseDirectory}: run the bench from the checkout");
-    }
+    private static string Script => Path.Combine(Redoubt.Kubernetes.Cluster.Tests.TestPaths.RepositoryRoot, "redoubt");
 
     /// <summary>Lets <c>./redoubt</c> build first, so a build is not timed as the control plane's start.</summary>
     private static async Task BuildAsync(string folder, CancellationToken cancellationToken)

@@ -26,10 +26,10 @@ internal sealed class OperatorPods
     private OperatorPods(PodNode node) => _node = node;
 
     /// <summary>Publishes this checkout's `redoubt`, builds its image in the node's Docker and starts deploy/operator.yaml with it.</summary>
-    public static async Task<OperatorPods> DeployAsync(TestCluster cluster, PodNode node, PodImages images, CancellationToken ct)
+    public static async Task<OperatorPods> DeployAsync(TestCluster cluster, PodNode node, CancellationToken ct)
     {
         var pods = new OperatorPods(node);
-        await pods.BuildImageAsync(cluster.Directory, images, ct).ConfigureAwait(false);
+        await pods.BuildImageAsync(cluster.Directory, node.Images, ct).ConfigureAwait(false);
         using var admin = cluster.AdminClient();
         var deployment = KubernetesYaml.Deserialize<V1Deployment>(await File.ReadAllTextAsync(TestPaths.Deploy("operator.yaml"), ct).ConfigureAwait(false));
         var container = deployment.Spec.Template.Spec.Containers.Single(c => c.Name == "operator");
@@ -47,13 +47,12 @@ internal sealed class OperatorPods
         var last = "no pod yet";
         return await Poll.UntilAsync("the operator's pods to run and one to hold the Lease", async () =>
         {
-            var problem = await ProblemAsync(admin, ct).ConfigureAwait(false);
-            if (problem is not null)
+            var pods = await PodsAsync(admin, ct).ConfigureAwait(false);
+            if (await ProblemAsync(pods, ct).ConfigureAwait(false) is { } problem)
             {
                 throw new InvalidOperationException(problem);
             }
 
-            var pods = (await admin.CoreV1.ListNamespacedPodAsync(OperatorInstall.Namespace, labelSelector: Selector, cancellationToken: ct).ConfigureAwait(false)).Items;
             last = string.Join(", ", pods.Select(p => $"{p.Metadata.Name} {p.Status?.Phase}"));
             if (pods.Count < 2 || !pods.All(p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true))
             {
@@ -76,9 +75,14 @@ internal sealed class OperatorPods
     }
 
     /// <summary>A restarted or failed operator container, with the end of its log; null while they all run.</summary>
-    public async Task<string?> ProblemAsync(IKubernetes admin, CancellationToken ct)
+    public async Task<string?> ProblemAsync(IKubernetes admin, CancellationToken ct) =>
+        await ProblemAsync(await PodsAsync(admin, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    private static async Task<IList<V1Pod>> PodsAsync(IKubernetes admin, CancellationToken ct) =>
+        (await admin.CoreV1.ListNamespacedPodAsync(OperatorInstall.Namespace, labelSelector: Selector, cancellationToken: ct).ConfigureAwait(false)).Items;
+
+    private async Task<string?> ProblemAsync(IList<V1Pod> pods, CancellationToken ct)
     {
-        var pods = (await admin.CoreV1.ListNamespacedPodAsync(OperatorInstall.Namespace, labelSelector: Selector, cancellationToken: ct).ConfigureAwait(false)).Items;
         foreach (var pod in pods)
         {
             var status = pod.Status?.ContainerStatuses?.FirstOrDefault(c => c.Name == "operator");

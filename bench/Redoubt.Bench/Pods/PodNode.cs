@@ -31,6 +31,7 @@ internal sealed class PodNode
     {
         Directory = directory;
         DockerSocket = dockerSocket;
+        Images = images;
         RedisImageName = RedisImage + images.RedisVersion;
         RedisVersion = images.RedisVersion;
         ExporterImageName = ExporterImage + images.ExporterVersion;
@@ -38,6 +39,9 @@ internal sealed class PodNode
 
     public string Directory { get; }
     public string DockerSocket { get; }
+    /// <summary>What tests/cluster/pod-images.sh built, which the node's images were imported from.</summary>
+    public PodImages Images { get; }
+
     public string RedisImageName { get; }
     public string RedisVersion { get; }
 

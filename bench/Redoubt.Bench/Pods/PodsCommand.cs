@@ -128,7 +128,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         try
         {
             await OperatorInstall.InstallAsync(cluster, ct).ConfigureAwait(false);
-            var @operator = await OperatorPods.DeployAsync(cluster, node, await PodImages.EnsureAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            var @operator = await OperatorPods.DeployAsync(cluster, node, ct).ConfigureAwait(false);
             using var admin = cluster.AdminClient();
             var leader = await @operator.WaitLeaderAsync(admin, ct).ConfigureAwait(false);
             Console.WriteLine($"pods: deploy/operator.yaml running, 2 operator pods Ready, {leader} holds the Lease, after {total.Elapsed.TotalSeconds:F0} s");
@@ -314,21 +314,21 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         var masters = new List<string>();
         foreach (var pod in pods.Items)
         {
-            var text = "";
+            string[] lines = [];
             await Poll.UntilAsync($"the exporter of {pod.Metadata.Name} to report its node up", async () =>
             {
                 try
                 {
-                    text = await http.GetStringAsync(new Uri($"http://{pod.Status.PodIP}:9121/metrics"), ct).ConfigureAwait(false);
+                    lines = (await http.GetStringAsync(new Uri($"http://{pod.Status.PodIP}:9121/metrics"), ct).ConfigureAwait(false)).Split('\n');
                 }
                 catch (HttpRequestException)
                 {
                     return null;
                 }
 
-                return text.Split('\n').Any(l => l.Trim() == "redis_up 1") ? "up" : null;
-            }, TimeSpan.FromSeconds(60), ct, () => $"last scrape: {string.Join(" | ", text.Split('\n').Where(l => l.StartsWith("redis_up", StringComparison.Ordinal) || l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(5))}").ConfigureAwait(false);
-            if (text.Split('\n').Any(l => l.StartsWith("redis_instance_info{", StringComparison.Ordinal) && l.Contains("role=\"master\"", StringComparison.Ordinal)))
+                return lines.Any(l => l.Trim() == "redis_up 1") ? "up" : null;
+            }, TimeSpan.FromSeconds(60), ct, () => $"last scrape: {string.Join(" | ", lines.Where(l => l.StartsWith("redis_up", StringComparison.Ordinal) || l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(5))}").ConfigureAwait(false);
+            if (lines.Any(l => l.StartsWith("redis_instance_info{", StringComparison.Ordinal) && l.Contains("role=\"master\"", StringComparison.Ordinal)))
             {
                 masters.Add(pod.Metadata.Name);
             }
