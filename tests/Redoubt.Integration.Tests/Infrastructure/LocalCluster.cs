@@ -18,6 +18,7 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     private readonly ZoneNetworks? _zones;
     private readonly NetworkLease? _network;
+    private readonly DateTime _startedUtc = DateTime.UtcNow;
 
     private LocalCluster(ITestOutputHelper output, string home, string network, int portBase, ZoneNetworks? zones, NetworkLease? lease)
     {
@@ -42,6 +43,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     public static async Task<LocalCluster> StartAsync(ITestOutputHelper output, ZoneNetworks? zones = null)
     {
         RedisInstallation.Require();
+        StallWatch.Start();
         // Zones in namespaces have their own leased network; loopback zones take one of 127.20-127.219.
         var lease = zones is null ? NetworkLease.Take("loopback", 20, 200) : null;
         var home = Path.Combine(Path.GetTempPath(), "redoubt-tests", Guid.NewGuid().ToString("N")[..12]);
@@ -191,6 +193,12 @@ internal sealed class LocalCluster : IAsyncDisposable
         finally
         {
             _loggers.Dispose();
+            // A test that timed out says here whether the process or the machine stood still meanwhile.
+            foreach (var stall in StallWatch.Since(_startedUtc))
+            {
+                _output.WriteLine(stall);
+            }
+
             if (_zones is not null)
             {
                 await _zones.DisposeAsync();

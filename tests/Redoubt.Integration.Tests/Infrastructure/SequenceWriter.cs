@@ -69,7 +69,12 @@ internal sealed class SequenceWriter : IAsyncDisposable
                 Assert.Fail($"the writer stopped after {Acknowledged} acknowledged writes while a test waited for {count} more");
             }
 
-            Assert.True(limit.Elapsed < timeout, $"the writer got only {Acknowledged - goal + count} of {count} writes acknowledged within {timeout.TotalSeconds:F0} s ({Failures} failures)");
+            if (limit.Elapsed >= timeout)
+            {
+                var stalls = StallWatch.Since(DateTime.UtcNow - limit.Elapsed);
+                Assert.Fail($"the writer got only {Acknowledged - goal + count} of {count} writes acknowledged within {timeout.TotalSeconds:F0} s ({Failures} failures){(stalls.Count == 0 ? "" : "; " + string.Join("; ", stalls))}");
+            }
+
             await Task.Delay(20);
         }
     }
