@@ -42,7 +42,7 @@ internal sealed class BenchOptions
 
     public bool Quick { get; private init; }
 
-    /// <summary>The Redoubt resource of <c>failover</c> with <c>tls.enabled: true</c>; its writers and clients speak TLS.</summary>
+    /// <summary>The Redoubt resource of <c>failover</c> or <c>pods</c> with <c>tls.enabled: true</c>; its writers and clients speak TLS.</summary>
     public bool Tls { get; private init; }
 
     /// <summary>storm: faults in all, shared between the two faulted resources.</summary>
@@ -107,7 +107,7 @@ internal sealed class BenchOptions
         options:
           --quick              2 kills, 2 runs, 20 s of saturation
           --tls                failover: the Redoubt resource with tls.enabled: true, every writer and client over TLS
-                               (the baseline stays plain Redis + Sentinel)
+                               (the baseline stays plain Redis + Sentinel); pods: the same for the resource on pods
           --kills N            kill -9 events per setup (default 5); dashboard: kills of the master measured
           --runs N             runs of the switchover and of each client variant (default 3); clients: runs of the kill and switchover
           --saturation SEC     seconds of saturating load (default 60)

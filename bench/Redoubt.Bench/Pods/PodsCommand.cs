@@ -29,6 +29,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
 
     private readonly List<PodEvent> _events = [];
     private long _nextSequence = 1;
+    private readonly Dictionary<string, string> _firstAddresses = new(StringComparer.Ordinal);
 
     private enum Fault
     {
@@ -140,6 +141,11 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
             Console.WriteLine($"pods: {await ExportersAsync(admin, ct).ConfigureAwait(false)}");
 
             var password = await PasswordAsync(admin, ct).ConfigureAwait(false);
+            if (options.Tls)
+            {
+                Console.WriteLine($"pods: {await TrustAsync(admin, ct).ConfigureAwait(false)}");
+            }
+
             var preset = "small";
             foreach (var fault in Selected(options.Parts))
             {
@@ -160,6 +166,9 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
             {
                 throw new InvalidOperationException($"during the run: {problem}");
             }
+
+            // Every pod the faults replaced runs a new exporter, on a new pod address (and with TLS, a certificate issued for it).
+            Console.WriteLine($"pods: after the faults, {await ExportersAsync(admin, ct).ConfigureAwait(false)}");
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {
@@ -248,9 +257,20 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         await writer.StopAsync().ConfigureAwait(false);
         _nextSequence = writer.NextSequence + 1;
 
+        // A pod a fault replaced comes back on another address; with TLS its certificate must name the new one.
+        foreach (var (pod, address) in status.Addresses)
+        {
+            _firstAddresses.TryAdd(pod, address);
+        }
+
+        if (_firstAddresses.TryGetValue(after.MasterPod, out var first) && first != newMaster)
+        {
+            note = (note.Length > 0 ? note + "; " : "") + $"new master on an address its pod got during the run (was {first})";
+        }
+
         var acknowledged = writer.Log.Sequences();
         var lost = await Keys.MissingAsync(newMaster, password, acknowledged, ct).ConfigureAwait(false);
-        return new PodEvent(fault, run, writer.Log.GapAfterMs(faultAt), lost, acknowledged.Count, endpointsMs, status.MasterPod, after.MasterPod, note);
+        return new PodEvent(fault, run, writer.Log.GapAfterMs(faultAt), lost, acknowledged.Count, endpointsMs, $"{status.MasterPod} ({master})", $"{after.MasterPod} ({newMaster})", note);
     }
 
     private async Task ApplyAsync(TestCluster cluster, string preset, CancellationToken ct)
@@ -268,6 +288,8 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
               size: ""
               resourcesPreset: {preset}
               authEnabled: true
+              tls:
+                enabled: {(options.Tls ? "true" : "false")}
 
             """;
         var file = Path.Combine(home.Root, "pods-redis.yaml");
@@ -357,7 +379,8 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
     private static string? TemplateHash(V1ObjectMeta metadata) =>
         metadata.Annotations is { } annotations && annotations.TryGetValue(Redoubt.Platforms.Kubernetes.Manifests.Annotations.TemplateHash, out var hash) ? hash : null;
 
-    private sealed record ResourceStatus(string Phase, string MasterPod, string? MasterAddress, List<string> Sentinels, string Summary);
+    /// <param name="Addresses">Each Redis pod's address, by pod name.</param>
+    private sealed record ResourceStatus(string Phase, string MasterPod, string? MasterAddress, List<string> Sentinels, Dictionary<string, string> Addresses, string Summary);
 
     private static async Task<ResourceStatus> StatusAsync(IKubernetes admin, CancellationToken ct)
     {
@@ -371,8 +394,42 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         var address = node is null ? null : master;
         var pod = node?["name"]?.GetValue<string>() ?? "";
         var sentinels = (status?["sentinelNodes"]?.AsArray() ?? []).Select(s => s?["address"]?.GetValue<string>()).OfType<string>().Where(a => a.Length > 0).ToList();
-        var conditions = string.Join(", ", (status?["conditions"]?.AsArray() ?? []).Select(c => $"{c?["type"]}={c?["status"]}"));
-        return new ResourceStatus(phase, pod, address, sentinels, $"phase {phase}, master {pod} ({master}), conditions {conditions}");
+        // A condition that is not True says why ("waiting until ..."): what a run that timed out needs to show.
+        var conditions = string.Join(", ", (status?["conditions"]?.AsArray() ?? []).Select(c =>
+            $"{c?["type"]}={c?["status"]}{(c?["status"]?.GetValue<string>() == "True" || c?["message"] is null ? "" : $" ({c["message"]})")}"));
+        var addresses = nodes.Where(n => n?["name"] is not null && n?["address"] is not null)
+            .ToDictionary(n => n!["name"]!.GetValue<string>(), n => n!["address"]!.GetValue<string>(), StringComparer.Ordinal);
+        return new ResourceStatus(phase, pod, address, sentinels, addresses, $"phase {phase}, master {pod} ({master}), conditions {conditions}");
+    }
+
+    /// <summary>
+    /// For a TLS resource: every connection of the run trusts the resource's CA alone (ca.crt of the Secret the Redis
+    /// pods mount), as an application given that file does. It reaches the Sentinels by their pod addresses (no
+    /// cluster DNS here) but checks their certificate for the Sentinel Service's name, the name an application in the
+    /// cluster connects to; a Redis node it checks for the pod IP the Sentinels hand out.
+    /// </summary>
+    private static async Task<string> TrustAsync(IKubernetes admin, CancellationToken ct)
+    {
+        var names = new Redoubt.Platforms.Kubernetes.Manifests.ObjectNames(ResourceName);
+        var secret = await admin.CoreV1.ReadNamespacedSecretAsync(names.TlsSecret, Namespace, cancellationToken: ct).ConfigureAwait(false);
+        var authority = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(secret.Data["ca.crt"]));
+        var sentinels = (await StatusAsync(admin, ct).ConfigureAwait(false)).Sentinels;
+        Resp.RespConnection.Authority = authority;
+        // The check is real: the Sentinels' certificate names their Service, not a pod's IP, so checked for the IP it is refused.
+        var sentinel = sentinels.First();
+        try
+        {
+            using var wrongName = await Resp.RespConnection.ConnectAsync(sentinel, null, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+            throw new InvalidOperationException($"the Sentinel at {sentinel} passed a TLS check for its pod IP, which its certificate does not name: the writer's checks are not in effect");
+        }
+        catch (System.Security.Authentication.AuthenticationException)
+        {
+            // Refused, as it must be.
+        }
+
+        // By port, not by the addresses of now: a rolling update replaces the Sentinel pods, on other addresses.
+        Resp.RespConnection.ServerName = address => Resp.RespConnection.Split(address).Port == Redoubt.Platforms.Kubernetes.Manifests.Ports.Sentinel ? $"{names.SentinelService}.{Namespace}.svc" : null;
+        return $"TLS: the writer trusts {authority.Subject} alone, the Sentinels as {names.SentinelService}.{Namespace}.svc (checked for its pod IP, {sentinel} is refused), each Redis pod by its IP";
     }
 
     private static async Task<string> PasswordAsync(IKubernetes admin, CancellationToken ct)
@@ -400,7 +457,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
     private void PrintSummary(TimeSpan elapsed)
     {
         Console.WriteLine();
-        Console.WriteLine($"pods: {_events.Count} events in {elapsed.TotalMinutes:F1} min (the operator as deploy/operator.yaml's pods, a real kube-apiserver 1.20, kubelet with Docker, Redis pods)");
+        Console.WriteLine($"pods: {_events.Count} events in {elapsed.TotalMinutes:F1} min (the operator as deploy/operator.yaml's pods, a real kube-apiserver 1.20, kubelet with Docker, Redis pods{(options.Tls ? " with TLS" : "")})");
         Console.WriteLine($"  {"fault",-28} {"runs",4}  {"gap median",10}  {"gap max",8}  {"lost",-14}  rfrm Endpoints after the new master (median / max)");
         foreach (var group in _events.GroupBy(e => e.Fault))
         {

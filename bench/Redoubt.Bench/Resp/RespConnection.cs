@@ -37,6 +37,12 @@ internal sealed class RespConnection : IDisposable
     /// </summary>
     public static X509Certificate2? Authority { get; set; }
 
+    /// <summary>
+    /// The name a node's certificate must carry for an address, when it is not the address's host: a client in a
+    /// Kubernetes cluster reaches the Sentinels through their Service's name, not a pod's IP.
+    /// </summary>
+    public static Func<string, string?>? ServerName { get; set; }
+
     public static async Task<RespConnection> ConnectAsync(string address, string? password, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var (host, port) = Split(address);
@@ -60,7 +66,7 @@ internal sealed class RespConnection : IDisposable
             connection._stream = new NetworkStream(socket, ownsSocket: true);
             if (Authority is { } authority)
             {
-                await connection.StartTlsAsync(host, authority, timeout, cancellationToken).ConfigureAwait(false);
+                await connection.StartTlsAsync(ServerName?.Invoke(address) ?? host, authority, timeout, cancellationToken).ConfigureAwait(false);
             }
 
             if (password is not null)
