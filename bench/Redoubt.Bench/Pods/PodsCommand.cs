@@ -201,7 +201,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         writer.Start();
         if (!await writer.Log.WaitForMoreAsync(500, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"the writer through the Sentinels ({string.Join(", ", sentinels)}) acknowledged no 500 writes within 30 s before the fault");
+            throw new InvalidOperationException($"the writer through the Sentinels ({string.Join(", ", sentinels)}) acknowledged no 500 writes within 30 s before the fault (last failure: {writer.LastFailure ?? "none"})");
         }
 
         var masterPod = status.MasterPod;
@@ -245,7 +245,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         await WaitReadyAsync(admin, @operator, ct, rolledFrom: previousTemplate, movedFrom: fault == Fault.RollingUpdate ? null : master).ConfigureAwait(false);
         if (!await writer.Log.WaitForMoreAsync(500, TimeSpan.FromSeconds(60), ct).ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"{Describe(fault)} #{run}: the resource is Ready again but the writer acknowledged no 500 writes within 60 s");
+            throw new InvalidOperationException($"{Describe(fault)} #{run}: the resource is Ready again but the writer acknowledged no 500 writes within 60 s (last failure: {writer.LastFailure ?? "none"})");
         }
 
         var after = await StatusAsync(admin, ct).ConfigureAwait(false);

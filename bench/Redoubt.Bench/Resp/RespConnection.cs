@@ -239,5 +239,10 @@ internal sealed class RespConnection : IDisposable
 /// <summary>The failures a bounded RESP call can end in: the caller drops the connection and tries again.</summary>
 internal static class RespFailure
 {
-    public static bool Is(Exception e) => e is IOException or SocketException or TimeoutException or RespErrorException or ObjectDisposedException;
+    /// <remarks>
+    /// A refused certificate (a node serving one that does not name the address it is reached at) is, to a client, a
+    /// connection that failed like any other: the writer counts it and tries again, and the gap shows how long it lasted.
+    /// </remarks>
+    public static bool Is(Exception e) => e is IOException or SocketException or TimeoutException or RespErrorException or ObjectDisposedException
+        or System.Security.Authentication.AuthenticationException;
 }

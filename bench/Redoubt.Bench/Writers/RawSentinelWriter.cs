@@ -25,11 +25,15 @@ internal sealed class RawSentinelWriter(IReadOnlyList<string> sentinels, string 
     private readonly RespConnection?[] _sentinels = new RespConnection?[sentinels.Count];
     private Task? _loop;
     private long _failures;
+    private string? _lastFailure;
     private int _preferred;
 
     public AckLog Log { get; } = new();
 
     public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>The last failed connection or command, for a run that gives up waiting on the writer.</summary>
+    public string? LastFailure => Volatile.Read(ref _lastFailure);
 
     public long NextSequence { get; private set; } = firstSequence;
 
@@ -63,7 +67,7 @@ internal sealed class RawSentinelWriter(IReadOnlyList<string> sentinels, string 
                 }
                 catch (Exception e) when (RespFailure.Is(e))
                 {
-                    Interlocked.Increment(ref _failures);
+                    Failed(e);
                     master.Dispose();
                     master = null;
                 }
@@ -108,13 +112,19 @@ internal sealed class RawSentinelWriter(IReadOnlyList<string> sentinels, string 
             }
             catch (Exception e) when (RespFailure.Is(e))
             {
-                Interlocked.Increment(ref _failures);
+                Failed(e);
             }
 
             candidate?.Dispose();
         }
 
         return null;
+    }
+
+    private void Failed(Exception e)
+    {
+        Interlocked.Increment(ref _failures);
+        Volatile.Write(ref _lastFailure, e.Message);
     }
 
     private async Task<string?> AskAsync(int index, CancellationToken stop)
@@ -127,6 +137,7 @@ internal sealed class RawSentinelWriter(IReadOnlyList<string> sentinels, string 
         }
         catch (Exception e) when (RespFailure.Is(e))
         {
+            Volatile.Write(ref _lastFailure, $"{sentinels[index]}: {e.Message}");
             _sentinels[index]?.Dispose();
             _sentinels[index] = null;
             return null;
