@@ -223,9 +223,20 @@ public static class Healer
             return new RestartNode(replica.Name, NodeKind.Redis, $"{replica.Outdated}; {outdated} node(s) to restart, replicas first");
         }
 
-        return observation.Nodes.Any(n => n != master && n.Outdated is null && n.IsReplica)
-            ? new SwitchMaster(master.Name, $"{master.Outdated}; the master is restarted last, as a replica")
-            : new RestartNode(master.Name, NodeKind.Redis, $"{master.Outdated}; it is the only Redis node, so writes stop until it is back");
+        if (!observation.Nodes.Any(n => n != master && n.Outdated is null && n.IsReplica))
+        {
+            return new RestartNode(master.Name, NodeKind.Redis, $"{master.Outdated}; it is the only Redis node, so writes stop until it is back");
+        }
+
+        // A restarted pod comes back on a new IP, and the certificate issued for it reaches the pod a minute or so
+        // later: a switchover before then could hand clients a master whose certificate does not name its address.
+        if (observation.StaleCertificates.FirstOrDefault(name => name != master.Name) is { } stale)
+        {
+            waiting = $"{outdated} node(s) to restart; waiting until {stale} serves the TLS certificate issued for its address";
+            return null;
+        }
+
+        return new SwitchMaster(master.Name, $"{master.Outdated}; the master is restarted last, as a replica");
     }
 
     /// <summary>Why a restart would be unsafe now, or null when the resource is whole.</summary>

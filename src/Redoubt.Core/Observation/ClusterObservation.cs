@@ -11,4 +11,11 @@ public sealed record ClusterObservation(
     /// empty when every one let it in. Redoubt's own connections are no evidence: they were opened long ago.
     /// </summary>
     public IReadOnlyList<string> ApplicationRefused { get; init; } = [];
+
+    /// <summary>
+    /// The Redis nodes that still present another TLS certificate than the one the platform issued for them (on
+    /// Kubernetes, a pod on a new IP until its Secret reaches it): a client that checks the address it was handed
+    /// would refuse them. Empty without TLS.
+    /// </summary>
+    public IReadOnlyList<string> StaleCertificates { get; init; } = [];
 }

@@ -22,12 +22,15 @@ public sealed class CertificateReload(RedisAdmin admin, Journal journal)
         [.. nodes.Where(n => n is { Kind: NodeKind.Redis, Lifecycle: NodeLifecycle.Running, Certificate: not null, Address: not null }
             && served.TryGetValue(n.Name, out var presented) && presented != n.Certificate)];
 
-    public async Task RunAsync(IReadOnlyList<NodeState> nodes, CancellationToken cancellationToken)
+    /// <returns>The Redis nodes that still present another certificate than their own after being told to load it.</returns>
+    public async Task<IReadOnlyList<string>> RunAsync(IReadOnlyList<NodeState> nodes, CancellationToken cancellationToken)
     {
         if (admin.Tls is not { } tls)
         {
-            return;
+            return [];
         }
+
+        var stale = new List<string>();
 
         var candidates = nodes.Where(n => n is { Kind: NodeKind.Redis, Lifecycle: NodeLifecycle.Running, Certificate: not null, Address: not null }).ToList();
         var presented = await Task.WhenAll(candidates.Select(n => ServedAsync(n.Address!, tls, cancellationToken))).ConfigureAwait(false);
@@ -49,6 +52,7 @@ public sealed class CertificateReload(RedisAdmin admin, Journal journal)
                     if (await ServedAsync(node.Address!, tls, cancellationToken).ConfigureAwait(false) == node.Certificate)
                     {
                         journal.Normal("CertificateLoaded", $"{node.Name} serves its renewed TLS certificate ({node.Certificate![..12]}…), without a restart");
+                        continue;
                     }
                 }
             }
@@ -56,7 +60,12 @@ public sealed class CertificateReload(RedisAdmin admin, Journal journal)
             {
                 // Not reachable now: the next pass looks again, and a node restarted meanwhile reads the files itself.
             }
+
+            // Its files are not the new ones yet (a Secret reaches a pod a minute or so after it changes).
+            stale.Add(node.Name);
         }
+
+        return stale;
     }
 
     /// <summary>The thumbprint of the certificate a node presents on a fresh connection, or null when it cannot be reached now.</summary>

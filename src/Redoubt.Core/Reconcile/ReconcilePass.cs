@@ -53,8 +53,8 @@ public sealed class ReconcilePass(
         try
         {
             var nodes = await platform.EnsureAsync(KeepingCurrentMaster(plan), cancellationToken).ConfigureAwait(false);
-            await certificates.RunAsync(nodes, cancellationToken).ConfigureAwait(false);
-            var observation = await observer.ObserveAsync(plan, nodes, cancellationToken).ConfigureAwait(false);
+            var staleCertificates = await certificates.RunAsync(nodes, cancellationToken).ConfigureAwait(false);
+            var observation = await observer.ObserveAsync(plan, nodes, cancellationToken).ConfigureAwait(false) with { StaleCertificates = staleCertificates };
             var now = time.GetUtcNow();
             var access = AccessPlan.From(secrets);
             var decision = knowledge.Update(history =>

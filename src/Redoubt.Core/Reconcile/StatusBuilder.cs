@@ -18,6 +18,13 @@ public static class StatusBuilder
         && observation.ApplicationRefused.Count == 0
         && observation.Nodes.All(n => n.PersistenceFailure is null);
 
+    /// <summary>
+    /// Why the rolling restart holds (the resource may be Ready meanwhile, so the Ready condition does not say it):
+    /// "; waiting until …", or nothing.
+    /// </summary>
+    private static string RestartWait(string? waiting) =>
+        waiting?.IndexOf("waiting until ", StringComparison.Ordinal) is { } at and >= 0 ? "; " + waiting[at..] : "";
+
     public static bool InSync(RedisNodeObservation replica, RedisNodeObservation master) =>
         replica.IsReplica && replica.MasterAddress == master.Address && replica.MasterLinkUp && !replica.SyncInProgress
         && master.Replicas.Any(r => r.Address == replica.Address && r.State == "online");
@@ -97,7 +104,7 @@ public static class StatusBuilder
             Persisting(previous, now, observation),
             Condition(previous, now, "UpToDate", outdated.Count == 0, outdated.Count == 0 ? "UpToDate" : "RestartPending", outdated.Count == 0
                 ? "every node runs its current configuration"
-                : $"{outdated.Count} node(s) to restart, one at a time; {pending}"),
+                : $"{outdated.Count} node(s) to restart, one at a time; {pending}{RestartWait(decision.Waiting)}"),
         ];
     }
 

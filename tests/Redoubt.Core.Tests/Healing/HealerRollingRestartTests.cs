@@ -71,6 +71,38 @@ public sealed class HealerRollingRestartTests
     }
 
     [Fact]
+    public void TheSwitchoverWaitsWhileAReplicaServesAnotherCertificateThanTheOneIssuedForIt()
+    {
+        var plan = TestPlans.Of(replicas: 3);
+        var observation = ObservedClusters.Healthy(plan, master: 1);
+        observation = observation.With(Outdated(observation.Nodes[1])) with { StaleCertificates = ["redis-2"] };
+
+        var waiting = Healer.Decide(plan, observation, HealContexts.At());
+
+        Assert.Empty(waiting.Actions);
+        Assert.Equal("1 node(s) to restart; waiting until redis-2 serves the TLS certificate issued for its address", waiting.Waiting);
+
+        // Once it does (or when only the outdated master's own certificate is behind), the switchover goes ahead.
+        foreach (var stale in (string[][])[[], ["redis-1"]])
+        {
+            var decision = Healer.Decide(plan, observation with { StaleCertificates = stale }, HealContexts.At());
+            Assert.Equal(["switch from redis-1"], Steps.Of(decision.Actions));
+        }
+    }
+
+    [Fact]
+    public void AReplicaBehindOnItsCertificateDoesNotHoldUpRestartingTheOthers()
+    {
+        var plan = TestPlans.Of(replicas: 3);
+        var observation = ObservedClusters.Healthy(plan, master: 2);
+        observation = observation.With(Outdated(observation.Nodes[0])) with { StaleCertificates = ["redis-1"] };
+
+        var decision = Healer.Decide(plan, observation, HealContexts.At());
+
+        Assert.Equal(["restart redis-0 (Redis)"], Steps.Of(decision.Actions));
+    }
+
+    [Fact]
     public void ALoneMasterIsRestartedInPlaceAndTheReasonSaysWritesStop()
     {
         var plan = TestPlans.Of(replicas: 1);

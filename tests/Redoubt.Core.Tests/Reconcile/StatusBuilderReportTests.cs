@@ -241,4 +241,19 @@ public sealed class StatusBuilderReportTests
             "3 node(s) to restart, one at a time; redis-server changed on disk (an upgrade): redis-1, redis-2; a restart was requested (2030-01-01T12:00:00.000Z): sentinel-0",
             upToDate.Message);
     }
+
+    [Fact]
+    public void WhyARollingRestartHoldsIsSaidWhereItIsPendingEvenWhileTheResourceIsReady()
+    {
+        var healthy = ObservedClusters.Healthy(Plan);
+        var observation = healthy.With(healthy.Nodes[0] with { Outdated = "its configuration changed" });
+        var decision = new HealDecision(observation.Nodes[0], [], "1 node(s) to restart; waiting until redis-2 serves the TLS certificate issued for its address");
+
+        var conditions = StatusBuilder.Conditions(Plan, observation, decision, ready: true, [], ObservedClusters.T0).ToDictionary(c => c.Type);
+
+        Assert.Equal("True", conditions["Ready"].Status);
+        Assert.Equal(
+            "1 node(s) to restart, one at a time; its configuration changed: redis-0; waiting until redis-2 serves the TLS certificate issued for its address",
+            conditions["UpToDate"].Message);
+    }
 }
