@@ -102,9 +102,32 @@ internal sealed class BackupDirectory(string root) : IBackupStore
         return BackupStores.InOrder(manifests);
     }
 
+    /// <summary>
+    /// How old a snapshot without its manifest (or a partial one) must be before <see cref="Prune"/> deletes it: a
+    /// backup cut short (the control plane stopped mid-copy, or between the snapshot and its manifest), never one still
+    /// being written.
+    /// </summary>
+    public TimeSpan OrphanAge { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Deletes all but the newest <paramref name="keep"/> backups; returns the ids it deleted.</summary>
     public IReadOnlyList<string> Prune(int keep)
     {
+        // A snapshot alone is never listed: without this, a backup cut short would stay on the disk forever.
+        if (Directory.Exists(Root))
+        {
+            var before = DateTime.UtcNow - OrphanAge;
+            foreach (var file in Directory.EnumerateFiles(Root))
+            {
+                var orphan = file.EndsWith(BackupStores.SnapshotSuffix + ".partial", StringComparison.Ordinal)
+                    || (file.EndsWith(BackupStores.SnapshotSuffix, StringComparison.Ordinal)
+                        && !File.Exists(file[..^BackupStores.SnapshotSuffix.Length] + BackupStores.ManifestSuffix));
+                if (orphan && File.GetLastWriteTimeUtc(file) <= before)
+                {
+                    File.Delete(file);
+                }
+            }
+        }
+
         var all = List();
         var old = all.Take(Math.Max(0, all.Count - keep)).ToList();
         foreach (var manifest in old)
