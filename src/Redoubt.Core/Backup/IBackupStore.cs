@@ -36,6 +36,16 @@ public static class BackupStores
     public const string SnapshotSuffix = ".rdb";
     public const string ManifestSuffix = ".json";
 
+    /// <summary>
+    /// How old a snapshot without its manifest must be before retention deletes it: a backup cut short (stopped
+    /// between the snapshot and its manifest), never one still being written or uploaded.
+    /// </summary>
+    public static readonly TimeSpan OrphanAge = TimeSpan.FromHours(1);
+
+    /// <summary>The name of a snapshot's manifest beside it (a file or an object key), or null when it names no snapshot.</summary>
+    public static string? ManifestOf(string snapshot) =>
+        snapshot.EndsWith(SnapshotSuffix, StringComparison.Ordinal) ? snapshot[..^SnapshotSuffix.Length] + ManifestSuffix : null;
+
     /// <summary>Finds one backup by id, or says where it looked.</summary>
     public static async Task<BackupManifest> FindAsync(this IBackupStore store, string id, CancellationToken cancellationToken) =>
         (await store.ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(m => m.Id == id)

@@ -73,11 +73,8 @@ public sealed class S3BackupStore : IBackupStore
         return credentials;
     }
 
-    /// <summary>
-    /// How old a snapshot without its manifest must be before <see cref="PruneAsync"/> deletes it: an upload cut short
-    /// (the control plane stopped between the snapshot and its manifest), never one still being uploaded.
-    /// </summary>
-    public TimeSpan OrphanAge { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>How old a snapshot without its manifest must be before <see cref="PruneAsync"/> deletes it.</summary>
+    public TimeSpan OrphanAge { get; init; } = BackupStores.OrphanAge;
 
     public async Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken cancellationToken) =>
         await ManifestsAsync(await KeysAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
@@ -195,9 +192,7 @@ public sealed class S3BackupStore : IBackupStore
         var all = await ManifestsAsync(keys, cancellationToken).ConfigureAwait(false);
         // Snapshots alone (an upload cut short before its manifest) are never listed: without this they would stay forever.
         var orphans = keys
-            .Where(k => k.Key.EndsWith(BackupStores.SnapshotSuffix, StringComparison.Ordinal)
-                && !keys.ContainsKey(k.Key[..^BackupStores.SnapshotSuffix.Length] + BackupStores.ManifestSuffix)
-                && k.Value <= DateTimeOffset.UtcNow - OrphanAge)
+            .Where(k => BackupStores.ManifestOf(k.Key) is { } manifest && !keys.ContainsKey(manifest) && k.Value <= DateTimeOffset.UtcNow - OrphanAge)
             .Select(k => k.Key)
             .ToList();
         foreach (var orphan in orphans)

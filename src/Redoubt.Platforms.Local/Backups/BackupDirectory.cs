@@ -11,6 +11,8 @@ namespace Redoubt.Platforms.Local.Backups;
 /// </summary>
 internal sealed class BackupDirectory(string root) : IBackupStore
 {
+    private const string PartialSuffix = ".partial";
+
     public string Root { get; } = root;
 
     public string Location => Root;
@@ -33,7 +35,7 @@ internal sealed class BackupDirectory(string root) : IBackupStore
 
     public string SnapshotFile(string id) => Path.Combine(Root, id + BackupStores.SnapshotSuffix);
 
-    public string PartialFile(string id) => SnapshotFile(id) + ".partial";
+    public string PartialFile(string id) => SnapshotFile(id) + PartialSuffix;
 
     public string ManifestFile(string id) => Path.Combine(Root, id + BackupStores.ManifestSuffix);
 
@@ -102,12 +104,8 @@ internal sealed class BackupDirectory(string root) : IBackupStore
         return BackupStores.InOrder(manifests);
     }
 
-    /// <summary>
-    /// How old a snapshot without its manifest (or a partial one) must be before <see cref="Prune"/> deletes it: a
-    /// backup cut short (the control plane stopped mid-copy, or between the snapshot and its manifest), never one still
-    /// being written.
-    /// </summary>
-    public TimeSpan OrphanAge { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>How old a snapshot without its manifest, or a partial one (a copy cut short), must be before <see cref="Prune"/> deletes it.</summary>
+    public TimeSpan OrphanAge { get; init; } = BackupStores.OrphanAge;
 
     /// <summary>Deletes all but the newest <paramref name="keep"/> backups; returns the ids it deleted.</summary>
     public IReadOnlyList<string> Prune(int keep)
@@ -118,9 +116,8 @@ internal sealed class BackupDirectory(string root) : IBackupStore
             var before = DateTime.UtcNow - OrphanAge;
             foreach (var file in Directory.EnumerateFiles(Root))
             {
-                var orphan = file.EndsWith(BackupStores.SnapshotSuffix + ".partial", StringComparison.Ordinal)
-                    || (file.EndsWith(BackupStores.SnapshotSuffix, StringComparison.Ordinal)
-                        && !File.Exists(file[..^BackupStores.SnapshotSuffix.Length] + BackupStores.ManifestSuffix));
+                var orphan = file.EndsWith(BackupStores.SnapshotSuffix + PartialSuffix, StringComparison.Ordinal)
+                    || (BackupStores.ManifestOf(file) is { } manifest && !File.Exists(manifest));
                 if (orphan && File.GetLastWriteTimeUtc(file) <= before)
                 {
                     File.Delete(file);
