@@ -46,7 +46,8 @@ internal static class StallWatch
         var last = Clock.ElapsedMilliseconds;
         var machine = MachineSample.Read();
         var pauses = GC.GetTotalPauseDuration();
-        var poolSince = (Clock: -1L, Machine: machine, Pauses: pauses);
+        // The queued item's wait as last seen, and the machine when it was queued.
+        var (poolWaited, poolFrom, poolPauses) = (0L, machine, pauses);
         while (true)
         {
             Thread.Sleep(TickMs);
@@ -63,18 +64,18 @@ internal static class StallWatch
             var queued = Volatile.Read(ref _queuedAt);
             if (queued < 0)
             {
-                if (poolSince.Clock >= 0 && poolSince.Clock > StallMs)
+                if (poolWaited > StallMs)
                 {
-                    Record("thread pool", poolSince.Clock, poolSince.Machine, nowMachine, nowPauses - poolSince.Pauses);
+                    Record("thread pool", poolWaited, poolFrom, nowMachine, nowPauses - poolPauses);
                 }
 
-                poolSince = (0, nowMachine, nowPauses);
+                (poolWaited, poolFrom, poolPauses) = (0, nowMachine, nowPauses);
                 Volatile.Write(ref _queuedAt, now);
                 ThreadPool.UnsafeQueueUserWorkItem(static _ => Volatile.Write(ref _queuedAt, -1), (object?)null, preferLocal: false);
             }
             else
             {
-                poolSince.Clock = now - queued;
+                poolWaited = now - queued;
             }
 
             last = now;
