@@ -28,7 +28,7 @@ public static class Planner
     /// 4 s after a failover still counted the replies about the previous master, reached o_down alone, was elected the
     /// moment the partition healed, and failed over a healthy master. 300 ms keeps those replies 1.5 s.
     /// </summary>
-    public static readonly IReadOnlyList<Setting> SentinelTimers = [new("PING-PERIOD", "400"), new("ASK-PERIOD", "300"), new(InfoPeriod, "1000"), new(PublishPeriod, "2000")];
+    public static readonly IReadOnlyList<Setting> SentinelTimers = [new("PING-PERIOD", "400"), new("ASK-PERIOD", "300"), new(InfoPeriod, "1000"), new(PublishPeriod, Number(HelloPeriodMilliseconds))];
 
     /// <summary>
     /// Sentinel's hello period, at its default. It is planned so that the healer puts back a period changed by hand, or
@@ -38,6 +38,26 @@ public static class Planner
 
     /// <summary>Sentinel's INFO period for replicas of a master that is up; the fast failover shortens it for a moment (see FastFailover).</summary>
     public const string InfoPeriod = "INFO-PERIOD";
+
+    /// <summary>Sentinel's hello period (<see cref="PublishPeriod"/>), in milliseconds.</summary>
+    private const long HelloPeriodMilliseconds = 2000;
+
+    /// <summary>
+    /// How long a Sentinel stays in TILT mode: after its timer fires more than two seconds late (the process or its
+    /// machine was stopped, or the clock jumped) it keeps pinging and listening but judges nothing down and answers every
+    /// peer that the master is up, until the period ends, because its timestamps are stale. Sentinel's default, 30 s, is
+    /// thirty of its default PING periods. The pods run found what it costs: a zone frozen for five seconds during a
+    /// failover left its Sentinel in TILT for 30 s after the thaw; when the next zone's master hung within those 30 s,
+    /// only one of the two Sentinels left could judge it down, short of the quorum of two, and writes stopped for 29 s.
+    /// What TILT waits for arrives much sooner here: a fresh reply from every instance within one PING period (400 ms),
+    /// down-after of fresh history, and a peer's hello with any configuration it missed (a hello every 2 s; twice, so a
+    /// lost one does not matter). Down-after plus two hello periods: 5 s with the 1 s default.
+    /// </summary>
+    public const string TiltPeriod = "TILT-PERIOD";
+
+    /// <summary><see cref="SentinelTimers"/> and the TILT period for a down-after (see <see cref="TiltPeriod"/>).</summary>
+    public static IReadOnlyList<Setting> SentinelTimersFor(long downAfterMilliseconds) =>
+        [.. SentinelTimers, new(TiltPeriod, Number(downAfterMilliseconds + 2 * HelloPeriodMilliseconds))];
 
     /// <summary>A Redis node's name when the platform has no names of its own (the local platform's).</summary>
     public static string DefaultRedisNodeName(int ordinal) => $"redis-{ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
@@ -63,6 +83,7 @@ public static class Planner
             Sentinels = Spread(NodeKind.Sentinel, i => $"sentinel-{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}", spec.Sentinel.Replicas, spec.Zones),
             RedisSettings = RedisSettingsFor(spec),
             SentinelSettings = SentinelSettingsFor(spec),
+            SentinelTimers = SentinelTimersFor(spec.Sentinel.DownAfterMilliseconds),
             RestartedAt = ResourceAnnotations.RestartedAtOf(resource),
             PasswordRotation = rotation is not null && graceError is null ? new Access.RotationRequest(rotation, grace ?? Access.PasswordRotation.DefaultGrace) : null,
             PasswordRotationError = rotation is not null ? graceError : null,

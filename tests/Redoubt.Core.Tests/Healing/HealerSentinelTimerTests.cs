@@ -1,6 +1,7 @@
 using Redoubt.Core.Healing;
 using Redoubt.Core.Planning;
 using Redoubt.Core.Tests.Fixtures;
+using Redoubt.Model;
 
 namespace Redoubt.Core.Tests.Healing;
 
@@ -15,6 +16,7 @@ public sealed class HealerSentinelTimerTests
         ["PING-PERIOD"] = "1000",
         ["ASK-PERIOD"] = "1000",
         ["PUBLISH-PERIOD"] = "2000",
+        ["TILT-PERIOD"] = "30000",
     };
 
     [Fact]
@@ -25,8 +27,8 @@ public sealed class HealerSentinelTimerTests
 
         var decision = Healer.Decide(Plan, observation, HealContexts.At());
 
-        Assert.Equal(["sentinel debug sentinel-1 127.0.0.1:26001 PING-PERIOD=400 ASK-PERIOD=300 INFO-PERIOD=1000"], Steps.Of(decision.Actions));
-        Assert.Equal("PING-PERIOD is 1000, ASK-PERIOD is 1000, INFO-PERIOD is 10000 ms; Redoubt wants 400, 300, 1000", decision.Actions[0].Reason);
+        Assert.Equal(["sentinel debug sentinel-1 127.0.0.1:26001 PING-PERIOD=400 ASK-PERIOD=300 INFO-PERIOD=1000 TILT-PERIOD=5000"], Steps.Of(decision.Actions));
+        Assert.Equal("PING-PERIOD is 1000, ASK-PERIOD is 1000, INFO-PERIOD is 10000, TILT-PERIOD is 30000 ms; Redoubt wants 400, 300, 1000, 5000", decision.Actions[0].Reason);
         Assert.False(decision.Actions[0].Disruptive);
     }
 
@@ -34,7 +36,7 @@ public sealed class HealerSentinelTimerTests
     public void OnlyTheTimersThatDifferAreSet()
     {
         var healthy = ObservedClusters.Healthy(Plan);
-        var timers = new Dictionary<string, string>(Defaults, StringComparer.Ordinal) { ["PING-PERIOD"] = "250", ["INFO-PERIOD"] = "1000", ["ASK-PERIOD"] = "100" };
+        var timers = new Dictionary<string, string>(Defaults, StringComparer.Ordinal) { ["PING-PERIOD"] = "250", ["INFO-PERIOD"] = "1000", ["ASK-PERIOD"] = "100", ["TILT-PERIOD"] = "5000" };
 
         var decision = Healer.Decide(Plan, healthy.With(healthy.Sentinels[0] with { Timers = timers }), HealContexts.At());
 
@@ -46,11 +48,26 @@ public sealed class HealerSentinelTimerTests
     public void TimersAlreadySetOrNotSupportedNeedNothing()
     {
         var healthy = ObservedClusters.Healthy(Plan);
-        var set = new Dictionary<string, string>(Defaults, StringComparer.Ordinal) { ["PING-PERIOD"] = "400", ["ASK-PERIOD"] = "300", ["INFO-PERIOD"] = "1000" };
+        var set = new Dictionary<string, string>(Defaults, StringComparer.Ordinal) { ["PING-PERIOD"] = "400", ["ASK-PERIOD"] = "300", ["INFO-PERIOD"] = "1000", ["TILT-PERIOD"] = "5000" };
 
         // Sentinels before 7.0 answer SENTINEL DEBUG with an error: the observer reports no timers at all.
         var decision = Healer.Decide(Plan, healthy.With(healthy.Sentinels[0] with { Timers = set }), HealContexts.At());
 
         Assert.Empty(decision.Actions);
+    }
+
+    /// <summary>
+    /// A Sentinel thawed after a zone froze sat in TILT for Sentinel's default 30 s, judging nothing down, and the next
+    /// master to hang could not be failed over for that long: the period follows the resource's down-after instead.
+    /// </summary>
+    [Theory]
+    [InlineData(1000, "5000")]
+    [InlineData(5000, "9000")]
+    public void TheTiltPeriodIsDownAfterPlusTwoHelloPeriods(int downAfter, string expected)
+    {
+        var plan = TestPlans.Of(configure: spec => spec.Sentinel = new SentinelSpec { DownAfterMilliseconds = downAfter });
+
+        Assert.Equal(expected, plan.SentinelTimers.Single(t => t.Key == Planner.TiltPeriod).Value);
+        Assert.Equal(["PING-PERIOD", "ASK-PERIOD", "INFO-PERIOD", "PUBLISH-PERIOD", "TILT-PERIOD"], plan.SentinelTimers.Select(t => t.Key));
     }
 }
