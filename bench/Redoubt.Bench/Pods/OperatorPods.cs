@@ -12,31 +12,43 @@ namespace Redoubt.Bench.Pods;
 /// its security context, its ServiceAccount's token mounted by the kubelet) running an image of this checkout. The
 /// Dockerfile's base images come from a registry this machine cannot reach, so the image is the Redis pods' Debian
 /// root with `redoubt` published self-contained into /app, and the Dockerfile's user, environment and entry point.
-/// Only what the missing parts of a cluster require is changed in the manifest: the image (local, never pulled), the
-/// Redis and exporter images the operator gives its pods, and the API server's port (no kube-proxy maps the Service's
-/// 443 to it).
+/// Only what a cluster without a registry requires is changed in the manifest: the image (local, never pulled), and the
+/// Redis and exporter images the operator gives its pods. The pods reach the API server through the <c>kubernetes</c>
+/// Service (kube-proxy), and serve the dashboard with the token of the Secret the manifest mounts.
 /// </summary>
 internal sealed class OperatorPods
 {
     public const string Image = "redoubt.local/operator:bench";
     private const string Selector = "app.kubernetes.io/name=redoubt-operator";
 
-    private readonly PodNode _node;
+    private readonly PodNodes _nodes;
 
-    private OperatorPods(PodNode node) => _node = node;
-
-    /// <summary>Publishes this checkout's `redoubt`, builds its image in the node's Docker and starts deploy/operator.yaml with it.</summary>
-    public static async Task<OperatorPods> DeployAsync(TestCluster cluster, PodNode node, CancellationToken ct)
+    private OperatorPods(PodNodes nodes, string dashboardToken)
     {
-        var pods = new OperatorPods(node);
-        await pods.BuildImageAsync(cluster.Directory, node.Images, ct).ConfigureAwait(false);
+        _nodes = nodes;
+        DashboardToken = dashboardToken;
+    }
+
+    /// <summary>The token of the Secret redoubt-dashboard, which the run creates before the operator starts.</summary>
+    public string DashboardToken { get; }
+
+    /// <summary>Builds the operator's image into every node's Docker, creates the dashboard's Secret and starts deploy/operator.yaml.</summary>
+    public static async Task<OperatorPods> DeployAsync(TestCluster cluster, PodNodes nodes, CancellationToken ct)
+    {
+        var pods = new OperatorPods(nodes, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+        await pods.BuildImageAsync(cluster.Directory, nodes.Any.Images, ct).ConfigureAwait(false);
         using var admin = cluster.AdminClient();
+        // As deploy/operator.yaml says to turn the dashboard on.
+        await admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = Redoubt.Kubernetes.OperatorDashboardToken.DeployedSecret },
+            StringData = new Dictionary<string, string> { ["token"] = pods.DashboardToken },
+        }, OperatorInstall.Namespace, cancellationToken: ct).ConfigureAwait(false);
         var deployment = KubernetesYaml.Deserialize<V1Deployment>(await File.ReadAllTextAsync(TestPaths.Deploy("operator.yaml"), ct).ConfigureAwait(false));
         var container = deployment.Spec.Template.Spec.Containers.Single(c => c.Name == "operator");
         container.Image = Image;
         container.ImagePullPolicy = "Never";
-        container.Args = [.. container.Args, $"--redis-image=v7={node.RedisImageName}", $"--exporter-image={node.ExporterImageName}"];
-        container.Env = [.. container.Env ?? [], new V1EnvVar { Name = "KUBERNETES_SERVICE_PORT", Value = cluster.ApiServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) }];
+        container.Args = [.. container.Args, $"--redis-image=v7={nodes.Any.RedisImageName}", $"--exporter-image={nodes.Any.ExporterImageName}"];
         await admin.AppsV1.CreateNamespacedDeploymentAsync(deployment, OperatorInstall.Namespace, cancellationToken: ct).ConfigureAwait(false);
         return pods;
     }
@@ -74,6 +86,35 @@ internal sealed class OperatorPods
         }, TimeSpan.FromMinutes(3), ct, () => $"pods: {last}").ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The leader's dashboard on its pod address, with the token from the mounted Secret: refused without it (401), and
+    /// with it <c>/api/resources</c> lists <paramref name="resource"/>.
+    /// </summary>
+    public async Task<string> DashboardAsync(IKubernetes admin, string leader, string ns, string resource, CancellationToken ct)
+    {
+        var pod = await admin.CoreV1.ReadNamespacedPodAsync(leader, OperatorInstall.Namespace, cancellationToken: ct).ConfigureAwait(false);
+        var url = new Uri($"http://{pod.Status.PodIP}:9480/api/resources");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using (var anonymous = await http.GetAsync(url, ct).ConfigureAwait(false))
+        {
+            if (anonymous.StatusCode != System.Net.HttpStatusCode.Unauthorized)
+            {
+                throw new InvalidOperationException($"the operator's dashboard at {url} answered {(int)anonymous.StatusCode} without its token; it must refuse (401)");
+            }
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DashboardToken);
+        using var answer = await http.SendAsync(request, ct).ConfigureAwait(false);
+        var body = await answer.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        if (!answer.IsSuccessStatusCode || !body.Contains($"\"{resource}\"", StringComparison.Ordinal) || !body.Contains($"\"{ns}\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"the operator's dashboard at {url} answered {(int)answer.StatusCode} with its token and does not list {ns}/{resource}");
+        }
+
+        return $"the leader's dashboard ({url}) refuses a request without the token (401) and lists {ns}/{resource} with the token of the Secret {Redoubt.Kubernetes.OperatorDashboardToken.DeployedSecret} mounted into its pod";
+    }
+
     /// <summary>A restarted or failed operator container, with the end of its log; null while they all run.</summary>
     public async Task<string?> ProblemAsync(IKubernetes admin, CancellationToken ct) =>
         await ProblemAsync(await PodsAsync(admin, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
@@ -88,7 +129,7 @@ internal sealed class OperatorPods
             var status = pod.Status?.ContainerStatuses?.FirstOrDefault(c => c.Name == "operator");
             if (status is not null && (status.RestartCount > 0 || status.State?.Terminated is not null))
             {
-                return $"the operator container of pod {pod.Metadata.Name} exited (restarts: {status.RestartCount}, {status.LastState?.Terminated?.Reason ?? status.State?.Terminated?.Reason}); the end of its log:\n{await LogTailAsync(pod.Metadata.Name, ct).ConfigureAwait(false)}";
+                return $"the operator container of pod {pod.Metadata.Name} exited (restarts: {status.RestartCount}, {status.LastState?.Terminated?.Reason ?? status.State?.Terminated?.Reason}); the end of its log:\n{await LogTailAsync(pod, ct).ConfigureAwait(false)}";
             }
         }
 
@@ -96,17 +137,23 @@ internal sealed class OperatorPods
     }
 
     /// <summary>The end of an operator pod's log, as Docker keeps it (the kubelet's log API needs credentials this run does not give the API server).</summary>
-    public async Task<string> LogTailAsync(string pod, CancellationToken ct)
+    private async Task<string> LogTailAsync(V1Pod pod, CancellationToken ct)
     {
-        var containers = await _node.DockerAsync(["ps", "-aq", "--filter", $"label=io.kubernetes.pod.namespace={OperatorInstall.Namespace}",
-            "--filter", $"label=io.kubernetes.pod.name={pod}", "--filter", "label=io.kubernetes.container.name=operator"], ct).ConfigureAwait(false);
+        if (pod.Spec?.NodeName is not { } nodeName)
+        {
+            return "(not scheduled)";
+        }
+
+        var node = _nodes.Named(nodeName);
+        var containers = await node.DockerAsync(["ps", "-aq", "--filter", $"label=io.kubernetes.pod.namespace={OperatorInstall.Namespace}",
+            "--filter", $"label=io.kubernetes.pod.name={pod.Metadata.Name}", "--filter", "label=io.kubernetes.container.name=operator"], ct).ConfigureAwait(false);
         var latest = containers.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         if (latest is null)
         {
             return "(no container)";
         }
 
-        var logs = await _node.DockerAsync(["logs", "--tail", "40", latest], ct, check: false).ConfigureAwait(false);
+        var logs = await node.DockerAsync(["logs", "--tail", "40", latest], ct, check: false).ConfigureAwait(false);
         return logs.Output + logs.Error;
     }
 
@@ -183,13 +230,14 @@ internal sealed class OperatorPods
             }
         }
 
-        // As the Dockerfile says: its environment, a fixed non-root user, `redoubt operator` by default.
-        await _node.DockerAsync(["import",
+        // As the Dockerfile says: its environment, a fixed non-root user, `redoubt operator` by default. Into every
+        // node's Docker: the scheduler places the two pods where it likes.
+        await Task.WhenAll(_nodes.All.Select(node => node.DockerAsync(["import",
             "--change", "ENV DOTNET_EnableDiagnostics=0 DOTNET_NOLOGO=1 DOTNET_GCgen0size=0x400000",
             "--change", "WORKDIR /app", "--change", "USER 65532:65532",
             "--change", "ENTRYPOINT [\"/app/redoubt\"]", "--change", "CMD [\"operator\"]",
-            tar, Image], ct).ConfigureAwait(false);
+            tar, Image], ct))).ConfigureAwait(false);
         File.Delete(tar);
-        Console.WriteLine($"pods: operator image {Image} imported (the published `redoubt` on the Redis pods' Debian root)");
+        Console.WriteLine($"pods: operator image {Image} imported into {_nodes.All.Count} nodes (the published `redoubt` on the Redis pods' Debian root)");
     }
 }

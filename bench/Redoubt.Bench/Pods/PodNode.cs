@@ -1,41 +1,53 @@
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.Net;
-using k8s;
 using Redoubt.Kubernetes.Cluster.Tests;
 using Redoubt.Kubernetes.Cluster.Tests.Cluster;
 
 namespace Redoubt.Bench.Pods;
 
 /// <summary>
-/// One Kubernetes node for the pods run, inside the network namespace the bench runs in: an address of its own on a
-/// dummy interface, a Docker daemon private to this run (its own socket, data and exec roots, its bridge and rules in
-/// the namespace, no iptables rules at all), the locally built images imported into it, kube-scheduler and a kubelet
-/// that uses Docker through its built-in shim. Every process is started through the <see cref="TestCluster"/>, so it
-/// is stopped with it, by pid, in reverse order (kubelet before Docker before the API server).
+/// One Kubernetes node of the pods run, inside the network namespace the bench runs in: an address of its own, a
+/// Docker daemon private to this node (its own socket, data and exec roots, its own bridge and pod subnet, no
+/// iptables rules at all), the locally built images imported into it, and a kubelet that uses that daemon through its
+/// built-in shim, labelled with the node's zone. The nodes share the namespace, so a pod reaches a pod of another node
+/// through the namespace's routes between the bridges. Every process is started through the <see cref="TestCluster"/>,
+/// so it is stopped with it, by pid, in reverse order (kubelet before Docker before the API server).
 /// </summary>
 internal sealed class PodNode
 {
-    public const string NodeName = "redoubt-pods";
-    public const string Zone = "gland";
     public const string RedisImage = "redoubt.local/redis:";
     public const string PauseImage = "redoubt.local/pause:1";
     public const string ExporterImage = "redoubt.local/redis-exporter:";
 
-    /// <summary>The node's address, on an interface of the namespace; pods get 10.251.0.x on Docker's bridge.</summary>
-    public static readonly IPAddress NodeAddress = IPAddress.Parse("10.250.0.2");
-
-    private const string PodBridge = "10.251.0.1/24";
-
-    private PodNode(string directory, string dockerSocket, PodImages images)
+    private PodNode(int index, string zone, string directory, PodImages images)
     {
+        Index = index;
+        Zone = zone;
         Directory = directory;
-        DockerSocket = dockerSocket;
+        DockerSocket = System.IO.Path.Combine(directory, "docker.sock");
         Images = images;
         RedisImageName = RedisImage + images.RedisVersion;
         RedisVersion = images.RedisVersion;
         ExporterImageName = ExporterImage + images.ExporterVersion;
     }
+
+    public int Index { get; }
+
+    /// <summary>The node's zone (its topology.kubernetes.io/zone label).</summary>
+    public string Zone { get; }
+
+    public string Name => $"redoubt-{Zone}";
+
+    /// <summary>The node's address, on the namespace's node interface: 10.250.0.2 for the first node, then .3, .4.</summary>
+    public IPAddress Address => AddressOf(Index);
+
+    public static IPAddress AddressOf(int index) => IPAddress.Parse($"10.250.0.{2 + index}");
+
+    /// <summary>The node's pod bridge; its pods get 10.251.N.x.</summary>
+    public string Bridge => $"pods{Index}";
+
+    public string BridgeAddress => $"10.251.{Index}.1/24";
 
     public string Directory { get; }
     public string DockerSocket { get; }
@@ -48,43 +60,47 @@ internal sealed class PodNode
     /// <summary>Debian's redis_exporter on the same root, for the sidecar the operator adds to every Redis pod.</summary>
     public string ExporterImageName { get; }
 
-    public static async Task<PodNode> StartAsync(TestCluster cluster, string binaries, CancellationToken ct)
+    /// <summary>Starts the node's Docker daemon on its bridge (which <see cref="PodNodes"/> created) and waits until it answers.</summary>
+    public static async Task<PodNode> StartDockerAsync(TestCluster cluster, int index, string zone, PodImages images, CancellationToken ct)
     {
-        var images = await PodImages.EnsureAsync(ct).ConfigureAwait(false);
-        await AddNodeAddressAsync(ct).ConfigureAwait(false);
-        await MountCgroupsAsync(ct).ConfigureAwait(false);
-
-        var directory = Path.Combine(cluster.Directory, "node");
+        // Short: containerd's sockets go under the exec root, and a socket's path may not pass 104 characters.
+        var directory = System.IO.Path.Combine(cluster.Directory, $"n{index}");
         System.IO.Directory.CreateDirectory(directory);
-        var socket = Path.Combine(directory, "docker.sock");
+        var node = new PodNode(index, zone, directory, images);
         var runc = WriteRuncWrapper(directory);
-        cluster.Start("dockerd", "dockerd",
+        cluster.Start($"dockerd-{zone}", "dockerd",
         [
-            $"--data-root={Path.Combine(directory, "docker")}", $"--exec-root={Path.Combine(directory, "docker-exec")}",
-            $"--pidfile={Path.Combine(directory, "docker.pid")}", $"--host=unix://{socket}",
+            $"--data-root={System.IO.Path.Combine(directory, "docker")}", $"--exec-root={System.IO.Path.Combine(directory, "x")}",
+            $"--pidfile={System.IO.Path.Combine(directory, "docker.pid")}", $"--host=unix://{node.DockerSocket}",
             // The bridge and its address live in this namespace; Docker writes no iptables rule anywhere.
-            $"--bip={PodBridge}", "--iptables=false", "--ip-masq=false", "--userland-proxy=false",
-            "--storage-driver=overlay2", "--cgroup-parent=redoubt-pods", "--shutdown-timeout=2", "--log-level=warn",
+            $"--bridge={node.Bridge}", "--iptables=false", "--ip-masq=false", "--userland-proxy=false",
+            "--storage-driver=overlay2", $"--cgroup-parent=redoubt-{zone}", "--shutdown-timeout=2", "--log-level=warn",
             $"--add-runtime=redoubt-runc={runc}", "--default-runtime=redoubt-runc",
         ]);
-        var node = new PodNode(directory, socket, images);
-        await Poll.UntilAsync("dockerd to answer", async () => (await node.DockerAsync(["version", "--format", "{{.Server.Version}}"], ct, check: false).ConfigureAwait(false)).Exit == 0 ? "up" : null,
+        await Poll.UntilAsync($"dockerd of {node.Name} to answer", async () => (await node.DockerAsync(["version", "--format", "{{.Server.Version}}"], ct, check: false).ConfigureAwait(false)).Exit == 0 ? "up" : null,
             TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
         await node.ImportAsync(images, ct).ConfigureAwait(false);
+        return node;
+    }
 
-        cluster.Start("kube-scheduler", Path.Combine(binaries, "kube-scheduler"),
-        [
-            $"--kubeconfig={cluster.AdminKubeconfig}", "--leader-elect=false", "--port=0", "--secure-port=0", "--bind-address=127.0.0.1",
-        ]);
-        cluster.Start("kubelet", Path.Combine(binaries, "kubelet"),
+    /// <summary>
+    /// The node's kubelet. Its paths are its own (root, certificates, plugins, the shim's socket and root), except
+    /// /var/log/pods, which the kubelet does not let one move: a kubelet's log cleanup may remove the log links of
+    /// another node's pods, which the run does not read (it reads containers' logs through their node's Docker).
+    /// </summary>
+    public void StartKubelet(TestCluster cluster, string binaries)
+    {
+        var shim = $"unix://{System.IO.Path.Combine(Directory, "dockershim.sock")}";
+        cluster.Start($"kubelet-{Zone}", System.IO.Path.Combine(binaries, "kubelet"),
         [
             $"--kubeconfig={cluster.AdminKubeconfig}",
-            "--container-runtime=docker", $"--docker-endpoint=unix://{socket}", $"--pod-infra-container-image={PauseImage}",
-            $"--root-dir={Path.Combine(directory, "kubelet")}", $"--cert-dir={Path.Combine(directory, "kubelet-pki")}",
-            $"--volume-plugin-dir={Path.Combine(directory, "kubelet-plugins")}",
-            $"--experimental-dockershim-root-directory={Path.Combine(directory, "dockershim")}",
-            $"--seccomp-profile-root={Path.Combine(directory, "kubelet", "seccomp")}",
-            $"--node-ip={NodeAddress}", $"--address={NodeAddress}", $"--hostname-override={NodeName}",
+            "--container-runtime=docker", $"--docker-endpoint=unix://{DockerSocket}", $"--pod-infra-container-image={PauseImage}",
+            $"--container-runtime-endpoint={shim}", $"--image-service-endpoint={shim}",
+            $"--root-dir={System.IO.Path.Combine(Directory, "kubelet")}", $"--cert-dir={System.IO.Path.Combine(Directory, "kubelet-pki")}",
+            $"--volume-plugin-dir={System.IO.Path.Combine(Directory, "kubelet-plugins")}",
+            $"--experimental-dockershim-root-directory={System.IO.Path.Combine(Directory, "dockershim")}",
+            $"--seccomp-profile-root={System.IO.Path.Combine(Directory, "kubelet", "seccomp")}",
+            $"--node-ip={Address}", $"--address={Address}", $"--hostname-override={Name}",
             $"--node-labels=topology.kubernetes.io/zone={Zone}",
             "--read-only-port=0", "--healthz-port=0",
             // Only the API server's clients may call it (logs, exec), not anonymous callers.
@@ -93,15 +109,10 @@ internal sealed class PodNode
             // The images exist only here: never collect them, never evict for a shared disk's fill level.
             "--image-gc-high-threshold=100", "--image-gc-low-threshold=99",
             "--eviction-hard=memory.available<1Mi,nodefs.available<1%,imagefs.available<1%",
+            // A pod's traffic to a Service that leads back to the pod itself (kube-proxy) returns through its own port.
+            "--hairpin-mode=hairpin-veth",
             "--max-pods=40", "--v=1",
         ]);
-        using var admin = cluster.AdminClient();
-        await Poll.UntilAsync($"node {NodeName} to be Ready", async () =>
-        {
-            var nodes = await admin.CoreV1.ListNodeAsync(cancellationToken: ct).ConfigureAwait(false);
-            return nodes.Items.FirstOrDefault(n => n.Metadata.Name == NodeName)?.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true ? "ready" : null;
-        }, TimeSpan.FromMinutes(2), ct).ConfigureAwait(false);
-        return node;
     }
 
     /// <summary>The container of <paramref name="container"/> in pod <paramref name="pod"/>, as the kubelet labels it.</summary>
@@ -180,80 +191,6 @@ internal sealed class PodNode
             """);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
-    }
-
-    /// <summary>
-    /// `ip netns exec` gives the run a mount namespace of its own with a fresh /sys, which hides the cgroup
-    /// hierarchies Docker and the kubelet need. They are mounted again at the same places, with the same options as
-    /// the host's (read from the first process's mounts), in this mount namespace only: its mounts do not propagate
-    /// to the host's, and they go when the run's processes end.
-    /// </summary>
-    private static async Task MountCgroupsAsync(CancellationToken ct)
-    {
-        var mounts = (await File.ReadAllLinesAsync("/proc/1/mounts", ct).ConfigureAwait(false)).Select(l => l.Split(' ')).ToList();
-        var hierarchies = mounts
-            .Where(f => f.Length >= 4 && f[2] is "cgroup" or "cgroup2" && f[1].StartsWith("/sys/fs/cgroup", StringComparison.Ordinal))
-            .ToList();
-        if (hierarchies.Count == 0)
-        {
-            throw new InvalidOperationException("the host mounts no cgroup hierarchy under /sys/fs/cgroup; Docker cannot run containers here");
-        }
-
-        var root = mounts.FirstOrDefault(f => f.Length >= 4 && f[1] == "/sys/fs/cgroup");
-        if (root is not null && root[2] != "cgroup2")
-        {
-            await MountAsync(["-t", "tmpfs", "-o", "mode=755", "cgroup_root", "/sys/fs/cgroup"], ct).ConfigureAwait(false);
-        }
-
-        foreach (var fields in hierarchies)
-        {
-            var options = string.Join(',', fields[3].Split(',').Where(o => o is not ("rw" or "ro" or "relatime" or "nosuid" or "nodev" or "noexec")));
-            System.IO.Directory.CreateDirectory(fields[1]);
-            await MountAsync(options.Length == 0 ? ["-t", fields[2], fields[2], fields[1]] : ["-t", fields[2], "-o", options, fields[2], fields[1]], ct).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task MountAsync(IReadOnlyList<string> arguments, CancellationToken ct)
-    {
-        var info = new ProcessStartInfo("mount") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot run mount");
-        var error = await process.StandardError.ReadToEndAsync(ct).ConfigureAwait(false);
-        await process.WaitForExitAsync(ct).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"mount {string.Join(' ', arguments)} failed: {error.Trim()}");
-        }
-    }
-
-    /// <summary>The node's address on an interface of its own, and a default route through it, in this namespace only.</summary>
-    private static async Task AddNodeAddressAsync(CancellationToken ct)
-    {
-        foreach (var arguments in new[]
-        {
-            // A veth pair with both ends here: kernels without the dummy driver have veth (the partition tests use it too).
-            new[] { "link", "add", "node0", "type", "veth", "peer", "name", "node0-peer" },
-            ["addr", "add", $"{NodeAddress}/24", "dev", "node0"],
-            ["link", "set", "node0-peer", "up"],
-            ["link", "set", "node0", "up"],
-            ["route", "add", "default", "dev", "node0"],
-            // In place of kube-proxy: the `kubernetes` Service's address is this namespace's own, so a pod (the
-            // operator's) reaches the API server at the address kubelet gives it in KUBERNETES_SERVICE_HOST.
-            ["addr", "add", $"{TestCluster.KubernetesServiceAddress}/32", "dev", "node0"],
-        })
-        {
-            var (exit, error) = await StormNamespace.IpAsync(arguments).ConfigureAwait(false);
-            if (exit != 0)
-            {
-                throw new InvalidOperationException($"ip {string.Join(' ', arguments)} failed: {error.Trim()}");
-            }
-        }
-
-        ct.ThrowIfCancellationRequested();
     }
 }
 

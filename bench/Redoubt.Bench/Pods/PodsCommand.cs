@@ -13,18 +13,21 @@ namespace Redoubt.Bench.Pods;
 
 /// <summary>
 /// The operator on a real Kubernetes with real pods (tier 2 of the Kubernetes tests): etcd, kube-apiserver,
-/// kube-controller-manager, kube-scheduler, a kubelet and Docker, all inside the network namespace this run created;
-/// the operator as deploy/operator.yaml's two pods (an image of this checkout, see <see cref="OperatorPods"/>) with
-/// its ServiceAccount's token and exactly deploy/rbac.yaml's rights; a Redis resource
-/// whose pods run a Redis image built from Debian's packages. A writer finds the master through the Sentinels' pod
-/// addresses while each fault runs, and after each the bench checks how soon the <c>rfrm</c> Service's Endpoints name
-/// the new master alone.
+/// kube-controller-manager, kube-scheduler, kube-proxy, and three nodes in three zones (a kubelet and Docker each,
+/// see <see cref="PodNodes"/>), all inside the network namespace this run created; the operator as
+/// deploy/operator.yaml's two pods (an image of this checkout, see <see cref="OperatorPods"/>) with its
+/// ServiceAccount's token and exactly deploy/rbac.yaml's rights; a Redis resource whose pods run a Redis image built
+/// from Debian's packages, on claims bound to the nodes' local volumes. A writer finds the master through the
+/// Sentinel Service (kube-proxy) as an application in the cluster does, while each fault runs, and after each the
+/// bench checks how soon the <c>rfrm</c> Service's Endpoints name the new master alone, and that a connection
+/// through that Service reaches it.
 /// </summary>
 internal sealed class PodsCommand(BenchOptions options, BenchHome home)
 {
     private const string Namespace = "pods-bench";
     private const string ResourceName = "bench";
     private const string Instance = "redis-" + ResourceName;
+    private static readonly Redoubt.Platforms.Kubernetes.Manifests.ObjectNames Names = new(ResourceName);
     private static readonly TimeSpan BackToReady = TimeSpan.FromMinutes(3);
 
     /// <summary>
@@ -44,13 +47,14 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         ContainerKill,
         PodDelete,
         Freeze,
+        ZoneFreeze,
         RollingUpdate,
     }
 
-    /// <summary>The faults <c>--only</c> names (k, p, f, r); every fault when it names none of them.</summary>
+    /// <summary>The faults <c>--only</c> names (k, p, f, z, r); every fault when it names none of them.</summary>
     private static List<Fault> Selected(string parts)
     {
-        var letters = new Dictionary<Fault, char> { [Fault.ContainerKill] = 'k', [Fault.PodDelete] = 'p', [Fault.Freeze] = 'f', [Fault.RollingUpdate] = 'r' };
+        var letters = new Dictionary<Fault, char> { [Fault.ContainerKill] = 'k', [Fault.PodDelete] = 'p', [Fault.Freeze] = 'f', [Fault.ZoneFreeze] = 'z', [Fault.RollingUpdate] = 'r' };
         var named = letters.Where(l => parts.Contains(l.Value, StringComparison.Ordinal)).Select(l => l.Key).ToList();
         return named.Count > 0 ? named : [.. Enum.GetValues<Fault>()];
     }
@@ -122,22 +126,24 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         await OperatorPods.PublishAsync(ct).ConfigureAwait(false);
     }
 
-    private static readonly string[] Binaries = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet"];
+    private static readonly string[] Binaries = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy"];
     private static readonly string[] Dockerd = ["/usr/sbin/dockerd", "/usr/bin/dockerd"];
 
     private async Task<int> RunClusterAsync(CancellationToken ct)
     {
         var total = Stopwatch.StartNew();
         var binaries = await KubeBinaries.EnsureAsync(Binaries, ct).ConfigureAwait(false);
-        // Listening on every address of this run's own network namespace: the operator's pods reach it from Docker's bridge.
-        await using var cluster = await TestCluster.StartAsync(ct, apiServerBindAddress: "0.0.0.0").ConfigureAwait(false);
+        await PodNodes.PrepareNetworkAsync(ct).ConfigureAwait(false);
+        // Listening on every address of this run's own network namespace: pods reach it through the `kubernetes`
+        // Service, which kube-proxy maps to the first node's address.
+        await using var cluster = await TestCluster.StartAsync(ct, apiServerBindAddress: "0.0.0.0", advertiseAddress: PodNodes.ApiServerAddress.ToString()).ConfigureAwait(false);
         Console.WriteLine($"pods: API server ready at {cluster.ApiServerUrl} after {total.Elapsed.TotalSeconds:F0} s; logs in {cluster.Directory}");
-        var node = await PodNode.StartAsync(cluster, binaries, ct).ConfigureAwait(false);
-        Console.WriteLine($"pods: node {PodNode.NodeName} Ready after {total.Elapsed.TotalSeconds:F0} s (Redis {node.RedisVersion} image {node.RedisImageName})");
+        var nodes = await PodNodes.StartAsync(cluster, binaries, ct).ConfigureAwait(false);
+        Console.WriteLine($"pods: nodes {string.Join(", ", nodes.All.Select(n => $"{n.Name} (zone {n.Zone}, {n.Address})"))} Ready, kube-proxy maps the kubernetes Service, after {total.Elapsed.TotalSeconds:F0} s (Redis {nodes.Any.RedisVersion} image {nodes.Any.RedisImageName})");
         try
         {
             await OperatorInstall.InstallAsync(cluster, ct).ConfigureAwait(false);
-            var @operator = await OperatorPods.DeployAsync(cluster, node, ct).ConfigureAwait(false);
+            var @operator = await OperatorPods.DeployAsync(cluster, nodes, ct).ConfigureAwait(false);
             using var admin = cluster.AdminClient();
             var leader = await @operator.WaitLeaderAsync(admin, ct).ConfigureAwait(false);
             Console.WriteLine($"pods: deploy/operator.yaml running, 2 operator pods Ready, {leader} holds the Lease, after {total.Elapsed.TotalSeconds:F0} s");
@@ -146,7 +152,9 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
             await ApplyAsync(cluster, "small", ct).ConfigureAwait(false);
             await WaitReadyAsync(admin, @operator, ct).ConfigureAwait(false);
             Console.WriteLine($"pods: resource {Namespace}/{ResourceName} Ready {applied.Elapsed.TotalSeconds:F1} s after the apply (3 Redis pods, 3 Sentinel pods)");
+            Console.WriteLine($"pods: {await PlacementAsync(admin, ct).ConfigureAwait(false)}");
             Console.WriteLine($"pods: {await ExportersAsync(admin, ct).ConfigureAwait(false)}");
+            Console.WriteLine($"pods: {await @operator.DashboardAsync(admin, leader, Namespace, ResourceName, ct).ConfigureAwait(false)}");
 
             var password = await PasswordAsync(admin, ct).ConfigureAwait(false);
             if (options.Tls)
@@ -164,7 +172,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
                         preset = preset == "small" ? "medium" : "small";
                     }
 
-                    var result = await RunEventAsync(cluster, admin, node, @operator, password, fault, run, preset, ct).ConfigureAwait(false);
+                    var result = await RunEventAsync(cluster, admin, nodes, @operator, password, fault, run, preset, ct).ConfigureAwait(false);
                     _events.Add(result);
                     Console.WriteLine($"  {Describe(fault),-28} #{run}  gap {result.GapMs,6:F0} ms  lost {result.Lost} of {result.Acknowledged,-6}  rfrm Endpoints {Ms(result.EndpointsMs)} after the new master's first write  {result.From} -> {result.To}  {result.Note}");
                 }
@@ -175,7 +183,9 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
                 throw new InvalidOperationException($"during the run: {problem}");
             }
 
-            // Every pod the faults replaced runs a new exporter, on a new pod address (and with TLS, a certificate issued for it).
+            // Every pod the faults replaced runs a new exporter, on a new pod address (and with TLS, a certificate issued for
+            // it), in its zone, on its claim.
+            Console.WriteLine($"pods: after the faults, {await PlacementAsync(admin, ct).ConfigureAwait(false)}");
             Console.WriteLine($"pods: after the faults, {await ExportersAsync(admin, ct).ConfigureAwait(false)}");
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
@@ -198,18 +208,19 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         return _events.Any(e => e.Lost > 0) ? 1 : 0;
     }
 
-    private async Task<PodEvent> RunEventAsync(TestCluster cluster, IKubernetes admin, PodNode node, OperatorPods @operator, string password, Fault fault, int run, string preset, CancellationToken ct)
+    private async Task<PodEvent> RunEventAsync(TestCluster cluster, IKubernetes admin, PodNodes nodes, OperatorPods @operator, string password, Fault fault, int run, string preset, CancellationToken ct)
     {
         var status = await StatusAsync(admin, ct).ConfigureAwait(false);
-        var sentinels = status.Sentinels;
         var master = status.MasterAddress ?? throw new InvalidOperationException("the resource is Ready but its status names no master");
         await Keys.FlushAsync(master, password, ct).ConfigureAwait(false);
 
+        // As an application in the cluster: the Sentinel Service's address (kube-proxy picks a Sentinel for each connection).
+        var sentinels = new[] { await ServiceAddressAsync(admin, Names.SentinelService, ct).ConfigureAwait(false) };
         await using var writer = new RawSentinelWriter(sentinels, "mymaster", password, _nextSequence, longestRun: TimeSpan.FromMinutes(10));
         writer.Start();
         if (!await writer.Log.WaitForMoreAsync(500, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"the writer through the Sentinels ({string.Join(", ", sentinels)}) acknowledged no 500 writes within 30 s before the fault (last failure: {writer.LastFailure ?? "none"})");
+            throw new InvalidOperationException($"the writer through the Sentinel Service ({sentinels[0]}) acknowledged no 500 writes within 30 s before the fault (last failure: {writer.LastFailure ?? "none"})");
         }
 
         var masterPod = status.MasterPod;
@@ -222,23 +233,43 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         switch (fault)
         {
             case Fault.ContainerKill:
-                var killed = await node.ContainerIdAsync(Namespace, masterPod, "redis", ct).ConfigureAwait(false);
+                var killedOn = await nodes.HostingAsync(admin, Namespace, masterPod, ct).ConfigureAwait(false);
+                var killed = await killedOn.ContainerIdAsync(Namespace, masterPod, "redis", ct).ConfigureAwait(false);
                 faultAt = Stopwatch.GetTimestamp();
-                await node.DockerAsync(["kill", "--signal=KILL", killed], ct).ConfigureAwait(false);
+                await killedOn.DockerAsync(["kill", "--signal=KILL", killed], ct).ConfigureAwait(false);
                 break;
             case Fault.PodDelete:
                 faultAt = Stopwatch.GetTimestamp();
                 await admin.CoreV1.DeleteNamespacedPodAsync(masterPod, Namespace, cancellationToken: ct).ConfigureAwait(false);
                 break;
             case Fault.Freeze:
-                var frozen = await node.ContainerIdAsync(Namespace, masterPod, "redis", ct).ConfigureAwait(false);
+                var frozenOn = await nodes.HostingAsync(admin, Namespace, masterPod, ct).ConfigureAwait(false);
+                var frozen = await frozenOn.ContainerIdAsync(Namespace, masterPod, "redis", ct).ConfigureAwait(false);
                 faultAt = Stopwatch.GetTimestamp();
-                await node.DockerAsync(["pause", frozen], ct).ConfigureAwait(false);
+                await frozenOn.DockerAsync(["pause", frozen], ct).ConfigureAwait(false);
                 // Frozen (the cgroup freezer, as SIGSTOP would) until the writer is served by another master, then thawed: the old
                 // master must not take writes again.
                 var moved = await WaitAsync(() => Task.FromResult(writer.Log.NodeAt(Stopwatch.GetTimestamp()) is { } at && at != master && writer.Log.AnyAfter(faultAt)), TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-                var thaw = await node.DockerAsync(["unpause", frozen], ct, check: false).ConfigureAwait(false);
+                var thaw = await frozenOn.DockerAsync(["unpause", frozen], ct, check: false).ConfigureAwait(false);
                 note = (moved ? "" : "no new master within 30 s while frozen; ") + (thaw.Exit == 0 ? "thawed after the failover" : "the frozen container was gone before the thaw (fenced)");
+                break;
+            case Fault.ZoneFreeze:
+                // The master's whole node frozen, as a zone whose machines hang: its Redis and Sentinel, an operator pod
+                // if one runs there (perhaps the leader), every container; the kubelet goes on. Thawed once the writer
+                // is served by another master.
+                var zone = await nodes.HostingAsync(admin, Namespace, masterPod, ct).ConfigureAwait(false);
+                var running = (await zone.DockerAsync(["ps", "-q"], ct).ConfigureAwait(false)).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var hosted = (await admin.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: $"spec.nodeName={zone.Name}", cancellationToken: ct).ConfigureAwait(false)).Items
+                    .Select(p => p.Metadata.Name).Order(StringComparer.Ordinal).ToList();
+                var lease = await admin.CoordinationV1.ReadNamespacedLeaseAsync(OperatorInstall.Lease, OperatorInstall.Namespace, cancellationToken: ct).ConfigureAwait(false);
+                faultAt = Stopwatch.GetTimestamp();
+                await zone.DockerAsync(["pause", .. running], ct).ConfigureAwait(false);
+                var movedAway = await WaitAsync(() => Task.FromResult(writer.Log.NodeAt(Stopwatch.GetTimestamp()) is { } at && at != master && writer.Log.AnyAfter(faultAt)), TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+                var thawed = await zone.DockerAsync(["unpause", .. running], ct, check: false).ConfigureAwait(false);
+                var leader = hosted.Contains(lease.Spec?.HolderIdentity ?? "", StringComparer.Ordinal) ? ", the operator's leader among them" : "";
+                note = $"zone {zone.Zone} frozen ({string.Join(", ", hosted.Where(h => !h.StartsWith("rfr-", StringComparison.Ordinal) || h == masterPod))}{leader})"
+                    + (movedAway ? "" : "; no new master within 60 s while frozen")
+                    + (thawed.Exit == 0 ? "; thawed after the failover" : "; thawed after the failover, the master's pod was replaced by then (fenced)");
                 break;
             case Fault.RollingUpdate:
                 previousTemplate = await TemplateHashAsync(admin, ct).ConfigureAwait(false);
@@ -273,6 +304,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         await polling.ConfigureAwait(false);
         var endpointsMs = endpoints.LagAfter(newMaster.Split(':')[0], faultAt, writer.Log.FirstOnAfter(newMaster, faultAt));
         await writer.StopAsync().ConfigureAwait(false);
+        await MasterServiceReachesAsync(admin, newMaster, password, ct).ConfigureAwait(false);
         _nextSequence = writer.NextSequence + 1;
 
         // A pod a fault replaced comes back on another address; with TLS its certificate must name the new one.
@@ -302,8 +334,9 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
             spec:
               replicas: 3
               version: v7
-              # No volume provisioner runs on this node: the data directory is the pod's own.
-              size: ""
+              # Claims bind to the nodes' local volumes (the run's default StorageClass).
+              size: {PodNodes.VolumeSize}
+              zones: [{string.Join(", ", PodNodes.Zones)}]
               resourcesPreset: {preset}
               authEnabled: true
               tls:
@@ -391,6 +424,94 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         return $"the redis_exporter sidecar answers on all {pods.Items.Count} Redis pods with redis_up 1, and names {masters[0]} master as the status does";
     }
 
+    /// <summary>A Service's cluster IP and its first port, as an application in the cluster reaches it (kube-proxy).</summary>
+    private static async Task<string> ServiceAddressAsync(IKubernetes admin, string service, CancellationToken ct)
+    {
+        var read = await admin.CoreV1.ReadNamespacedServiceAsync(service, Namespace, cancellationToken: ct).ConfigureAwait(false);
+        return $"{read.Spec.ClusterIP}:{read.Spec.Ports[0].Port}";
+    }
+
+    /// <summary>
+    /// A connection through the <c>rfrm</c> Service (its cluster IP, kube-proxy) reaches the new master: a write through
+    /// it is taken (a replica would answer READONLY) and is there on <paramref name="master"/>. kube-proxy follows the
+    /// Endpoints within its sync period, so the first connections may still reach the old pod.
+    /// </summary>
+    private static async Task MasterServiceReachesAsync(IKubernetes admin, string master, string password, CancellationToken ct)
+    {
+        var service = await ServiceAddressAsync(admin, Names.MasterService, ct).ConfigureAwait(false);
+        var probe = Guid.NewGuid().ToString("N");
+        var last = "";
+        await Poll.UntilAsync($"a write through the {Names.MasterService} Service ({service}) to reach the new master {master}", async () =>
+        {
+            try
+            {
+                using (var through = await Resp.RespConnection.ConnectAsync(service, password, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false))
+                {
+                    var set = await through.CommandAsync(TimeSpan.FromSeconds(2), ct, "SET", "pods-bench:rfrm-probe", probe).ConfigureAwait(false);
+                    if (set.IsError)
+                    {
+                        last = set.Text ?? "error";
+                        return null;
+                    }
+                }
+
+                using var direct = await Resp.RespConnection.ConnectAsync(master, password, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+                var read = await direct.CommandAsync(TimeSpan.FromSeconds(2), ct, "GET", "pods-bench:rfrm-probe").ConfigureAwait(false);
+                last = $"the new master holds {read.Text ?? "nothing"}";
+                return read.Text == probe ? "reached" : null;
+            }
+            catch (Exception e) when (Resp.RespFailure.Is(e))
+            {
+                last = e.Message;
+                return null;
+            }
+        }, TimeSpan.FromSeconds(10), ct, () => $"last: {last}").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Where the pods run: the three Redis pods in three zones and the three Sentinels in three zones (the resource lists
+    /// the zones, so the spread is a hard rule), and each Redis pod on a claim bound to a local volume of its own node.
+    /// </summary>
+    private static async Task<string> PlacementAsync(IKubernetes admin, CancellationToken ct)
+    {
+        var zones = (await admin.CoreV1.ListNodeAsync(cancellationToken: ct).ConfigureAwait(false)).Items
+            .ToDictionary(n => n.Metadata.Name, n => n.Metadata.Labels is { } labels && labels.TryGetValue("topology.kubernetes.io/zone", out var zone) ? zone : "(none)", StringComparer.Ordinal);
+        var parts = new List<string>();
+        foreach (var component in new[] { "redis", Redoubt.Platforms.Kubernetes.Manifests.Labels.ComponentSentinel })
+        {
+            var pods = (await admin.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: $"{Redoubt.Platforms.Kubernetes.Manifests.Labels.Component}={component}", cancellationToken: ct).ConfigureAwait(false)).Items
+                .Where(p => p.Metadata.DeletionTimestamp is null).ToList();
+            var placed = pods.Select(p => zones.TryGetValue(p.Spec.NodeName ?? "", out var zone) ? zone : "(unscheduled)").ToList();
+            if (pods.Count != PodNodes.Zones.Length || placed.Distinct(StringComparer.Ordinal).Count() != PodNodes.Zones.Length)
+            {
+                throw new InvalidOperationException($"the {component} pods are not one in each zone: {string.Join(", ", pods.Select((p, i) => $"{p.Metadata.Name} in {placed[i]}"))}");
+            }
+
+            parts.Add($"{component} pods {string.Join(", ", pods.OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).Select(p => $"{p.Metadata.Name} in {zones[p.Spec.NodeName]}"))}");
+            if (component != "redis")
+            {
+                continue;
+            }
+
+            foreach (var pod in pods)
+            {
+                var claim = pod.Spec.Volumes?.Select(v => v.PersistentVolumeClaim?.ClaimName).OfType<string>().FirstOrDefault()
+                    ?? throw new InvalidOperationException($"Redis pod {pod.Metadata.Name} has no claim, though the resource asks for {PodNodes.VolumeSize}");
+                var bound = await admin.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(claim, Namespace, cancellationToken: ct).ConfigureAwait(false);
+                var volume = bound.Spec.VolumeName is { Length: > 0 } name
+                    ? await admin.CoreV1.ReadPersistentVolumeAsync(name, cancellationToken: ct).ConfigureAwait(false)
+                    : throw new InvalidOperationException($"claim {claim} of {pod.Metadata.Name} is {bound.Status?.Phase}, bound to no volume");
+                var volumeNode = volume.Spec.NodeAffinity?.Required?.NodeSelectorTerms?.SelectMany(t => t.MatchExpressions ?? []).SelectMany(e => e.Values ?? []).FirstOrDefault();
+                if (bound.Status?.Phase != "Bound" || volumeNode != pod.Spec.NodeName)
+                {
+                    throw new InvalidOperationException($"claim {claim} of {pod.Metadata.Name} (on {pod.Spec.NodeName}) is {bound.Status?.Phase}, bound to {volume.Metadata.Name} of node {volumeNode}");
+                }
+            }
+        }
+
+        return $"{string.Join("; ", parts)}; each Redis pod on its claim, bound to a local volume of its node";
+    }
+
     private static async Task<string?> TemplateHashAsync(IKubernetes admin, CancellationToken ct) =>
         TemplateHash((await admin.AppsV1.ReadNamespacedStatefulSetAsync($"rfr-{Instance}", Namespace, cancellationToken: ct).ConfigureAwait(false)).Spec.Template.Metadata);
 
@@ -454,8 +575,13 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
             // Refused, as it must be.
         }
 
-        // By port, not by the addresses of now: a rolling update replaces the Sentinel pods, on other addresses.
-        Resp.RespConnection.ServerName = address => Resp.RespConnection.Split(address).Port == Redoubt.Platforms.Kubernetes.Manifests.Ports.Sentinel ? $"{names.SentinelService}.{Namespace}.svc" : null;
+        // By port, not by the addresses of now: a rolling update replaces the Sentinel pods, on other addresses. The
+        // master's Service by its cluster IP, which stays.
+        var masterService = await ServiceAddressAsync(admin, names.MasterService, ct).ConfigureAwait(false);
+        Resp.RespConnection.ServerName = address =>
+            Resp.RespConnection.Split(address).Port == Redoubt.Platforms.Kubernetes.Manifests.Ports.Sentinel ? $"{names.SentinelService}.{Namespace}.svc"
+            : address == masterService ? $"{names.MasterService}.{Namespace}.svc"
+            : null;
         return $"TLS: the writer trusts {authority.Subject} alone, the Sentinels as {names.SentinelService}.{Namespace}.svc (checked for its pod IP, {sentinel} is refused), each Redis pod by its IP";
     }
 
@@ -484,7 +610,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
     private void PrintSummary(TimeSpan elapsed)
     {
         Console.WriteLine();
-        Console.WriteLine($"pods: {_events.Count} events in {elapsed.TotalMinutes:F1} min (the operator as deploy/operator.yaml's pods, a real kube-apiserver 1.20, kubelet with Docker, Redis pods{(options.Tls ? " with TLS" : "")})");
+        Console.WriteLine($"pods: {_events.Count} events in {elapsed.TotalMinutes:F1} min (the operator as deploy/operator.yaml's pods, a real kube-apiserver 1.20, three nodes in three zones (kubelet with Docker), kube-proxy, Redis pods on local volumes{(options.Tls ? ", with TLS" : "")}; the writer through the Sentinel Service)");
         Console.WriteLine($"  {"fault",-28} {"runs",4}  {"gap median",10}  {"gap max",8}  {"lost",-14}  rfrm Endpoints after the new master (median / max)");
         foreach (var group in _events.GroupBy(e => e.Fault))
         {
@@ -501,6 +627,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         Fault.ContainerKill => "kill -9 of master container",
         Fault.PodDelete => "delete of the master pod",
         Fault.Freeze => "master frozen (docker pause)",
+        Fault.ZoneFreeze => "master's zone frozen",
         _ => "rolling update of template",
     };
 

@@ -34,11 +34,13 @@ internal sealed class TestCluster : IAsyncDisposable
     private ClusterProcess? _apiServer;
 
     private readonly string _bindAddress;
+    private readonly string? _advertiseAddress;
 
-    private TestCluster(string directory, string binaries, int apiServerPort, int etcdClientPort, int etcdPeerPort, string bindAddress)
+    private TestCluster(string directory, string binaries, int apiServerPort, int etcdClientPort, int etcdPeerPort, string bindAddress, string? advertiseAddress)
     {
         Directory = directory;
         _bindAddress = bindAddress;
+        _advertiseAddress = advertiseAddress;
         _binaries = binaries;
         ApiServerPort = apiServerPort;
         _etcdClientPort = etcdClientPort;
@@ -60,12 +62,16 @@ internal sealed class TestCluster : IAsyncDisposable
     /// Where the API server listens: loopback, or 0.0.0.0 only inside a network namespace a run created for itself
     /// (pods reach it there through the <c>kubernetes</c> Service's address, <see cref="KubernetesServiceAddress"/>).
     /// </param>
-    public static async Task<TestCluster> StartAsync(CancellationToken ct, string apiServerBindAddress = "127.0.0.1")
+    /// <param name="advertiseAddress">
+    /// The address the API server writes into the <c>kubernetes</c> Service's Endpoints, for a kube-proxy to map the
+    /// Service's 443 to; null: loopback, and the Service gets no endpoints.
+    /// </param>
+    public static async Task<TestCluster> StartAsync(CancellationToken ct, string apiServerBindAddress = "127.0.0.1", string? advertiseAddress = null)
     {
         var binaries = await KubeBinaries.EnsureAsync(ct);
         ClusterDirectories.RemoveAbandoned();
         var ports = FreePorts(3);
-        var cluster = new TestCluster(ClusterDirectories.Create(), binaries, ports[0], ports[1], ports[2], apiServerBindAddress);
+        var cluster = new TestCluster(ClusterDirectories.Create(), binaries, ports[0], ports[1], ports[2], apiServerBindAddress, advertiseAddress);
         try
         {
             await cluster.StartProcessesAsync(ct);
@@ -246,8 +252,11 @@ internal sealed class TestCluster : IAsyncDisposable
     [
         $"--etcd-servers=http://127.0.0.1:{_etcdClientPort}",
         $"--bind-address={_bindAddress}", $"--secure-port={port}", "--insecure-port=0",
-        // Loopback only: the `kubernetes` Service gets no endpoints rather than the host's address.
-        "--advertise-address=127.0.0.1", "--endpoint-reconciler-type=none",
+        // Loopback only: the `kubernetes` Service gets no endpoints rather than the host's address. Or a node's
+        // address inside a run's own network namespace, which its kube-proxy maps the Service to.
+        .. _advertiseAddress is null
+            ? new[] { "--advertise-address=127.0.0.1", "--endpoint-reconciler-type=none" }
+            : [$"--advertise-address={_advertiseAddress}", "--endpoint-reconciler-type=lease"],
         $"--cert-dir={Path.Combine(Directory, certificates)}",
         $"--tls-cert-file={Certificates.ServingCertificate}", $"--tls-private-key-file={Certificates.ServingKey}",
         $"--client-ca-file={Certificates.CaCertificate}",
