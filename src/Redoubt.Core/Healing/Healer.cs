@@ -22,11 +22,15 @@ public static class Healer
         var liveMasters = observation.Nodes.Where(n => n.IsMaster).ToList();
         return liveMasters.Count switch
         {
-            0 => NoMaster(plan, observation, context, sentinelMaster),
+            0 => WithoutHolds(NoMaster(plan, observation, context, sentinelMaster), observation),
             1 => WithMaster(plan, observation, liveMasters[0], sentinelMaster, Fence(observation, liveMasters[0], sentinelMaster, context), context),
             _ => SplitBrain(plan, observation, liveMasters, sentinelMaster, context),
         };
     }
+
+    /// <summary>Without a master, every replica held back from Sentinel's choice is let go first (see <see cref="CertificateRules"/>).</summary>
+    private static HealDecision WithoutHolds(HealDecision decision, ClusterObservation observation) =>
+        CertificateRules.Releases(observation).ToList() is { Count: > 0 } releases ? decision with { Actions = [.. releases, .. decision.Actions] } : decision;
 
     /// <summary>How often a failed snapshot is tried again: Redis's own pace when a save point is due.</summary>
     public static readonly TimeSpan SnapshotRetryPeriod = TimeSpan.FromSeconds(5);
@@ -168,6 +172,7 @@ public static class Healer
         actions.AddRange(attach.Count > 0 ? sentinelActions.Where(a => a is not MonitorMaster { Disruptive: false }) : sentinelActions);
         actions.AddRange(attach);
         actions.AddRange(ConfigActions(plan, observation));
+        actions.AddRange(CertificateRules.Actions(observation, master));
         actions.AddRange(EndpointRules.Actions(observation, master, context.Endpoint));
         actions.AddRange(SnapshotRetries(observation, context));
         if (context.Access is { } access)

@@ -29,7 +29,7 @@ public sealed class Observer(RedisAdmin admin, TimeProvider time)
         try
         {
             var infoTask = admin.ExecuteAsync(address, NodeKind.Redis, "INFO", "server", "replication", "persistence", "keyspace", "memory", "stats");
-            var configTask = admin.ExecuteAsync(address, NodeKind.Redis, "CONFIG", ["GET", "bind", .. plan.RedisSettings.Select(s => (object)s.Key)]);
+            var configTask = admin.ExecuteAsync(address, NodeKind.Redis, "CONFIG", ["GET", "bind", ReplicaPriority.Key, .. plan.RedisSettings.Select(s => (object)s.Key)]);
             var accessTask = RedisAccessAsync(address);
             var info = InfoParser.Parse((await infoTask.ConfigureAwait(false)).Text ?? "");
             var config = Pairs(await configTask.ConfigureAwait(false));

@@ -16,9 +16,6 @@ namespace Redoubt.Core.Reconcile;
 public sealed class Switchover(
     ResourceKnowledge knowledge, RedisAdmin admin, HealExecutor executor, FastFailover fastFailover, SentinelHandOver handOver, Journal journal, TimeProvider time)
 {
-    private const string FavouredPriority = "1";
-    private const string NormalPriority = "100";
-
     /// <summary>What is left of the write pause when the old master is demoted at the latest: time to unpause it.</summary>
     private static readonly TimeSpan PauseMargin = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MinimumDemoteTimeout = TimeSpan.FromSeconds(1);
@@ -74,10 +71,10 @@ public sealed class Switchover(
         var started = time.GetUtcNow();
         // Sentinel picks the replica with the lowest priority among equally caught-up ones, as its last INFO of each
         // replica says: when a target was named, wait until the Sentinel has seen it, before writes are paused.
-        await Task.WhenAll(replicas.Select(r => admin.ExecuteAsync(r.Address!, NodeKind.Redis, "CONFIG", "SET", "replica-priority", r == chosen ? FavouredPriority : NormalPriority))).ConfigureAwait(false);
+        await Task.WhenAll(replicas.Select(r => admin.ExecuteAsync(r.Address!, NodeKind.Redis, "CONFIG", "SET", ReplicaPriority.Key, r == chosen ? ReplicaPriority.Favoured : ReplicaPriority.Normal))).ConfigureAwait(false);
         if (!await WaitAsync(async () => await SentinelSeesPriorityAsync(plan, leader, to).ConfigureAwait(false), TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false))
         {
-            await BestEffort.RunAsync(() => admin.ExecuteAsync(to, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
+            await BestEffort.RunAsync(() => admin.ExecuteAsync(to, NodeKind.Redis, "CONFIG", "SET", ReplicaPriority.Key, ReplicaPriority.Normal)).ConfigureAwait(false);
             return Refuse($"Sentinel did not see {chosen.Name} as the preferred replica within 15 s; nothing changed");
         }
 
@@ -183,7 +180,7 @@ public sealed class Switchover(
                 await BestEffort.RunAsync(() => admin.ExecuteAsync(from, NodeKind.Redis, "CLIENT", "UNPAUSE")).ConfigureAwait(false);
             }
 
-            await BestEffort.RunAsync(() => admin.ExecuteAsync(chosen.Address!, NodeKind.Redis, "CONFIG", "SET", "replica-priority", NormalPriority)).ConfigureAwait(false);
+            await BestEffort.RunAsync(() => admin.ExecuteAsync(chosen.Address!, NodeKind.Redis, "CONFIG", "SET", ReplicaPriority.Key, ReplicaPriority.Normal)).ConfigureAwait(false);
         }
     }
 
@@ -197,7 +194,7 @@ public sealed class Switchover(
     private async Task<bool> SentinelSeesPriorityAsync(ResourcePlan plan, string sentinel, string replica)
     {
         var known = await admin.ExecuteAsync(sentinel, NodeKind.Sentinel, "SENTINEL", "REPLICAS", plan.MasterName).ConfigureAwait(false);
-        return known.Array.Select(Observer.Pairs).Any(f => Endpoints.Format(f.Text("ip") ?? "", (int)f.Number("port")) == replica && f.Text("slave-priority") == FavouredPriority);
+        return known.Array.Select(Observer.Pairs).Any(f => Endpoints.Format(f.Text("ip") ?? "", (int)f.Number("port")) == replica && f.Text("slave-priority") == ReplicaPriority.Favoured);
     }
 
     private SwitchoverResult Refuse(string message)
