@@ -137,7 +137,21 @@ internal sealed class OperatorPods
     }
 
     /// <summary>The end of an operator pod's log, as Docker keeps it (the kubelet's log API needs credentials this run does not give the API server).</summary>
-    private async Task<string> LogTailAsync(V1Pod pod, CancellationToken ct)
+    private Task<string> LogTailAsync(V1Pod pod, CancellationToken ct) => LogAsync(pod, ["--tail", "40"], ct);
+
+    /// <summary>The lines of every operator pod's log that contain <paramref name="text"/>.</summary>
+    public async Task<List<string>> LogLinesAsync(IKubernetes admin, string text, CancellationToken ct)
+    {
+        var lines = new List<string>();
+        foreach (var pod in await PodsAsync(admin, ct).ConfigureAwait(false))
+        {
+            lines.AddRange((await LogAsync(pod, [], ct).ConfigureAwait(false)).Split('\n').Where(l => l.Contains(text, StringComparison.Ordinal)));
+        }
+
+        return lines;
+    }
+
+    private async Task<string> LogAsync(V1Pod pod, IReadOnlyList<string> options, CancellationToken ct)
     {
         if (pod.Spec?.NodeName is not { } nodeName)
         {
@@ -153,7 +167,7 @@ internal sealed class OperatorPods
             return "(no container)";
         }
 
-        var logs = await node.DockerAsync(["logs", "--tail", "40", latest], ct, check: false).ConfigureAwait(false);
+        var logs = await node.DockerAsync(["logs", .. options, latest], ct, check: false).ConfigureAwait(false);
         return logs.Output + logs.Error;
     }
 

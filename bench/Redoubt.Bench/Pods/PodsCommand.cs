@@ -183,6 +183,15 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
                 throw new InvalidOperationException($"during the run: {problem}");
             }
 
+            if (options.Tls)
+            {
+                // What the healer did about replicas whose certificate did not name their new address yet.
+                // The operator logs an action when decided ("Heal: ...") and when done.
+                var held = (await @operator.LogLinesAsync(admin, "Sentinel must not promote it", ct).ConfigureAwait(false)).Count(l => l.Contains("Heal: ", StringComparison.Ordinal));
+                var released = (await @operator.LogLinesAsync(admin, "Sentinel may promote it again", ct).ConfigureAwait(false)).Count(l => l.Contains("Heal: ", StringComparison.Ordinal));
+                Console.WriteLine($"pods: {held} time(s) a replica was held back from Sentinel's choice until it served the certificate issued for its new address, {released} let go after");
+            }
+
             // Every pod the faults replaced runs a new exporter, on a new pod address (and with TLS, a certificate issued for
             // it), in its zone, on its claim.
             Console.WriteLine($"pods: after the faults, {await PlacementAsync(admin, ct).ConfigureAwait(false)}");
