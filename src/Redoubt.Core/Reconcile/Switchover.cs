@@ -42,10 +42,8 @@ public sealed class Switchover(
         }
 
         var master = masters[0];
-        var inSync = observation.Nodes.Where(n => n != master && StatusBuilder.InSync(n, master) && plan.RedisNodes.Any(p => p.Name == n.Name)).ToList();
-        var chosen = target is null
-            ? inSync.OrderBy(n => n.Outdated is not null).ThenByDescending(n => n.Offset).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault()
-            : inSync.FirstOrDefault(n => n.Name == target);
+        var inSync = InSync(plan, observation, master);
+        var chosen = Choose(inSync, target);
         if (chosen is null)
         {
             return Refuse(target is null
@@ -62,6 +60,21 @@ public sealed class Switchover(
         using var failover = knowledge.BeginOverlappingFailover();
         return await SwitchAsync(plan, master, chosen, inSync, sentinels, named: target is not null, secrets, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The replicas a switchover may go to: planned, linked to the master and caught up with it.</summary>
+    public static List<RedisNodeObservation> InSync(ResourcePlan plan, ClusterObservation observation, RedisNodeObservation master) =>
+        [.. observation.Nodes.Where(n => n != master && StatusBuilder.InSync(n, master) && plan.RedisNodes.Any(p => p.Name == n.Name))];
+
+    /// <summary>
+    /// The replica named, or else the best one: on the current configuration, not held back from Sentinel's choice (its
+    /// TLS certificate does not name its address yet, see <see cref="CertificateRules"/>), the most data, the lowest name.
+    /// </summary>
+    public static RedisNodeObservation? Choose(IReadOnlyList<RedisNodeObservation> inSync, string? target) =>
+        target is null
+            ? inSync.OrderBy(n => n.Outdated is not null)
+                .ThenBy(n => n.Config.TryGetValue(ReplicaPriority.Key, out var priority) && priority == ReplicaPriority.Held)
+                .ThenByDescending(n => n.Offset).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault()
+            : inSync.FirstOrDefault(n => n.Name == target);
 
     private async Task<SwitchoverResult> SwitchAsync(ResourcePlan plan, RedisNodeObservation master, RedisNodeObservation chosen, List<RedisNodeObservation> replicas, List<string> sentinels, bool named, ResourceSecrets secrets, CancellationToken cancellationToken)
     {

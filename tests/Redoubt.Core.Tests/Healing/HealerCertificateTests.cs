@@ -1,6 +1,7 @@
 using Redoubt.Core.Healing;
 using Redoubt.Core.Observation;
 using Redoubt.Core.Planning;
+using Redoubt.Core.Reconcile;
 using Redoubt.Core.Redis;
 using Redoubt.Core.Tests.Fixtures;
 
@@ -81,5 +82,19 @@ public sealed class HealerCertificateTests
 
         Assert.Equal($"config set redis-2 {TestAddresses.OfRedis(2)} replica-priority=100", Steps.Of(decision.Actions)[0]);
         Assert.Equal("there is no master: Sentinel may promote any replica, redis-2 too", decision.Actions[0].Reason);
+    }
+
+    [Fact]
+    public void AnUnnamedSwitchoverGoesToAReplicaThatIsNotHeldBack()
+    {
+        // redis-2 has more data, but its certificate does not name its address yet.
+        var observation = Observed(priority2: ReplicaPriority.Held, stale: "redis-2");
+        observation = observation.With(observation.Nodes[2] with { Offset = 2000 }, observation.Nodes[0] with { Offset = 2000 });
+        var inSync = Switchover.InSync(Plan, observation, Master(observation));
+
+        Assert.Equal(["redis-1", "redis-2"], inSync.Select(n => n.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("redis-1", Switchover.Choose(inSync, target: null)?.Name);
+        // Named, it is the user's choice.
+        Assert.Equal("redis-2", Switchover.Choose(inSync, target: "redis-2")?.Name);
     }
 }
