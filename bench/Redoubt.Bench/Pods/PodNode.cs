@@ -25,7 +25,7 @@ internal sealed class PodNode
         Index = index;
         Zone = zone;
         Directory = directory;
-        DockerSocket = System.IO.Path.Combine(directory, "docker.sock");
+        DockerSocket = Path.Combine(directory, "docker.sock");
         Images = images;
         RedisImageName = RedisImage + images.RedisVersion;
         RedisVersion = images.RedisVersion;
@@ -45,9 +45,12 @@ internal sealed class PodNode
     public static IPAddress AddressOf(int index) => IPAddress.Parse($"10.250.0.{2 + index}");
 
     /// <summary>The node's pod bridge; its pods get 10.251.N.x.</summary>
-    public string Bridge => $"pods{Index}";
+    public string Bridge => BridgeOf(Index);
 
-    public string BridgeAddress => $"10.251.{Index}.1/24";
+    public static string BridgeOf(int index) => $"pods{index}";
+
+    /// <summary>The bridge's own address: the pods' gateway.</summary>
+    public static string BridgeAddressOf(int index) => $"10.251.{index}.1/24";
 
     public string Directory { get; }
     public string DockerSocket { get; }
@@ -64,14 +67,14 @@ internal sealed class PodNode
     public static async Task<PodNode> StartDockerAsync(TestCluster cluster, int index, string zone, PodImages images, CancellationToken ct)
     {
         // Short: containerd's sockets go under the exec root, and a socket's path may not pass 104 characters.
-        var directory = System.IO.Path.Combine(cluster.Directory, $"n{index}");
+        var directory = Path.Combine(cluster.Directory, $"n{index}");
         System.IO.Directory.CreateDirectory(directory);
         var node = new PodNode(index, zone, directory, images);
         var runc = WriteRuncWrapper(directory);
         cluster.Start($"dockerd-{zone}", "dockerd",
         [
-            $"--data-root={System.IO.Path.Combine(directory, "docker")}", $"--exec-root={System.IO.Path.Combine(directory, "x")}",
-            $"--pidfile={System.IO.Path.Combine(directory, "docker.pid")}", $"--host=unix://{node.DockerSocket}",
+            $"--data-root={Path.Combine(directory, "docker")}", $"--exec-root={Path.Combine(directory, "x")}",
+            $"--pidfile={Path.Combine(directory, "docker.pid")}", $"--host=unix://{node.DockerSocket}",
             // The bridge and its address live in this namespace; Docker writes no iptables rule anywhere.
             $"--bridge={node.Bridge}", "--iptables=false", "--ip-masq=false", "--userland-proxy=false",
             "--storage-driver=overlay2", $"--cgroup-parent=redoubt-{zone}", "--shutdown-timeout=2", "--log-level=warn",
@@ -90,16 +93,16 @@ internal sealed class PodNode
     /// </summary>
     public void StartKubelet(TestCluster cluster, string binaries)
     {
-        var shim = $"unix://{System.IO.Path.Combine(Directory, "dockershim.sock")}";
-        cluster.Start($"kubelet-{Zone}", System.IO.Path.Combine(binaries, "kubelet"),
+        var shim = $"unix://{Path.Combine(Directory, "dockershim.sock")}";
+        cluster.Start($"kubelet-{Zone}", Path.Combine(binaries, "kubelet"),
         [
             $"--kubeconfig={cluster.AdminKubeconfig}",
             "--container-runtime=docker", $"--docker-endpoint=unix://{DockerSocket}", $"--pod-infra-container-image={PauseImage}",
             $"--container-runtime-endpoint={shim}", $"--image-service-endpoint={shim}",
-            $"--root-dir={System.IO.Path.Combine(Directory, "kubelet")}", $"--cert-dir={System.IO.Path.Combine(Directory, "kubelet-pki")}",
-            $"--volume-plugin-dir={System.IO.Path.Combine(Directory, "kubelet-plugins")}",
-            $"--experimental-dockershim-root-directory={System.IO.Path.Combine(Directory, "dockershim")}",
-            $"--seccomp-profile-root={System.IO.Path.Combine(Directory, "kubelet", "seccomp")}",
+            $"--root-dir={Path.Combine(Directory, "kubelet")}", $"--cert-dir={Path.Combine(Directory, "kubelet-pki")}",
+            $"--volume-plugin-dir={Path.Combine(Directory, "kubelet-plugins")}",
+            $"--experimental-dockershim-root-directory={Path.Combine(Directory, "dockershim")}",
+            $"--seccomp-profile-root={Path.Combine(Directory, "kubelet", "seccomp")}",
             $"--node-ip={Address}", $"--address={Address}", $"--hostname-override={Name}",
             $"--node-labels=topology.kubernetes.io/zone={Zone}",
             "--read-only-port=0", "--healthz-port=0",

@@ -56,9 +56,9 @@ internal sealed class PodNodes
         for (var i = 0; i < Zones.Length; i++)
         {
             commands.Add(["addr", "add", $"{PodNode.AddressOf(i)}/24", "dev", NodeInterface]);
-            commands.Add(["link", "add", $"pods{i}", "type", "bridge"]);
-            commands.Add(["addr", "add", $"10.251.{i}.1/24", "dev", $"pods{i}"]);
-            commands.Add(["link", "set", $"pods{i}", "up"]);
+            commands.Add(["link", "add", PodNode.BridgeOf(i), "type", "bridge"]);
+            commands.Add(["addr", "add", PodNode.BridgeAddressOf(i), "dev", PodNode.BridgeOf(i)]);
+            commands.Add(["link", "set", PodNode.BridgeOf(i), "up"]);
         }
 
         commands.Add(["route", "add", "default", "dev", NodeInterface]);
