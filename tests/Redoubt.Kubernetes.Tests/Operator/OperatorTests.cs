@@ -176,5 +176,35 @@ public sealed class OperatorTests : IAsyncLifetime
         Assert.DoesNotContain("default/second", a.Reconcilers.Passes);
     }
 
+    /// <summary>
+    /// A leader frozen past its Lease (its machine paused) finds, at its first renewal after the thaw, another holder:
+    /// it stops at once instead of reconciling beside the new leader until its renew deadline.
+    /// </summary>
+    [Fact]
+    public async Task ALeaderThatFindsAnotherHolderStopsReconcilingAtOnce()
+    {
+        Cluster.CreateRedis(_api);
+        var options = RunningOperator.Options("redoubt-a", leaderElection: true) with { RenewDeadline = TimeSpan.FromSeconds(5), LeaseDuration = TimeSpan.FromSeconds(6) };
+        await using var a = new RunningOperator(_api, options);
+        await Cluster.EventuallyAsync(() => !a.Reconcilers.Passes.IsEmpty, "the instance leads and reconciles");
+
+        // What a thawed leader finds: the Lease taken over by another instance while it stood still.
+        _api.Store.Mutate("leases", "redoubt-system", "redoubt-operator", lease =>
+        {
+            lease["spec"]!["holderIdentity"] = "redoubt-z";
+            lease["spec"]!["renewTime"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture);
+            lease["spec"]!["leaseDurationSeconds"] = 60;
+        });
+        var changed = DateTime.UtcNow;
+        await Cluster.EventuallyAsync(() => a.Log.Lines.Any(l => l.Contains("redoubt-a stops reconciling at once: redoubt-z holds the Lease now", StringComparison.Ordinal)), "the instance reads the new holder");
+
+        // Well inside the renew deadline (5 s), during which it used to go on reconciling.
+        Assert.True(DateTime.UtcNow - changed < TimeSpan.FromSeconds(3), $"the term ended {(DateTime.UtcNow - changed).TotalSeconds:F1} s after another instance held the Lease");
+        Cluster.CreateRedis(_api, name: "second");
+        await Task.Delay(1000);
+        Assert.DoesNotContain("default/second", a.Reconcilers.Passes);
+        Assert.Equal("redoubt-z", Holder());
+    }
+
     private string? Holder() => _api.Store.Get("leases", "redoubt-system", "redoubt-operator")?["spec"]?["holderIdentity"]?.GetValue<string>();
 }
