@@ -20,6 +20,7 @@ internal sealed class OperatorPods
 {
     public const string Image = "redoubt.local/operator:bench";
     private const string Selector = "app.kubernetes.io/name=redoubt-operator";
+    private const string Deployment = "redoubt-operator";
 
     private readonly PodNodes _nodes;
 
@@ -115,6 +116,39 @@ internal sealed class OperatorPods
         return $"the leader's dashboard ({url}) refuses a request without the token (401) and lists {ns}/{resource} with the token of the Secret {Redoubt.Kubernetes.OperatorDashboardToken.DeployedSecret} mounted into its pod";
     }
 
+    /// <summary>
+    /// Makes an operator pod on <paramref name="nodeName"/> the leader. With two replicas over three zones one zone
+    /// has none: then the Deployment is scaled to three (its spread puts the third there). The leader elsewhere is
+    /// deleted (it releases the Lease as it shuts down, and the Deployment replaces it). Returns the leader then, once
+    /// every replica is Ready again.
+    /// </summary>
+    public async Task<string> LeadFromAsync(IKubernetes admin, string nodeName, CancellationToken ct)
+    {
+        var leader = await WaitLeaderAsync(admin, ct).ConfigureAwait(false);
+        var pods = await PodsAsync(admin, ct).ConfigureAwait(false);
+        if (!pods.Any(p => p.Spec.NodeName == nodeName))
+        {
+            var patch = new V1Patch("{\"spec\":{\"replicas\":3}}", V1Patch.PatchType.MergePatch);
+            await admin.AppsV1.PatchNamespacedDeploymentScaleAsync(patch, Deployment, OperatorInstall.Namespace, cancellationToken: ct).ConfigureAwait(false);
+            await Poll.UntilAsync("a third operator pod to be scheduled", async () => (await PodsAsync(admin, ct).ConfigureAwait(false)).Count(p => p.Spec.NodeName is not null) >= 3 ? "scheduled" : null,
+                TimeSpan.FromMinutes(1), ct).ConfigureAwait(false);
+            leader = await WaitLeaderAsync(admin, ct).ConfigureAwait(false);
+            pods = await PodsAsync(admin, ct).ConfigureAwait(false);
+        }
+
+        if (pods.Any(p => p.Metadata.Name == leader && p.Spec.NodeName == nodeName) || !pods.Any(p => p.Spec.NodeName == nodeName && p.Metadata.DeletionTimestamp is null))
+        {
+            return leader;
+        }
+
+        await admin.CoreV1.DeleteNamespacedPodAsync(leader, OperatorInstall.Namespace, cancellationToken: ct).ConfigureAwait(false);
+        return await Poll.UntilAsync($"the operator pod on {nodeName} to lead after {leader} was deleted", async () =>
+        {
+            var now = await WaitLeaderAsync(admin, ct).ConfigureAwait(false);
+            return now != leader ? now : null;
+        }, TimeSpan.FromMinutes(3), ct).ConfigureAwait(false);
+    }
+
     /// <summary>A restarted or failed operator container, with the end of its log; null while they all run.</summary>
     public async Task<string?> ProblemAsync(IKubernetes admin, CancellationToken ct) =>
         await ProblemAsync(await PodsAsync(admin, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
@@ -124,7 +158,8 @@ internal sealed class OperatorPods
 
     private async Task<string?> ProblemAsync(IList<V1Pod> pods, CancellationToken ct)
     {
-        foreach (var pod in pods)
+        // A pod being deleted (one the run deleted) ends its container on purpose.
+        foreach (var pod in pods.Where(p => p.Metadata.DeletionTimestamp is null))
         {
             var status = pod.Status?.ContainerStatuses?.FirstOrDefault(c => c.Name == "operator");
             if (status is not null && (status.RestartCount > 0 || status.State?.Terminated is not null))

@@ -48,13 +48,14 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         PodDelete,
         Freeze,
         ZoneFreeze,
+        LeaderZoneFreeze,
         RollingUpdate,
     }
 
-    /// <summary>The faults <c>--only</c> names (k, p, f, z, r); every fault when it names none of them.</summary>
+    /// <summary>The faults <c>--only</c> names (k, p, f, z, o, r); every fault when it names none of them.</summary>
     private static List<Fault> Selected(string parts)
     {
-        var letters = new Dictionary<Fault, char> { [Fault.ContainerKill] = 'k', [Fault.PodDelete] = 'p', [Fault.Freeze] = 'f', [Fault.ZoneFreeze] = 'z', [Fault.RollingUpdate] = 'r' };
+        var letters = new Dictionary<Fault, char> { [Fault.ContainerKill] = 'k', [Fault.PodDelete] = 'p', [Fault.Freeze] = 'f', [Fault.ZoneFreeze] = 'z', [Fault.LeaderZoneFreeze] = 'o', [Fault.RollingUpdate] = 'r' };
         var named = letters.Where(l => parts.Contains(l.Value, StringComparison.Ordinal)).Select(l => l.Key).ToList();
         return named.Count > 0 ? named : [.. Enum.GetValues<Fault>()];
     }
@@ -238,6 +239,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         var polling = endpoints.PollAsync(admin, Namespace, $"rfrm-{Instance}", stopPolling.Token);
         var faultAt = Stopwatch.GetTimestamp();
         var note = "";
+        var masterMoves = fault != Fault.RollingUpdate;
         string? previousTemplate = null;
         switch (fault)
         {
@@ -280,6 +282,9 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
                     + (movedAway ? "" : "; no new master within 60 s while frozen")
                     + (thawed.Exit == 0 ? "; thawed after the failover" : "; thawed after the failover, the master's pod was replaced by then (fenced)");
                 break;
+            case Fault.LeaderZoneFreeze:
+                (note, masterMoves, faultAt) = await FreezeLeaderZoneAsync(admin, nodes, @operator, masterPod, ct).ConfigureAwait(false);
+                break;
             case Fault.RollingUpdate:
                 previousTemplate = await TemplateHashAsync(admin, ct).ConfigureAwait(false);
                 faultAt = Stopwatch.GetTimestamp();
@@ -290,7 +295,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
 
         // Back to normal: Ready again, every Redis pod on the current template for a rolling update, and 500 more writes.
         // A failure moves the master: until the status names another, it may still be the one from before the fault.
-        var certificateWait = await WaitReadyAsync(admin, @operator, ct, rolledFrom: previousTemplate, movedFrom: fault == Fault.RollingUpdate ? null : master).ConfigureAwait(false);
+        var certificateWait = await WaitReadyAsync(admin, @operator, ct, rolledFrom: previousTemplate, movedFrom: masterMoves ? master : null).ConfigureAwait(false);
         if (fault == Fault.RollingUpdate)
         {
             note += $", every pod rolled in {Stopwatch.GetElapsedTime(faultAt).TotalSeconds:F0} s";
@@ -431,6 +436,57 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         }
 
         return $"the redis_exporter sidecar answers on all {pods.Items.Count} Redis pods with redis_up 1, and names {masters[0]} master as the status does";
+    }
+
+    /// <summary>How long the operator leader's node stays frozen: longer than the Lease (15 s), so the other operator takes over.</summary>
+    private static readonly TimeSpan LeaderFreeze = TimeSpan.FromSeconds(25);
+
+    /// <summary>
+    /// Every container of the node that runs the operator's leader frozen for longer than the Lease: the other operator
+    /// must take the Lease and reconcile, and the old leader, thawed with its state from before, must step down without
+    /// undoing anything. The leader is first moved to the master's node when an operator pod runs there, so that the
+    /// master, its Sentinel and the operator that would heal them freeze together.
+    /// </summary>
+    /// <returns>What happened, whether the master was on the frozen node (and so must have moved), and when the freeze began.</returns>
+    private static async Task<(string Note, bool MasterMoves, long FrozenAt)> FreezeLeaderZoneAsync(IKubernetes admin, PodNodes nodes, OperatorPods @operator, string masterPod, CancellationToken ct)
+    {
+        var master = await nodes.HostingAsync(admin, Namespace, masterPod, ct).ConfigureAwait(false);
+        var leader = await @operator.LeadFromAsync(admin, master.Name, ct).ConfigureAwait(false);
+        var zone = await nodes.HostingAsync(admin, OperatorInstall.Namespace, leader, ct).ConfigureAwait(false);
+        var running = (await zone.DockerAsync(["ps", "-q"], ct).ConfigureAwait(false)).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var frozenAt = Stopwatch.StartNew();
+        var frozenAtTimestamp = Stopwatch.GetTimestamp();
+        await zone.DockerAsync(["pause", .. running], ct).ConfigureAwait(false);
+        string? successor = null;
+        TimeSpan? takenAfter = null;
+        try
+        {
+            while (frozenAt.Elapsed < LeaderFreeze)
+            {
+                if (successor is null)
+                {
+                    var now = await admin.CoordinationV1.ReadNamespacedLeaseAsync(OperatorInstall.Lease, OperatorInstall.Namespace, cancellationToken: ct).ConfigureAwait(false);
+                    if (now.Spec?.HolderIdentity is { Length: > 0 } holder && holder != leader)
+                    {
+                        (successor, takenAfter) = (holder, frozenAt.Elapsed);
+                    }
+                }
+
+                await Task.Delay(200, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await zone.DockerAsync(["unpause", .. running], ct, check: false).ConfigureAwait(false);
+        }
+
+        if (successor is null)
+        {
+            throw new InvalidOperationException($"the operator's leader {leader} was frozen for {LeaderFreeze.TotalSeconds:F0} s and no other operator took the Lease");
+        }
+
+        var onNode = master.Name == zone.Name;
+        return ($"zone {zone.Zone} frozen {LeaderFreeze.TotalSeconds:F0} s with the leader {leader}{(onNode ? " and the master" : "")}; {successor} took the Lease after {takenAfter!.Value.TotalSeconds:F1} s; then thawed", onNode, frozenAtTimestamp);
     }
 
     /// <summary>A Service's cluster IP and its first port, as an application in the cluster reaches it (kube-proxy).</summary>
@@ -637,6 +693,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         Fault.PodDelete => "delete of the master pod",
         Fault.Freeze => "master frozen (docker pause)",
         Fault.ZoneFreeze => "master's zone frozen",
+        Fault.LeaderZoneFreeze => "operator leader's zone frozen",
         _ => "rolling update of template",
     };
 
