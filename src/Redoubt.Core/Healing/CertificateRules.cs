@@ -47,7 +47,11 @@ public static class CertificateRules
     /// <summary>Without a master, no replica is held back from Sentinel's choice.</summary>
     public static IEnumerable<HealAction> Releases(ClusterObservation observation) =>
         observation.Nodes
-            .Where(n => n.Reachable && n.IsReplica && n.Config.TryGetValue(ReplicaPriority.Key, out var current) && current == ReplicaPriority.Held)
+            .Where(n => n.Reachable && n.IsReplica && IsHeld(n))
             .Select(n => (HealAction)new SetConfig(n.Name, n.Address!, ReplicaPriority.Key, ReplicaPriority.Normal,
                 $"there is no master: Sentinel may promote any replica, {n.Name} too"));
+
+    /// <summary>Whether the node was read with <c>replica-priority 0</c>: held back from Sentinel's choice.</summary>
+    public static bool IsHeld(RedisNodeObservation node) =>
+        node.Config.TryGetValue(ReplicaPriority.Key, out var priority) && priority == ReplicaPriority.Held;
 }

@@ -72,7 +72,7 @@ public sealed class Switchover(
     public static RedisNodeObservation? Choose(IReadOnlyList<RedisNodeObservation> inSync, string? target) =>
         target is null
             ? inSync.OrderBy(n => n.Outdated is not null)
-                .ThenBy(n => n.Config.TryGetValue(ReplicaPriority.Key, out var priority) && priority == ReplicaPriority.Held)
+                .ThenBy(CertificateRules.IsHeld)
                 .ThenByDescending(n => n.Offset).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault()
             : inSync.FirstOrDefault(n => n.Name == target);
 
