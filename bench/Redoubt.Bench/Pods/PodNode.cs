@@ -118,6 +118,22 @@ internal sealed class PodNode
         ]);
     }
 
+    /// <summary>
+    /// Pauses every running container of the node (the cgroup freezer), as a machine that hangs; the kubelet goes on.
+    /// Returns them for <see cref="ThawAsync"/>, and when the pause began (the fault's time).
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Containers, long FrozenAt)> FreezeAsync(CancellationToken ct)
+    {
+        var running = (await DockerAsync(["ps", "-q"], ct).ConfigureAwait(false)).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var frozenAt = Stopwatch.GetTimestamp();
+        await DockerAsync(["pause", .. running], ct).ConfigureAwait(false);
+        return (running, frozenAt);
+    }
+
+    /// <returns>Whether every container was still there to thaw (a pod deleted meanwhile takes its containers with it).</returns>
+    public async Task<bool> ThawAsync(IReadOnlyList<string> frozen, CancellationToken ct) =>
+        (await DockerAsync(["unpause", .. frozen], ct, check: false).ConfigureAwait(false)).Exit == 0;
+
     /// <summary>The container of <paramref name="container"/> in pod <paramref name="pod"/>, as the kubelet labels it.</summary>
     public async Task<string> ContainerIdAsync(string ns, string pod, string container, CancellationToken ct)
     {

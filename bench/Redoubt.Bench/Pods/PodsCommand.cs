@@ -269,18 +269,16 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
                 // if one runs there (perhaps the leader), every container; the kubelet goes on. Thawed once the writer
                 // is served by another master.
                 var zone = await nodes.HostingAsync(admin, Namespace, masterPod, ct).ConfigureAwait(false);
-                var running = (await zone.DockerAsync(["ps", "-q"], ct).ConfigureAwait(false)).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var hosted = (await admin.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: $"spec.nodeName={zone.Name}", cancellationToken: ct).ConfigureAwait(false)).Items
                     .Select(p => p.Metadata.Name).Order(StringComparer.Ordinal).ToList();
                 var lease = await admin.CoordinationV1.ReadNamespacedLeaseAsync(OperatorInstall.Lease, OperatorInstall.Namespace, cancellationToken: ct).ConfigureAwait(false);
-                faultAt = Stopwatch.GetTimestamp();
-                await zone.DockerAsync(["pause", .. running], ct).ConfigureAwait(false);
+                (var frozenZone, faultAt) = await zone.FreezeAsync(ct).ConfigureAwait(false);
                 var movedAway = await WaitAsync(() => Task.FromResult(writer.Log.NodeAt(Stopwatch.GetTimestamp()) is { } at && at != master && writer.Log.AnyAfter(faultAt)), TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
-                var thawed = await zone.DockerAsync(["unpause", .. running], ct, check: false).ConfigureAwait(false);
+                var thawed = await zone.ThawAsync(frozenZone, ct).ConfigureAwait(false);
                 var leader = hosted.Contains(lease.Spec?.HolderIdentity ?? "", StringComparer.Ordinal) ? ", the operator's leader among them" : "";
                 note = $"zone {zone.Zone} frozen ({string.Join(", ", hosted.Where(h => !h.StartsWith("rfr-", StringComparison.Ordinal) || h == masterPod))}{leader})"
                     + (movedAway ? "" : "; no new master within 60 s while frozen")
-                    + (thawed.Exit == 0 ? "; thawed after the failover" : "; thawed after the failover, the master's pod was replaced by then (fenced)");
+                    + (thawed ? "; thawed after the failover" : "; thawed after the failover, the master's pod was replaced by then (fenced)");
                 break;
             case Fault.LeaderZoneFreeze:
                 (note, masterMoves, faultAt) = await FreezeLeaderZoneAsync(admin, nodes, @operator, masterPod, ct).ConfigureAwait(false);
@@ -453,22 +451,19 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         var master = await nodes.HostingAsync(admin, Namespace, masterPod, ct).ConfigureAwait(false);
         var leader = await @operator.LeadFromAsync(admin, master.Name, ct).ConfigureAwait(false);
         var zone = await nodes.HostingAsync(admin, OperatorInstall.Namespace, leader, ct).ConfigureAwait(false);
-        var running = (await zone.DockerAsync(["ps", "-q"], ct).ConfigureAwait(false)).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var frozenAt = Stopwatch.StartNew();
-        var frozenAtTimestamp = Stopwatch.GetTimestamp();
-        await zone.DockerAsync(["pause", .. running], ct).ConfigureAwait(false);
+        var (frozen, frozenAt) = await zone.FreezeAsync(ct).ConfigureAwait(false);
         string? successor = null;
         TimeSpan? takenAfter = null;
         try
         {
-            while (frozenAt.Elapsed < LeaderFreeze)
+            while (Stopwatch.GetElapsedTime(frozenAt) < LeaderFreeze)
             {
                 if (successor is null)
                 {
                     var now = await admin.CoordinationV1.ReadNamespacedLeaseAsync(OperatorInstall.Lease, OperatorInstall.Namespace, cancellationToken: ct).ConfigureAwait(false);
                     if (now.Spec?.HolderIdentity is { Length: > 0 } holder && holder != leader)
                     {
-                        (successor, takenAfter) = (holder, frozenAt.Elapsed);
+                        (successor, takenAfter) = (holder, Stopwatch.GetElapsedTime(frozenAt));
                     }
                 }
 
@@ -477,7 +472,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         }
         finally
         {
-            await zone.DockerAsync(["unpause", .. running], ct, check: false).ConfigureAwait(false);
+            await zone.ThawAsync(frozen, ct).ConfigureAwait(false);
         }
 
         if (successor is null)
@@ -486,7 +481,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         }
 
         var onNode = master.Name == zone.Name;
-        return ($"zone {zone.Zone} frozen {LeaderFreeze.TotalSeconds:F0} s with the leader {leader}{(onNode ? " and the master" : "")}; {successor} took the Lease after {takenAfter!.Value.TotalSeconds:F1} s; then thawed", onNode, frozenAtTimestamp);
+        return ($"zone {zone.Zone} frozen {LeaderFreeze.TotalSeconds:F0} s with the leader {leader}{(onNode ? " and the master" : "")}; {successor} took the Lease after {takenAfter!.Value.TotalSeconds:F1} s; then thawed", onNode, frozenAt);
     }
 
     /// <summary>A Service's cluster IP and its first port, as an application in the cluster reaches it (kube-proxy).</summary>
