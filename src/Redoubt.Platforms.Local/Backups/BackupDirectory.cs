@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Redoubt.Core.Backup;
 
@@ -11,8 +10,6 @@ namespace Redoubt.Platforms.Local.Backups;
 /// </summary>
 internal sealed class BackupDirectory(string root) : IBackupStore
 {
-    private const string PartialSuffix = ".partial";
-
     public string Root { get; } = root;
 
     public string Location => Root;
@@ -20,36 +17,14 @@ internal sealed class BackupDirectory(string root) : IBackupStore
     /// <summary>The default place: under the home, one folder per namespace and resource.</summary>
     public static BackupDirectory Default(string home, string @namespace, string name) => new(Path.Combine(home, "backups", @namespace, name));
 
-    /// <summary>A new backup's id: the UTC second it starts, with a suffix when that second is taken (here, or in <paramref name="taken"/>).</summary>
-    public string NewId(DateTimeOffset now, IReadOnlySet<string> taken)
-    {
-        var id = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var candidate = id;
-        for (var n = 2; taken.Contains(candidate) || File.Exists(ManifestFile(candidate)) || File.Exists(PartialFile(candidate)); n++)
-        {
-            candidate = $"{id}-{n.ToString(CultureInfo.InvariantCulture)}";
-        }
-
-        return candidate;
-    }
+    /// <summary>Where a snapshot is fetched and checked before it becomes a backup here or is uploaded: this folder, so that keeping it here is a rename.</summary>
+    public SnapshotStaging Staging => new(Root);
 
     public string SnapshotFile(string id) => Path.Combine(Root, id + BackupStores.SnapshotSuffix);
 
-    public string PartialFile(string id) => SnapshotFile(id) + PartialSuffix;
+    public string PartialFile(string id) => Staging.PartialFile(id);
 
     public string ManifestFile(string id) => Path.Combine(Root, id + BackupStores.ManifestSuffix);
-
-    public FileStream CreatePartial(string id)
-    {
-        Directory.CreateDirectory(Root, ResourceFolder.PrivateDirectory);
-        return new FileStream(PartialFile(id), new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            BufferSize = 1 << 20,
-        });
-    }
 
     /// <summary>Makes a verified snapshot a backup: the snapshot under its final name, then its manifest.</summary>
     public Task<string> SaveAsync(BackupManifest manifest, string snapshotFile, CancellationToken cancellationToken)
@@ -70,11 +45,6 @@ internal sealed class BackupDirectory(string root) : IBackupStore
     public void Dispose()
     {
         // Nothing held open.
-    }
-
-    public void Discard(string id)
-    {
-        File.Delete(PartialFile(id));
     }
 
     /// <summary>Every good backup, oldest first. A manifest that cannot be read, or whose snapshot is gone, is left out.</summary>
@@ -116,7 +86,7 @@ internal sealed class BackupDirectory(string root) : IBackupStore
             var before = DateTime.UtcNow - OrphanAge;
             foreach (var file in Directory.EnumerateFiles(Root))
             {
-                var orphan = file.EndsWith(BackupStores.SnapshotSuffix + PartialSuffix, StringComparison.Ordinal)
+                var orphan = file.EndsWith(BackupStores.SnapshotSuffix + SnapshotStaging.PartialSuffix, StringComparison.Ordinal)
                     || (BackupStores.ManifestOf(file) is { } manifest && !File.Exists(manifest));
                 if (orphan && File.GetLastWriteTimeUtc(file) <= before)
                 {

@@ -1,14 +1,12 @@
 using System.Diagnostics;
-using Redoubt.Core;
-using Redoubt.Core.Backup;
 
-namespace Redoubt.Platforms.Local.Backups;
+namespace Redoubt.Core.Backup;
 
 /// <summary>
 /// A redis-server of Redoubt's own that loads one backup and serves it on a Unix socket in a private folder: no TCP
 /// port, no persistence, gone (folder and all) when disposed. Restores read the backup's keys from it.
 /// </summary>
-internal sealed class ScratchServer : IAsyncDisposable
+public sealed class ScratchServer : IAsyncDisposable
 {
     private static readonly TimeSpan LoadTimeout = TimeSpan.FromMinutes(30);
 
@@ -29,10 +27,11 @@ internal sealed class ScratchServer : IAsyncDisposable
     /// the master over TLS (tls-cluster), trusting that CA only; Redis makes no TLS connection without a certificate of
     /// its own, though the nodes do not ask for one.
     /// </param>
-    public static async Task<ScratchServer> StartAsync(string redisServer, string home, string snapshot, Core.Planning.TlsFiles? tls, CancellationToken cancellationToken)
+    /// <param name="scratchRoot">Where its private folder is made (a folder of the caller's, e.g. the home's tmp).</param>
+    public static async Task<ScratchServer> StartAsync(string redisServer, string scratchRoot, string snapshot, Planning.TlsFiles? tls, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(home, "tmp", "restore-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(folder, Local.ResourceFolder.PrivateDirectory);
+        var folder = Path.Combine(scratchRoot, "restore-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.CreateSymbolicLink(Path.Combine(folder, "backup.rdb"), Path.GetFullPath(snapshot));
         var config = Path.Combine(folder, "redis.conf");
         File.WriteAllLines(config,
