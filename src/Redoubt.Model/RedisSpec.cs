@@ -62,6 +62,12 @@ public sealed class S3Destination
     /// control plane's usual AWS credentials (environment, ~/.aws/credentials).
     /// </summary>
     public string? CredentialsFile { get; set; }
+
+    /// <summary>
+    /// Kubernetes: a Secret in the resource's namespace whose key <c>credentials</c> is an AWS shared credentials file
+    /// (its [default] profile). The backup and restore Jobs mount it; the operator never reads it.
+    /// </summary>
+    public string? CredentialsSecret { get; set; }
 }
 
 public sealed class ResourceLimits

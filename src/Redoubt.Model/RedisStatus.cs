@@ -55,6 +55,41 @@ public sealed class BackupStatus
     /// <summary>The last scheduled backup that failed, and why; cleared by the next success.</summary>
     public DateTimeOffset? LastFailureTime { get; set; }
     public string? LastFailure { get; set; }
+
+    /// <summary>Kubernetes: the schedule <see cref="NextTime"/> was computed from (a changed schedule starts afresh).</summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>Kubernetes: the Job taking a backup now, if any.</summary>
+    public string? Running { get; set; }
+
+    /// <summary>Kubernetes: the value of the backup-request annotation last acted on.</summary>
+    public string? Request { get; set; }
+
+    /// <summary>Kubernetes: the value of the restore annotation last acted on; cleared when the annotation goes, so the same restore can be asked again.</summary>
+    public string? RestoreRequest { get; set; }
+
+    /// <summary>Kubernetes: the last restore asked for by annotation, and how it went.</summary>
+    public RestoreStatus? Restore { get; set; }
+}
+
+public sealed class RestoreStatus
+{
+    /// <summary>The backup: its id, or SOURCE/ID for another resource's backup.</summary>
+    public string? From { get; set; }
+
+    /// <summary>Running, Succeeded or Failed; Waiting or Refused when it could not start (<see cref="Message"/> says why).</summary>
+    public string? State { get; set; }
+
+    /// <summary>The Job that restores, or restored.</summary>
+    public string? Job { get; set; }
+
+    public DateTimeOffset? StartTime { get; set; }
+    public DateTimeOffset? CompletionTime { get; set; }
+    public long? KeysInBackup { get; set; }
+    public long? KeysRestored { get; set; }
+
+    /// <summary>Why it failed, or why it cannot start.</summary>
+    public string? Message { get; set; }
 }
 
 public sealed class StatusCondition

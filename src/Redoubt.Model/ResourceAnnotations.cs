@@ -21,6 +21,22 @@ public static partial class ResourceAnnotations
     /// <summary>How long the password a rotation replaces keeps working (<see cref="GraceText"/>); 10m when absent.</summary>
     public const string PasswordGrace = "redoubt.io/passwordGrace";
 
+    /// <summary>
+    /// Kubernetes: any text whose change asks the operator for a backup now (a Job), like <c>redoubt backup NAME</c> on
+    /// the local platform: <c>kubectl annotate redis NAME redoubt.io/backupRequestedAt="$(date -u +%FT%TZ)" --overwrite</c>.
+    /// </summary>
+    public const string BackupRequestedAt = "redoubt.io/backupRequestedAt";
+
+    /// <summary>
+    /// Kubernetes: restore a backup into this resource's master (its keys are replaced): the backup's id, or
+    /// SOURCE/ID for a backup of another resource in the namespace. Acted on once per value, and only with
+    /// <see cref="RestoreConfirm"/> set to the resource's name.
+    /// </summary>
+    public const string RestoreFrom = "redoubt.io/restoreFrom";
+
+    /// <summary>The resource's own name, to confirm that a restore may replace its keys (<c>redoubt restore --yes</c> on the local platform).</summary>
+    public const string RestoreConfirm = "redoubt.io/restoreConfirm";
+
     /// <summary>The longest grace period: a password that must go may not linger for days.</summary>
     public static readonly TimeSpan MaxGrace = TimeSpan.FromHours(24);
 
@@ -71,6 +87,12 @@ public static partial class ResourceAnnotations
         var text = (seconds / 3600 > 0 ? $"{seconds / 3600}h" : "") + (seconds % 3600 / 60 > 0 ? $"{seconds % 3600 / 60}m" : "") + (seconds % 60 > 0 ? $"{seconds % 60}s" : "");
         return text.Length > 0 ? text : "0s";
     }
+
+    public static string? BackupRequestedAtOf(RedisResource resource) => Value(resource, BackupRequestedAt);
+
+    public static string? RestoreFromOf(RedisResource resource) => Value(resource, RestoreFrom)?.Trim();
+
+    public static string? RestoreConfirmOf(RedisResource resource) => Value(resource, RestoreConfirm)?.Trim();
 
     private static string? Value(RedisResource resource, string key) =>
         resource.Metadata.Annotations.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;

@@ -53,6 +53,12 @@ internal sealed class LocalAdmission(string redisVersion, string? externalAddres
             yield return new ValidationError(fileName, "spec.tls.enabled", $"cannot change on a running resource; allowed here: {now} (its current value). To change it, create a new resource with the other value and move the data to it, or delete this one (`redoubt delete {resource.Metadata.Name}`) and apply it again");
         }
 
+        if (resource.Spec.Backup?.S3?.CredentialsSecret is not null)
+        {
+            // No Kubernetes here to hold the Secret: saying so beats uploading with other credentials.
+            yield return new ValidationError(fileName, "spec.backup.s3.credentialsSecret", "names a Kubernetes Secret, which the local platform has none of; allowed here: credentialsFile (an AWS shared credentials file), or neither (the control plane's own AWS credentials)");
+        }
+
         if (plan.Spec.Zones.Count > 200)
         {
             yield return new ValidationError(fileName, "spec.zones", "at most 200 zones have loopback addresses here");

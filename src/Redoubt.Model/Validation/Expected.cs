@@ -39,6 +39,7 @@ internal static class Expected
     public const string S3Region = "a region name of at most 32 characters: lowercase letters, digits and '-', e.g. us-east-1";
     public const string S3Prefix = "a key prefix of at most 512 characters: letters, digits and ! - _ . * ' ( ) /, not starting with '/', e.g. prod/redis/";
     public const string CredentialsFile = "an absolute path to an AWS shared credentials file, on one line";
+    public const string CredentialsSecret = "the name of a Secret in the resource's namespace (lower-case letters, digits, '-' and '.', at most 253 characters)";
     public static readonly string Version = OneOf(SpecLimits.Versions);
     public static readonly string PersistenceMode = OneOf(SpecLimits.PersistenceModes);
     public static readonly string MaxmemoryPolicy = OneOf(SpecLimits.MaxmemoryPolicies);

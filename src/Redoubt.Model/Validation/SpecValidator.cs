@@ -83,6 +83,16 @@ internal static class SpecValidator
         {
             errors.Add("spec.backup.s3.credentialsFile", $"must be {Expected.CredentialsFile}, got {Show.Text(file)}");
         }
+
+        if (s3.CredentialsSecret is { } secret && !KubernetesNames.IsDns1123Subdomain(secret))
+        {
+            errors.Add("spec.backup.s3.credentialsSecret", $"must be {Expected.CredentialsSecret}, got {Show.Text(secret)}");
+        }
+
+        if (s3.CredentialsFile is not null && s3.CredentialsSecret is not null)
+        {
+            errors.Add("spec.backup.s3", "sets both credentialsFile and credentialsSecret; allowed: one of them (credentialsFile on the local platform, credentialsSecret on Kubernetes)");
+        }
     }
 
     private static void Size(ErrorCollector errors, string? size)
