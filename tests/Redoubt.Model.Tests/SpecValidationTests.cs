@@ -42,6 +42,8 @@ public class SpecValidationTests
         { "backup: {s3: {bucket: bk1, prefix: /abs/}}", "spec.backup.s3.prefix", $"must be {Expected.S3Prefix}, got \"/abs/\"" },
         { "backup: {s3: {bucket: bk1, prefix: \"a b/\"}}", "spec.backup.s3.prefix", $"must be {Expected.S3Prefix}, got \"a b/\"" },
         { "backup: {s3: {bucket: bk1, credentialsFile: creds}}", "spec.backup.s3.credentialsFile", $"must be {Expected.CredentialsFile}, got \"creds\"" },
+        { "backup: {s3: {bucket: bk1, credentialsSecret: My_Secret}}", "spec.backup.s3.credentialsSecret", $"must be {Expected.CredentialsSecret}, got \"My_Secret\"" },
+        { "backup: {s3: {bucket: bk1, credentialsFile: /etc/s3, credentialsSecret: s3}}", "spec.backup.s3", "sets both credentialsFile and credentialsSecret; allowed: one of them (credentialsFile on the local platform, credentialsSecret on Kubernetes)" },
         { "sentinel: {failoverTimeout: 999}", "spec.sentinel.failoverTimeout", "must be an integer from 1000 to 3600000, got 999" },
         { "sentinel: {failoverTimeout: 3600001}", "spec.sentinel.failoverTimeout", "must be an integer from 1000 to 3600000, got 3600001" },
         { "size: 0", "spec.size", "must be a quantity greater than 0 such as 1Gi, or \"\" for no persistence, got \"0\"" },
@@ -139,6 +141,7 @@ public class SpecValidationTests
     [InlineData("backup: {s3: {bucket: abc}}")]
     [InlineData("backup: {s3: {bucket: redis.backups-2026, endpoint: \"https://[::1]:9000/\", region: eu-central-1, prefix: \"prod/redis(v2)/\", credentialsFile: /etc/redoubt/s3}}")]
     [InlineData("backup: {schedule: \"@daily\", retention: 1000, s3: {bucket: b-1, endpoint: \"http://minio.storage.svc:9000\", prefix: \"\"}}")]
+    [InlineData("backup: {schedule: \"@daily\", s3: {bucket: b-1, endpoint: \"http://minio.storage.svc:9000\", credentialsSecret: redis-backup.s3-credentials}}")]
     public void ValuesAtTheLimitsAreAccepted(string spec)
     {
         TestYaml.LoadOne(TestYaml.WithSpec(spec));

@@ -30,7 +30,7 @@ internal static class ResourceReader
     private static readonly string[] TlsFields = ["enabled"];
     private static readonly string[] SentinelFields = ["replicas", "quorum", "downAfterMilliseconds", "failoverTimeout", "resources"];
     private static readonly string[] BackupFields = ["schedule", "retention", "s3"];
-    private static readonly string[] S3Fields = ["endpoint", "bucket", "region", "prefix", "credentialsFile"];
+    private static readonly string[] S3Fields = ["endpoint", "bucket", "region", "prefix", "credentialsFile", "credentialsSecret"];
 
     /// <summary>The resource, or null when the document is not even a mapping (reported).</summary>
     public static RedisResource? Read(YamlNode root, ErrorCollector errors)
@@ -103,6 +103,7 @@ internal static class ResourceReader
                 Region = reader.String(s3, "region", Expected.S3Region),
                 Prefix = reader.String(s3, "prefix", Expected.S3Prefix),
                 CredentialsFile = reader.String(s3, "credentialsFile", Expected.CredentialsFile),
+                CredentialsSecret = reader.String(s3, "credentialsSecret", Expected.CredentialsSecret),
             };
 
     private static ResourceLimits? Resources(NodeReader reader, Fields? resources) =>

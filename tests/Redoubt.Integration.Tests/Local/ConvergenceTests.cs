@@ -95,6 +95,7 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
     [Theory]
     [InlineData("  external: true\n  authEnabled: false", "spec.external")]
     [InlineData("  version: {not-installed}", "spec.version")]
+    [InlineData("  backup:\n    s3: {bucket: backups, credentialsSecret: s3-credentials}", "spec.backup.s3.credentialsSecret")]
     public async Task WhatTheLocalPlatformCannotDoIsRefusedAndNothingStarts(string body, string path)
     {
         await using var cluster = await LocalCluster.StartAsync(output);
