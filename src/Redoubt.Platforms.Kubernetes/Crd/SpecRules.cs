@@ -14,7 +14,8 @@ public static class SpecRules
     public const string QuantityPattern = @"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
     public const string OptionalQuantityPattern = @"^$|" + QuantityPattern;
     public const string DnsLabelPattern = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
-    public const string DnsSubdomainPattern = @"^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+    public const string DnsSubdomainPattern = @"^$|" + ObjectNamePattern;
+    public const string ObjectNamePattern = @"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
     public const string KubernetesDefaultVersion = "v8";
 
     private static FieldRule Quantity(string description) => new(description) { IntOrString = true, Pattern = QuantityPattern };
@@ -71,17 +72,18 @@ public static class SpecRules
         {
             Items = new FieldRule("A zone name.") { Pattern = DnsLabelPattern, MaxLength = 63 },
         },
-        ["backup"] = new("Scheduled backups (a Redoubt extension, off unless set). Taken by the local platform; the Kubernetes operator does not take them yet."),
+        ["backup"] = new("Scheduled backups (a Redoubt extension, off unless set). On Kubernetes the operator runs them as Jobs into an S3-compatible bucket (s3 is required there)."),
         ["backup.schedule"] = new("When to take a backup: a five-field cron expression in UTC, or @hourly, @daily, @weekly, @monthly.") { MaxLength = 100 },
         ["backup.retention"] = new("How many good backups to keep, newest first.")
         {
             Default = SpecDefaults.BackupRetention, Minimum = SpecLimits.BackupRetention.Min, Maximum = SpecLimits.BackupRetention.Max,
         },
-        ["backup.s3"] = new("An S3-compatible bucket for the backups (objects PREFIX NAMESPACE/NAME/ID.rdb and ID.json); unset, a directory under the control plane's home."),
+        ["backup.s3"] = new("An S3-compatible bucket for the backups (objects PREFIX NAMESPACE/NAME/ID.rdb and ID.json); unset, a directory under the control plane's home (local platform only)."),
         ["backup.s3.endpoint"] = new("The S3-compatible server, http(s)://host[:port]; unset, Amazon S3 in the region.") { Pattern = S3Names.EndpointPattern, MaxLength = 253 },
         ["backup.s3.bucket"] = new("The bucket.") { Pattern = S3Names.BucketPattern },
         ["backup.s3.region"] = new("The signing region; default us-east-1.") { Pattern = S3Names.RegionPattern },
         ["backup.s3.prefix"] = new("Put before every object's key, e.g. prod/redis/.") { Pattern = S3Names.PrefixPattern, MaxLength = 512 },
-        ["backup.s3.credentialsFile"] = new("An AWS shared credentials file on the control plane's machine (its [default] profile); unset, the usual AWS credentials.") { MaxLength = 4096 },
+        ["backup.s3.credentialsFile"] = new("Local platform: an AWS shared credentials file on the control plane's machine (its [default] profile); unset, the usual AWS credentials.") { MaxLength = 4096 },
+        ["backup.s3.credentialsSecret"] = new("Kubernetes: a Secret in this namespace whose key credentials is an AWS shared credentials file (its [default] profile); the backup Jobs mount it.") { Pattern = ObjectNamePattern, MaxLength = 253 },
     };
 }

@@ -70,8 +70,9 @@ public sealed partial class ControllerTerm
         IReadOnlyCollection<V1Pod> PodsOf(string ns, string name) =>
             [.. (pods?.Items ?? []).Where(p => p.Metadata.NamespaceProperty == ns && PodChanges.ResourceOf(p) == name)];
 
+        var backups = new BackupJobs(_client, api, _options, _loggerFactory.CreateLogger<BackupJobs>(), _time);
         var controller = new RedisController(api, platform, events, new RoleLabels(_client), PodsOf, _options,
-            _loggerFactory.CreateLogger<RedisController>(), _time);
+            _loggerFactory.CreateLogger<RedisController>(), _time, backups);
         var loopOptions = new ControlLoopOptions { Workers = _options.Workers, Backoff = _options.Backoff, ShutdownGrace = _options.ShutdownGrace, Telemetry = _options.Telemetry };
         await using var loop = new ControlLoop<RedisObject>(platform, controller, _reconcilers, loopOptions, _loggerFactory.CreateLogger<ControlLoop<RedisObject>>(), _time);
         // Disposed before the loop: a request from outside (a switchover) finds the loop only while the term runs.

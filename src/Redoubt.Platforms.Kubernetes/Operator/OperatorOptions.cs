@@ -53,6 +53,9 @@ public sealed record OperatorOptions
 
     public ManifestOptions Manifests { get; init; } = new();
 
+    /// <summary>The image backup and restore Jobs run (it needs redoubt, redis-server and redis-check-rdb); null: the operator's own.</summary>
+    public string? JobImage { get; init; }
+
     /// <summary>
     /// Keep the dashboard's view of the resources (<see cref="OperatorHost.Dashboard"/>): one more watch of the Redis
     /// objects, on every replica, leading or not. Off unless the dashboard is served.

@@ -5,6 +5,7 @@ using Redoubt.Core.Control;
 using Redoubt.Core.Platform;
 using Redoubt.Core.Reconcile;
 using Redoubt.Model;
+using Redoubt.Platforms.Kubernetes.Backups;
 using Redoubt.Platforms.Kubernetes.Manifests;
 using Redoubt.Platforms.Kubernetes.Platform;
 
@@ -24,6 +25,7 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
     private readonly KubernetesPlatform _platform;
     private readonly EventRecorder _events;
     private readonly RoleLabels _roles;
+    private readonly BackupJobs? _backups;
     private readonly Func<string, string, IReadOnlyCollection<V1Pod>> _podsOf;
     private readonly OperatorOptions _options;
     private readonly ILogger _logger;
@@ -42,8 +44,10 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
         Func<string, string, IReadOnlyCollection<V1Pod>> podsOf,
         OperatorOptions options,
         ILogger<RedisController> logger,
-        TimeProvider time)
+        TimeProvider time,
+        BackupJobs? backups = null)
     {
+        _backups = backups;
         _api = api;
         _platform = platform;
         _events = events;
@@ -121,14 +125,29 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
         status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.SpecValid, "True", "Valid", "the spec is valid", now);
         status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.Reconciled, "True", "PassCompleted", "the last pass completed", now)
             .Where(c => c.Type != StatusConditions.Paused).ToList();
-        // The CRD accepts spec.backup (one schema for both platforms); saying it is not acted on here beats silence.
-        status.Conditions = found.Resource.Spec.Backup is null
-            ? [.. status.Conditions.Where(c => c.Type != StatusConditions.Backups)]
-            : ConditionTransitions.Set(status.Conditions, StatusConditions.Backups, "False", "NotOnKubernetesYet",
-                "spec.backup is set, but the operator does not take backups yet (the local platform does): no backup is taken", now);
+        var backups = _backups is null ? BackupPlan.Nothing : await _backups.PlanAsync(found.Resource, StatusJson.Read(item.Status), status, cancellationToken);
+        status.Backup = backups.Status;
+        status.Events = [.. status.Events, .. backups.Events];
+        status.Conditions = [.. status.Conditions.Where(c => c.Type is not (BackupPlanner.ConditionBackups or BackupPlanner.ConditionRestoring) || backups.Conditions.Any(b => b.Type == c.Type))];
+        foreach (var condition in backups.Conditions)
+        {
+            status.Conditions = ConditionTransitions.Set(status.Conditions, condition.Type, condition.Status, condition.Reason, condition.Message, now);
+        }
+
         await WriteStatusAsync(item, status, cancellationToken);
+        if (_backups is not null)
+        {
+            // Only once the status holds what finished Jobs did, and what the new ones are for.
+            await _backups.ApplyAsync(found.Resource, backups, cancellationToken);
+        }
+
         await _roles.ApplyAsync(status, _podsOf(item.Metadata.NamespaceProperty, item.Metadata.Name), cancellationToken);
         await RecordNewEventsAsync(item, status, cancellationToken);
+        if (backups.RequeueAfter is { } soon && (outcome.RequeueAfter is null || soon < outcome.RequeueAfter))
+        {
+            outcome = outcome with { RequeueAfter = soon };
+        }
+
         var requeue = outcome.RequeueAfter ?? _options.ResyncPeriod;
         return PassResult.After(requeue < _options.ResyncPeriod ? requeue : _options.ResyncPeriod);
     }

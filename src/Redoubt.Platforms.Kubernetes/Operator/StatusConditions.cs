@@ -9,6 +9,9 @@ public static class StatusConditions
     /// <summary>Whether the last pass completed; False with the failed call and the server's answer while passes fail.</summary>
     public const string Reconciled = "Reconciled";
 
-    /// <summary>False while spec.backup asks for backups the operator does not take yet; absent without spec.backup.</summary>
+    /// <summary>How the backups go: True with the newest, False with why the last failed or why none can be taken; absent without spec.backup.</summary>
     public const string Backups = "Backups";
+
+    /// <summary>True while a restore Job replaces the master's keys; False afterwards with how it went.</summary>
+    public const string Restoring = "Restoring";
 }

@@ -24,5 +24,6 @@ public static class RedoubtCommandLine
         BackupCommands.Restore(),
         KubernetesCommandLine.CreateRender(),
         KubernetesCommandLine.CreateOperator(),
+        KubernetesCommandLine.CreateBackupJob(),
     };
 }

@@ -59,14 +59,54 @@ public static class KubernetesCommandLine
             }
         });
         var (redisImages, exporterImage) = ImageOptions();
-        var command = new Command("operator", "Run the Kubernetes operator (in a cluster, or against the current kubeconfig)") { kubeconfig, web, dashboardTokenFile, watchTimeout, redisImages, exporterImage };
+        var jobImage = new Option<string?>("--job-image")
+        {
+            Description = "The image backup and restore Jobs run; it needs redoubt, redis-server and redis-check-rdb [default: the operator's own, read from its pod]",
+            HelpName = "IMAGE",
+        };
+        var command = new Command("operator", "Run the Kubernetes operator (in a cluster, or against the current kubeconfig)") { kubeconfig, web, dashboardTokenFile, watchTimeout, redisImages, exporterImage, jobImage };
         command.SetAction((parseResult, cancellationToken) =>
         {
-            var images = new KubernetesEntryPoints.Images(parseResult.GetValue(redisImages) ?? [], parseResult.GetValue(exporterImage));
+            var images = new KubernetesEntryPoints.Images(parseResult.GetValue(redisImages) ?? [], parseResult.GetValue(exporterImage)) { Job = parseResult.GetValue(jobImage) };
             var address = OperatorWebAddress.Resolve(parseResult.GetValue(web));
             return KubernetesEntryPoints.RunOperatorAsync(parseResult.GetValue(kubeconfig), address, images, parseResult.GetValue(dashboardTokenFile),
                 TimeSpan.FromSeconds(parseResult.GetValue(watchTimeout)), cancellationToken);
         });
+        return command;
+    }
+
+    /// <summary>
+    /// What a backup or restore Job's pod runs: the task the operator put in its environment, the outcome in the
+    /// container's termination message. Hidden: people ask for backups through the Redis object's annotations.
+    /// </summary>
+    public static Command CreateBackupJob()
+    {
+        var terminationLog = new Option<string>("--termination-log")
+        {
+            Description = "Where the outcome is written for the operator",
+            HelpName = "FILE",
+            DefaultValueFactory = _ => Platforms.Kubernetes.Backups.BackupJobPaths.TerminationMessage,
+        };
+        var mountRoot = new Option<string>("--mount-root")
+        {
+            Description = "The folder the Job's volumes are mounted under",
+            HelpName = "DIRECTORY",
+            DefaultValueFactory = _ => "/",
+        };
+        var redisBin = new Option<string?>("--redis-bin")
+        {
+            Description = "The folder with the redis-server and redis-check-rdb to use [default: those on PATH]",
+            HelpName = "DIRECTORY",
+        };
+        var command = new Command("backup-job", $"Run the backup or restore task in ${Platforms.Kubernetes.Backups.BackupTask.EnvironmentVariable} (what the operator's Jobs run)")
+        {
+            Hidden = true,
+        };
+        command.Options.Add(terminationLog);
+        command.Options.Add(mountRoot);
+        command.Options.Add(redisBin);
+        command.SetAction((parseResult, cancellationToken) =>
+            KubernetesEntryPoints.RunBackupJobAsync(parseResult.GetRequiredValue(terminationLog), parseResult.GetRequiredValue(mountRoot), parseResult.GetValue(redisBin), cancellationToken));
         return command;
     }
 

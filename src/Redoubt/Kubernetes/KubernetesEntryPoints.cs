@@ -18,6 +18,9 @@ public static class KubernetesEntryPoints
     public sealed record Images(IReadOnlyList<string> Redis, string? Exporter)
     {
         public static readonly Images Default = new([], null);
+
+        /// <summary><c>--job-image</c>: what backup and restore Jobs run; null, the operator's own image.</summary>
+        public string? Job { get; init; }
     }
 
     /// <summary>Prints the Kubernetes manifests for the resources in <paramref name="yaml"/> to stdout; returns the exit code.</summary>
@@ -49,7 +52,7 @@ public static class KubernetesEntryPoints
         var logs = TerminalLog.StandardError();
         using var loggers = ControlPlaneLogging.CreateFactory(logs);
         var log = loggers.CreateLogger("Redoubt.Operator");
-        var options = new OperatorOptions { Kubeconfig = kubeconfig, Manifests = manifests, WatchTimeout = watchTimeout };
+        var options = new OperatorOptions { Kubeconfig = kubeconfig, Manifests = manifests, WatchTimeout = watchTimeout, JobImage = images.Job };
         if (web is null)
         {
             await using var unserved = OperatorHost.Create(options, loggers, TimeProvider.System);
@@ -86,5 +89,39 @@ public static class KubernetesEntryPoints
         {
             await listener.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// `redoubt backup-job`: runs the task in the environment, prints what it does, and writes the outcome to
+    /// <paramref name="terminationLog"/> for the operator. 0 when it succeeded, 1 when it failed, 2 without a task.
+    /// </summary>
+    public static async Task<int> RunBackupJobAsync(string terminationLog, string mountRoot, string? redisBin, CancellationToken cancellationToken)
+    {
+        if (Environment.GetEnvironmentVariable(Platforms.Kubernetes.Backups.BackupTask.EnvironmentVariable) is not { Length: > 0 } json)
+        {
+            await Console.Error.WriteLineAsync($"backup-job: ${Platforms.Kubernetes.Backups.BackupTask.EnvironmentVariable} is not set; the operator's backup and restore Jobs set it");
+            return 2;
+        }
+
+        Platforms.Kubernetes.Backups.BackupTask task;
+        try
+        {
+            task = Platforms.Kubernetes.Backups.BackupTask.FromJson(json);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            await Console.Error.WriteLineAsync($"backup-job: ${Platforms.Kubernetes.Backups.BackupTask.EnvironmentVariable} is not a task: {e.Message}");
+            return 2;
+        }
+
+        var runner = new Platforms.Kubernetes.Backups.BackupJobRunner(Console.Out, TimeProvider.System)
+        {
+            MountRoot = mountRoot,
+            RedisServer = redisBin is null ? "redis-server" : Path.Combine(redisBin, "redis-server"),
+            RedisCheckRdb = redisBin is null ? "redis-check-rdb" : Path.Combine(redisBin, "redis-check-rdb"),
+        };
+        var result = await runner.RunAsync(task, cancellationToken);
+        await File.WriteAllTextAsync(terminationLog, result.ToJson(), cancellationToken);
+        return result.Succeeded ? 0 : 1;
     }
 }

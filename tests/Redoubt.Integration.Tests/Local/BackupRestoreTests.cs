@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Redoubt.Core;
 using Redoubt.Integration.Tests.Infrastructure;
+using Redoubt.Model;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -167,6 +168,8 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
     }
 
     /// <summary>A backup comes from a replica in sync; the status says so once a pass has seen them.</summary>
-    internal static Task WaitReplicasInSyncAsync(LocalCluster cluster, string name = "example") =>
+    internal static Task WaitReplicasInSyncAsync(LocalCluster cluster, string name = "example") => WaitUntilReplicasInSyncAsync(cluster, name);
+
+    internal static Task<RedisResource> WaitUntilReplicasInSyncAsync(LocalCluster cluster, string name = "example") =>
         cluster.WaitUntilAsync(name, r => r.Status?.Nodes.Count(n => n.Role == "replica" && n.Health == "ok") == 2, "two replicas in sync");
 }
