@@ -4,7 +4,7 @@ namespace Redoubt.Bench;
 
 /// <summary>
 /// The command line: <c>failover [--quick] [--kills N] [--runs N] [--saturation SECONDS] [--only a,b,c,d,e] [--keep]</c>,
-/// <c>ready</c>, <c>fuzz [--cases N] [--seed S] [--api N]</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--only kpfzor] [--tls] [--keep]</c>, <c>dashboard [--kills N] [--keep]</c>, <c>clients [--runs N] [--keep]</c>.
+/// <c>ready</c>, <c>fuzz [--cases N] [--seed S] [--api N]</c>, <c>storm [--faults N] [--seed S] [--kinds K,K] [--partitions] [--keep]</c>, <c>scale [--resources N] [--keep]</c>, <c>pods [--runs N] [--only kpfzorb] [--tls] [--keep]</c>, <c>dashboard [--kills N] [--keep]</c>, <c>clients [--runs N] [--keep]</c>.
 /// </summary>
 internal sealed class BenchOptions
 {
@@ -113,7 +113,7 @@ internal sealed class BenchOptions
           --saturation SEC     seconds of saturating load (default 60)
           --only PARTS         any of a (Redoubt faults) b (baseline faults) c (switchover, rolling restart) d (client) e (false failovers);
                                pods: any of k (container kill) p (pod delete) f (freeze) z (the master's zone frozen) o (the operator
-                               leader's zone frozen 25 s) r (rolling update)
+                               leader's zone frozen 25 s) r (rolling update) b (a backup and a restore, each a Job, through a bucket)
           --faults N           storm: faults in all, over two resources (default 200)
           --seed S             storm: seed of the fault plan; fuzz: seed of the files (default: random, printed)
           --cases N            fuzz: hostile files to check (default 100000)

@@ -52,13 +52,19 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         RollingUpdate,
     }
 
-    /// <summary>The faults <c>--only</c> names (k, p, f, z, o, r); every fault when it names none of them.</summary>
-    private static List<Fault> Selected(string parts)
-    {
-        var letters = new Dictionary<Fault, char> { [Fault.ContainerKill] = 'k', [Fault.PodDelete] = 'p', [Fault.Freeze] = 'f', [Fault.ZoneFreeze] = 'z', [Fault.LeaderZoneFreeze] = 'o', [Fault.RollingUpdate] = 'r' };
-        var named = letters.Where(l => parts.Contains(l.Value, StringComparison.Ordinal)).Select(l => l.Key).ToList();
-        return named.Count > 0 ? named : [.. Enum.GetValues<Fault>()];
-    }
+    private static readonly Dictionary<Fault, char> Letters = new() { [Fault.ContainerKill] = 'k', [Fault.PodDelete] = 'p', [Fault.Freeze] = 'f', [Fault.ZoneFreeze] = 'z', [Fault.LeaderZoneFreeze] = 'o', [Fault.RollingUpdate] = 'r' };
+
+    /// <summary>The part of <c>--only</c> that runs the backup and restore Jobs (after the faults).</summary>
+    private const char BackupsLetter = 'b';
+
+    /// <summary>Whether <c>--only</c> names any part; none named runs them all.</summary>
+    private static bool NamesAny(string parts) => parts.Any(c => c == BackupsLetter || Letters.ContainsValue(c));
+
+    /// <summary>The faults <c>--only</c> names (k, p, f, z, o, r); every fault when it names no part.</summary>
+    private static List<Fault> Selected(string parts) =>
+        NamesAny(parts) ? [.. Letters.Where(l => parts.Contains(l.Value, StringComparison.Ordinal)).Select(l => l.Key)] : [.. Enum.GetValues<Fault>()];
+
+    private static bool BackupsSelected(string parts) => !NamesAny(parts) || parts.Contains(BackupsLetter, StringComparison.Ordinal);
 
     private sealed record PodEvent(Fault Fault, int Run, double GapMs, int Lost, int Acknowledged, double? EndpointsMs, string From, string To, string Note);
 
@@ -176,6 +182,15 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
                     var result = await RunEventAsync(cluster, admin, nodes, @operator, password, fault, run, preset, ct).ConfigureAwait(false);
                     _events.Add(result);
                     Console.WriteLine($"  {Describe(fault),-28} #{run}  gap {result.GapMs,6:F0} ms  lost {result.Lost} of {result.Acknowledged,-6}  rfrm Endpoints {Ms(result.EndpointsMs)} after the new master's first write  {result.From} -> {result.To}  {result.Note}");
+                }
+            }
+
+            if (BackupsSelected(options.Parts))
+            {
+                var master = (await StatusAsync(admin, ct).ConfigureAwait(false)).MasterAddress ?? throw new InvalidOperationException("the resource names no master before the backups");
+                foreach (var line in await new PodBackups(admin, Namespace, ResourceName).RunAsync(master, password, ct).ConfigureAwait(false))
+                {
+                    Console.WriteLine($"pods: {line}");
                 }
             }
 

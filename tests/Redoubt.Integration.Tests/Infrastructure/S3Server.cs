@@ -41,7 +41,8 @@ internal sealed partial class S3Server : IAsyncDisposable
 
     private static string Script => Path.Combine(Project, "node_modules", "s3rver", "bin", "s3rver.js");
 
-    public static async Task<S3Server> StartAsync(string bucket)
+    /// <param name="address">Where it listens: loopback for the tests; the pods bench gives an address its pods reach.</param>
+    public static async Task<S3Server> StartAsync(string bucket, string address = "127.0.0.1")
     {
         if (!File.Exists(Script))
         {
@@ -53,7 +54,7 @@ internal sealed partial class S3Server : IAsyncDisposable
         await File.WriteAllTextAsync(credentials, $"[default]\naws_access_key_id = {AccessKey}\naws_secret_access_key = {SecretKey}\n");
         File.SetUnixFileMode(credentials, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { Script, "--directory", Path.Combine(directory, "data"), "--address", "127.0.0.1", "--port", "0", "--configure-bucket", bucket })
+        foreach (var argument in new[] { Script, "--directory", Path.Combine(directory, "data"), "--address", address, "--port", "0", "--configure-bucket", bucket })
         {
             info.ArgumentList.Add(argument);
         }
@@ -69,7 +70,7 @@ internal sealed partial class S3Server : IAsyncDisposable
                 {
                     // The rest of its output is drained so that it never blocks on a full pipe.
                     _ = process.StandardOutput.ReadToEndAsync();
-                    return new S3Server(process, directory, $"http://127.0.0.1:{match.Groups[1].Value}", bucket, credentials);
+                    return new S3Server(process, directory, $"http://{address}:{match.Groups[1].Value}", bucket, credentials);
                 }
             }
         }
@@ -112,6 +113,6 @@ internal sealed partial class S3Server : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    [GeneratedRegex(@"S3rver listening on 127\.0\.0\.1:(\d+)")]
+    [GeneratedRegex(@"S3rver listening on [0-9.]+:(\d+)")]
     private static partial Regex Listening();
 }
