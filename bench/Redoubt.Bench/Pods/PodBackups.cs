@@ -84,9 +84,70 @@ internal sealed class PodBackups(IKubernetes admin, string @namespace, string re
 
         await CheckAsync(master, password, written, ct).ConfigureAwait(false);
         lines.Add($"backups: restore of {id} Succeeded {asked.Elapsed.TotalSeconds:F1} s after the annotations: {restore["message"]}; every key, value and TTL checked on the master");
+        lines.Add(await CopyAsync(id, master, password, written, ct).ConfigureAwait(false));
         var jobs = await admin.BatchV1.ListNamespacedJobAsync(@namespace, cancellationToken: ct).ConfigureAwait(false);
         lines.Add($"backups: {jobs.Items.Count} Job(s) left (finished ones are deleted once their report is in the status)");
         return lines;
+    }
+
+    /// <summary>
+    /// A new resource made from the backup (restoreFrom SOURCE/ID on its object; the bucket is the source's), while a
+    /// writer keeps writing to the source: every write it had acknowledged is on the source after, and the copy holds
+    /// the backup's keys.
+    /// </summary>
+    private async Task<string> CopyAsync(string id, string master, string password, long written, CancellationToken ct)
+    {
+        const string Copy = "bench-copy";
+        var clock = Stopwatch.StartNew();
+        await admin.CustomObjects.CreateNamespacedCustomObjectAsync(new JsonObject
+        {
+            ["apiVersion"] = RedisResource.ApiVersionValue,
+            ["kind"] = RedisResource.KindValue,
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = Copy,
+                ["annotations"] = new JsonObject { [ResourceAnnotations.RestoreFrom] = $"{resource}/{id}", [ResourceAnnotations.RestoreConfirm] = Copy },
+            },
+            // No claims: this run made local volumes for the first resource only. v7: the only Redis image the nodes have.
+            ["spec"] = new JsonObject { ["replicas"] = 2, ["size"] = "", ["resourcesPreset"] = "small", ["version"] = "v7" },
+        }, RedisCrd.Group, RedisCrd.Version, @namespace, RedisCrd.Plural, cancellationToken: ct).ConfigureAwait(false);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var acknowledged = new List<string>();
+        var writer = Task.Run(async () =>
+        {
+            using var connection = await RespConnection.ConnectAsync(master, password, Timeout, ct).ConfigureAwait(false);
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var key = $"live:{i}";
+                (await connection.CommandAsync(Timeout, ct, "SET", key, "1").ConfigureAwait(false)).ThrowIfError();
+                acknowledged.Add(key);
+            }
+        }, ct);
+        JsonNode restore;
+        try
+        {
+            restore = await UntilAsync(Copy, "the copy's restore Succeeded", status => status?["backup"]?["restore"] is { } r && r["state"]?.GetValue<string>() == "Succeeded" ? r : null,
+                status => status?["backup"]?["restore"]?["state"]?.GetValue<string>() is "Failed" or "Refused" ? status["backup"]!["restore"]!["message"]?.GetValue<string>() : null, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await writer.ConfigureAwait(false);
+        }
+
+        var copyMaster = (await admin.CustomObjects.GetNamespacedCustomObjectAsync<JsonNode>(RedisCrd.Group, RedisCrd.Version, @namespace, RedisCrd.Plural, Copy, cancellationToken: ct).ConfigureAwait(false))["status"]?["master"]?.GetValue<string>()
+            ?? throw new InvalidOperationException($"{Copy} names no master after its restore");
+        await CheckAsync(copyMaster, await PodsCommand.PasswordAsync(admin, Copy, ct).ConfigureAwait(false), written, ct).ConfigureAwait(false);
+        var missing = await Keys.MissingAsync(master, password, [.. acknowledged.Select(k => long.Parse(k[5..], CultureInfo.InvariantCulture))], ct, prefix: "live:").ConfigureAwait(false);
+        if (missing > 0)
+        {
+            throw new InvalidOperationException($"{missing} of {acknowledged.Count} writes acknowledged by {resource} during the copy's restore are missing");
+        }
+
+        await admin.CustomObjects.DeleteNamespacedCustomObjectAsync(RedisCrd.Group, RedisCrd.Version, @namespace, RedisCrd.Plural, Copy, cancellationToken: ct).ConfigureAwait(false);
+        return $"backups: new resource {Copy} from {resource}/{id}: Ready and restored {clock.Elapsed.TotalSeconds:F1} s after it was created ({restore["message"]}), every key checked on its master; "
+            + $"{resource} meanwhile acknowledged {acknowledged.Count} writes, 0 missing; {Copy} deleted";
     }
 
     /// <summary>Keys of every type, some with a TTL; returns how many.</summary>
@@ -165,13 +226,16 @@ internal sealed class PodBackups(IKubernetes admin, string @namespace, string re
     }
 
     /// <summary>Polls the status until <paramref name="done"/> gives a value; fails at once when <paramref name="failed"/> says why.</summary>
-    private async Task<JsonNode> UntilAsync(string what, Func<JsonNode?, JsonNode?> done, Func<JsonNode?, string?> failed, CancellationToken ct)
+    private Task<JsonNode> UntilAsync(string what, Func<JsonNode?, JsonNode?> done, Func<JsonNode?, string?> failed, CancellationToken ct) =>
+        UntilAsync(resource, what, done, failed, ct);
+
+    private async Task<JsonNode> UntilAsync(string name, string what, Func<JsonNode?, JsonNode?> done, Func<JsonNode?, string?> failed, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         JsonNode? status = null;
         while (clock.Elapsed < Deadline)
         {
-            var item = await admin.CustomObjects.GetNamespacedCustomObjectAsync<JsonNode>(RedisCrd.Group, RedisCrd.Version, @namespace, RedisCrd.Plural, resource, cancellationToken: ct).ConfigureAwait(false);
+            var item = await admin.CustomObjects.GetNamespacedCustomObjectAsync<JsonNode>(RedisCrd.Group, RedisCrd.Version, @namespace, RedisCrd.Plural, name, cancellationToken: ct).ConfigureAwait(false);
             status = item["status"];
             if (done(status) is { } value)
             {
@@ -186,7 +250,12 @@ internal sealed class PodBackups(IKubernetes admin, string @namespace, string re
             await Task.Delay(200, ct).ConfigureAwait(false);
         }
 
-        throw new TimeoutException($"no {what} within {Deadline.TotalMinutes:F0} minutes; status.backup: {status?["backup"]}; conditions: {status?["conditions"]}");
+        // What the resource's pods are doing says why, when the status cannot.
+        var pods = await admin.CoreV1.ListNamespacedPodAsync(@namespace, labelSelector: $"{Redoubt.Platforms.Kubernetes.Manifests.Labels.Resource}={name}", cancellationToken: ct).ConfigureAwait(false);
+        var states = string.Join("; ", pods.Items.Select(p => $"{p.Metadata.Name} {p.Status?.Phase} "
+            + string.Join(" ", (p.Status?.Conditions ?? []).Where(c => c.Status != "True").Select(c => $"{c.Type}: {c.Reason} {c.Message}"))
+            + string.Join(" ", (p.Status?.ContainerStatuses ?? []).Where(c => c.State?.Waiting is not null).Select(c => $"{c.Name} waiting: {c.State.Waiting.Reason} {c.State.Waiting.Message}"))));
+        throw new TimeoutException($"no {what} within {Deadline.TotalMinutes:F0} minutes; status.backup: {status?["backup"]?.ToJsonString()}; phase {status?["phase"]}; pods: {(states.Length > 0 ? states : "none")}");
     }
 
     private async Task<string> EventAsync(string reason, CancellationToken ct)

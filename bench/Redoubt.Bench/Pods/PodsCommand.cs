@@ -27,6 +27,9 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
     private const string Namespace = "pods-bench";
     private const string ResourceName = "bench";
     private const string Instance = "redis-" + ResourceName;
+
+    /// <summary>The resource's Redis pods (the backups part makes another resource in the namespace).</summary>
+    private const string RedisPods = "app.kubernetes.io/component=redis,redoubt.io/resource=" + ResourceName;
     private static readonly Redoubt.Platforms.Kubernetes.Manifests.ObjectNames Names = new(ResourceName);
     private static readonly TimeSpan BackToReady = TimeSpan.FromMinutes(3);
 
@@ -418,7 +421,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
     private static async Task<string> ExportersAsync(IKubernetes admin, CancellationToken ct)
     {
         var status = await StatusAsync(admin, ct).ConfigureAwait(false);
-        var pods = await admin.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: "app.kubernetes.io/component=redis", cancellationToken: ct).ConfigureAwait(false);
+        var pods = await admin.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: RedisPods, cancellationToken: ct).ConfigureAwait(false);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var masters = new List<string>();
         foreach (var pod in pods.Items)
@@ -554,7 +557,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         var parts = new List<string>();
         foreach (var component in new[] { "redis", Redoubt.Platforms.Kubernetes.Manifests.Labels.ComponentSentinel })
         {
-            var pods = (await admin.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: $"{Redoubt.Platforms.Kubernetes.Manifests.Labels.Component}={component}", cancellationToken: ct).ConfigureAwait(false)).Items
+            var pods = (await admin.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: $"{Redoubt.Platforms.Kubernetes.Manifests.Labels.Component}={component},{Redoubt.Platforms.Kubernetes.Manifests.Labels.Resource}={ResourceName}", cancellationToken: ct).ConfigureAwait(false)).Items
                 .Where(p => p.Metadata.DeletionTimestamp is null).ToList();
             var placed = pods.Select(p => zones.TryGetValue(p.Spec.NodeName ?? "", out var zone) ? zone : "(unscheduled)").ToList();
             if (pods.Count != PodNodes.Zones.Length || placed.Distinct(StringComparer.Ordinal).Count() != PodNodes.Zones.Length)
@@ -594,7 +597,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
     {
         var statefulSet = await admin.AppsV1.ReadNamespacedStatefulSetAsync($"rfr-{Instance}", Namespace, cancellationToken: ct).ConfigureAwait(false);
         var want = TemplateHash(statefulSet.Spec.Template.Metadata);
-        var pods = await admin.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: "app.kubernetes.io/component=redis", cancellationToken: ct).ConfigureAwait(false);
+        var pods = await admin.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: RedisPods, cancellationToken: ct).ConfigureAwait(false);
         return want is not null && want != previous && pods.Items.Count == statefulSet.Spec.Replicas
             && pods.Items.All(p => TemplateHash(p.Metadata) == want && p.Metadata.DeletionTimestamp is null);
     }
@@ -660,9 +663,12 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
         return $"TLS: the writer trusts {authority.Subject} alone, the Sentinels as {names.SentinelService}.{Namespace}.svc (checked for its pod IP, {sentinel} is refused), each Redis pod by its IP";
     }
 
-    private static async Task<string> PasswordAsync(IKubernetes admin, CancellationToken ct)
+    private static Task<string> PasswordAsync(IKubernetes admin, CancellationToken ct) => PasswordAsync(admin, ResourceName, ct);
+
+    /// <summary>The application password of a resource of the run's namespace, from its auth Secret.</summary>
+    internal static async Task<string> PasswordAsync(IKubernetes admin, string resource, CancellationToken ct)
     {
-        var secret = await admin.CoreV1.ReadNamespacedSecretAsync($"{Instance}-auth", Namespace, cancellationToken: ct).ConfigureAwait(false);
+        var secret = await admin.CoreV1.ReadNamespacedSecretAsync(new Redoubt.Platforms.Kubernetes.Manifests.ObjectNames(resource).AuthSecret, Namespace, cancellationToken: ct).ConfigureAwait(false);
         return Encoding.UTF8.GetString(secret.Data["password"]);
     }
 

@@ -9,13 +9,14 @@ internal static class Keys
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How many of <paramref name="sequences"/> (acknowledged writes) have no key on <paramref name="master"/>.</summary>
-    public static async Task<int> MissingAsync(string master, string? password, IReadOnlyList<long> sequences, CancellationToken cancellationToken)
+    /// <param name="prefix">What each key is the sequence number after.</param>
+    public static async Task<int> MissingAsync(string master, string? password, IReadOnlyList<long> sequences, CancellationToken cancellationToken, string prefix = "seq:")
     {
         using var connection = await RespConnection.ConnectAsync(master, password, Timeout, cancellationToken).ConfigureAwait(false);
         var missing = 0;
         foreach (var batch in sequences.Chunk(1000))
         {
-            var reply = (await connection.CommandAsync(Timeout, cancellationToken, ["MGET", .. batch.Select(s => "seq:" + s.ToString(CultureInfo.InvariantCulture))]).ConfigureAwait(false)).ThrowIfError();
+            var reply = (await connection.CommandAsync(Timeout, cancellationToken, ["MGET", .. batch.Select(s => prefix + s.ToString(CultureInfo.InvariantCulture))]).ConfigureAwait(false)).ThrowIfError();
             missing += reply.Array.Count(v => v.IsNull);
         }
 
