@@ -85,6 +85,14 @@ internal sealed class PodBackups(IKubernetes admin, string @namespace, string re
         await CheckAsync(master, password, written, ct).ConfigureAwait(false);
         lines.Add($"backups: restore of {id} Succeeded {asked.Elapsed.TotalSeconds:F1} s after the annotations: {restore["message"]}; every key, value and TTL checked on the master");
         lines.Add(await CopyAsync(id, master, password, written, ct).ConfigureAwait(false));
+
+        // The schedule: every minute, so the run sees one fire.
+        asked.Restart();
+        await PatchAsync(new JsonObject { ["spec"] = new JsonObject { ["backup"] = new JsonObject { ["schedule"] = "* * * * *" } } }, ct).ConfigureAwait(false);
+        var next = await UntilAsync("status.backup.nextTime", status => status?["backup"]?["nextTime"], _ => null, ct).ConfigureAwait(false);
+        var scheduled = await UntilAsync("a scheduled backup", status => status?["backup"]?["last"]?.GetValue<string>() is { } last && last != id ? status["backup"] : null,
+            status => status?["backup"]?["lastFailure"]?.GetValue<string>(), ct).ConfigureAwait(false);
+        lines.Add($"backups: schedule \"* * * * *\" set; first due {next}; backup {scheduled["last"]} in the status {asked.Elapsed.TotalSeconds:F1} s after the schedule was set, {scheduled["count"]} kept, next due {scheduled["nextTime"]}");
         var jobs = await admin.BatchV1.ListNamespacedJobAsync(@namespace, cancellationToken: ct).ConfigureAwait(false);
         lines.Add($"backups: {jobs.Items.Count} Job(s) left (finished ones are deleted once their report is in the status)");
         return lines;
