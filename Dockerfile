@@ -18,5 +18,7 @@ ENV DOTNET_EnableDiagnostics=0 \
     DOTNET_GCgen0size=0x400000
 # A fixed non-root uid, so runAsNonRoot can verify it.
 USER 65532:65532
+# The same image runs the backup and restore Jobs (`redoubt backup-job`); their redis-server is copied from the
+# resource's own Redis image by the Job's init container, so this image needs no Redis of its own.
 ENTRYPOINT ["/app/redoubt"]
 CMD ["operator"]
