@@ -117,9 +117,18 @@ public sealed partial class BackupJobs(IKubernetes client, RedisApi api, Operato
         _image = options.JobImage;
         if (_image is null && Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod && Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns)
         {
-            var self = await client.CoreV1.ReadNamespacedPodAsync(pod, ns, cancellationToken: ct);
-            _image = self.Spec.Containers.FirstOrDefault(c => c.Name == "operator")?.Image ?? self.Spec.Containers.FirstOrDefault()?.Image;
-            LogImage(_image ?? "none");
+            try
+            {
+                var self = await client.CoreV1.ReadNamespacedPodAsync(pod, ns, cancellationToken: ct);
+                _image = self.Spec.Containers.FirstOrDefault(c => c.Name == "operator")?.Image ?? self.Spec.Containers.FirstOrDefault()?.Image;
+                LogImage(_image ?? "none");
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
+            {
+                // Not in a pod of that name (run outside the cluster), or not allowed to read it: the condition says
+                // no backup can run and why; the next pass does not ask again.
+                LogNoImage(pod, ns, (int)e.Response.StatusCode);
+            }
         }
 
         _imageKnown = true;
@@ -137,4 +146,7 @@ public sealed partial class BackupJobs(IKubernetes client, RedisApi api, Operato
 
     [LoggerMessage(Level = LogLevel.Information, Message = "backup and restore Jobs run the image {Image} (the operator's own)")]
     private partial void LogImage(string image);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "cannot read the operator's own pod {Namespace}/{Pod} ({Status}) for the image backup Jobs run; pass --job-image to take backups")]
+    private partial void LogNoImage(string pod, string @namespace, int status);
 }

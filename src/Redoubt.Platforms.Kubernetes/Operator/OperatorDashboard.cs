@@ -44,13 +44,13 @@ public sealed class OperatorDashboard : IDashboardSource
     {
         // Before the first list, an empty answer would say there is no Redis at all.
         await _redises.Synced.WaitAsync(cancellationToken);
-        return [.. _redises.Items.OrderBy(i => i.Key, StringComparer.Ordinal).Select(Shown)];
+        return [.. _redises.Items.OrderBy(i => i.Key, StringComparer.Ordinal).Select(ResourceConversion.Shown)];
     }
 
     public async Task<RedisResource?> GetAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         await _redises.Synced.WaitAsync(cancellationToken);
-        return _redises.Get(@namespace, name) is { } item ? Shown(item) : null;
+        return _redises.Get(@namespace, name) is { } item ? ResourceConversion.Shown(item) : null;
     }
 
     public async Task<SwitchoverResult> FailoverAsync(string @namespace, string name, string? target, CancellationToken cancellationToken)
@@ -85,17 +85,6 @@ public sealed class OperatorDashboard : IDashboardSource
     /// The object as the page draws it: the resource with its status. An object whose spec is invalid is shown with
     /// the defaults' spec, so its status (phase Failed, the condition that names the field) still reaches the page.
     /// </summary>
-    private static RedisResource Shown(RedisObject item)
-    {
-        var load = ResourceConversion.ToResource(item);
-        var resource = load.Resources.Count > 0 ? load.Resources[0] : new RedisResource
-        {
-            Metadata = new ObjectMeta { Name = item.Metadata.Name, Namespace = item.Metadata.NamespaceProperty, Generation = item.Metadata.Generation ?? 0, Uid = item.Metadata.Uid },
-        };
-        resource.Status = StatusJson.Read(item.Status);
-        return resource;
-    }
-
     /// <summary>An answer of the API server other than success becomes an error the page shows: the call, and what the server said.</summary>
     private static async Task<T> CallAsync<T>(string what, Func<Task<T>> call)
     {

@@ -43,6 +43,26 @@ public sealed class OperatorHost : IAsyncDisposable
         return new OperatorHost(new k8s.Kubernetes(config), ownsClient: true, options, new ResourceReconcilerFactory(loggerFactory, time, options.Telemetry), loggerFactory, time);
     }
 
+    /// <summary>
+    /// The resources, with their status, while this instance leads; none while it does not, so that only the leader
+    /// exports what the status says (the backup metrics) and a replica's scrape does not count them twice.
+    /// </summary>
+    public async Task<IReadOnlyList<Model.RedisResource>> LedResourcesAsync(CancellationToken ct)
+    {
+        if (Leadership.Loop is null)
+        {
+            return [];
+        }
+
+        if (Dashboard is not null)
+        {
+            return await Dashboard.ListAsync(ct);
+        }
+
+        var (items, _) = await new RedisApi(_client).ListAsync(_options.WatchNamespace, ct);
+        return [.. items.Select(ResourceConversion.Shown)];
+    }
+
     /// <summary>Runs until <paramref name="ct"/> fires, then stops reconciling and releases the Lease.</summary>
     public async Task RunAsync(CancellationToken ct)
     {

@@ -35,4 +35,19 @@ public static class ResourceConversion
 
         return result;
     }
+
+    /// <summary>
+    /// An object as the dashboard and the metrics show it: its spec as loaded (only its name and identity when the spec
+    /// is invalid) and the status the operator wrote.
+    /// </summary>
+    public static RedisResource Shown(RedisObject item)
+    {
+        var load = ResourceConversion.ToResource(item);
+        var resource = load.Resources.Count > 0 ? load.Resources[0] : new RedisResource
+        {
+            Metadata = new ObjectMeta { Name = item.Metadata.Name, Namespace = item.Metadata.NamespaceProperty, Generation = item.Metadata.Generation ?? 0, Uid = item.Metadata.Uid },
+        };
+        resource.Status = StatusJson.Read(item.Status);
+        return resource;
+    }
 }

@@ -68,6 +68,7 @@ public static class KubernetesEntryPoints
 
         var telemetry = new PrometheusTelemetry();
         await using var host = OperatorHost.Create(options with { Telemetry = telemetry, Dashboard = token is not null }, loggers, TimeProvider.System);
+        telemetry.WatchBackups(host.LedResourcesAsync);
         // Without a token file no route asks for a token: the one made here guards nothing and is never shown.
         await using var listener = await WebListener.StartAsync(
             web, token ?? WebToken.Ephemeral(), logging => logging.AddTerminal(logs, includeScopes: false),

@@ -15,7 +15,7 @@ namespace Redoubt.Kubernetes.Cluster.Tests.Operator;
 /// bucket in Redoubt.Integration.Tests (BackupJobTests) and on real pods in the pods bench.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class BackupJobsTests(ClusterFixture fixture)
+public sealed partial class BackupJobsTests(ClusterFixture fixture)
 {
     private const string JobImage = "redoubt.local/operator:test";
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
@@ -26,7 +26,7 @@ public sealed class BackupJobsTests(ClusterFixture fixture)
     {
         using var ct = new CancellationTokenSource(Deadline);
         await using var scenario = await OperatorScenario.StartAsync(_cluster, "backups", ct.Token, startOperator: false);
-        scenario.StartOperator("a", options: ["--job-image", JobImage]);
+        var op = scenario.StartOperator("a", options: ["--job-image", JobImage]);
         await scenario.ApplyAsync(RedisYaml.Of("vault", scenario.Namespace, "replicas: 2",
             "backup: {schedule: \"0 3 * * *\", retention: 4, s3: {endpoint: \"http://s3.storage.svc:9000\", bucket: backups, credentialsSecret: s3-credentials}}"));
 
@@ -93,5 +93,16 @@ public sealed class BackupJobsTests(ClusterFixture fixture)
         var backedUp = await scenario.UntilAsync("a BackedUp event", async () =>
             (await scenario.EventsAsync("vault")).FirstOrDefault(e => e["reason"]?.GetValue<string>() == "BackedUp"));
         Assert.Contains("99 keys", backedUp["note"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // The leader exports what the status says, as the local control plane does.
+        var address = new Uri(await scenario.UntilAsync("the operator's metrics address in its log", () =>
+            Task.FromResult(File.Exists(op.LogPath) ? File.ReadLines(op.LogPath).Select(l => ServingMetrics().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value : null)));
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        var metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative), ct.Token);
+        Assert.Contains($"redoubt_backups_kept{{namespace=\"{scenario.Namespace}\",resource=\"vault\"}} 2", metrics, StringComparison.Ordinal);
+        Assert.Contains($"redoubt_backup_last_size_bytes{{namespace=\"{scenario.Namespace}\",resource=\"vault\"}} 4321", metrics, StringComparison.Ordinal);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Serving metrics on (http://\S+/)metrics")]
+    private static partial System.Text.RegularExpressions.Regex ServingMetrics();
 }
