@@ -79,7 +79,8 @@ public static class BackupPlanner
         var active = jobs.Where(j => !j.Finished).ToList();
         status.Running = active.FirstOrDefault(j => j.Action == BackupTask.Take)?.Name;
         var destination = spec.Backup?.S3;
-        var problem = DestinationProblem(spec, image);
+        var imageProblem = image is null ? NoImage : null;
+        var problem = DestinationProblem(spec) ?? imageProblem;
         status.Location = destination is not null ? S3BackupStore.LocationOf(destination, ns, resource.Metadata.Name) : null;
         var candidates = BackupSource.Candidates(current);
 
@@ -159,7 +160,8 @@ public static class BackupPlanner
             }
         }
 
-        Restore(resource, status, current, active, restoreFrom, problem is not null && problem.Contains("image", StringComparison.Ordinal) ? problem : null, now, names, sibling, create, Event);
+        // A restore may use another resource's bucket: only the missing image stops it whatever the spec says.
+        Restore(resource, status, current, active, restoreFrom, imageProblem, now, names, sibling, create, Event);
 
         var conditions = new List<StatusCondition>();
         if (spec.Backup is not null || status.Last is not null)
@@ -313,12 +315,13 @@ public static class BackupPlanner
         @event("Warning", "Restoring", $"restoring backup {from} into the master {master}: its keys are replaced ({job})");
     }
 
-    /// <summary>Why no backup can be taken here, or null.</summary>
-    private static string? DestinationProblem(RedisSpec spec, string? image) =>
+    /// <summary>Why the spec's destination takes no backup on Kubernetes, or null.</summary>
+    private static string? DestinationProblem(RedisSpec spec) =>
         spec.Backup is { S3: null } ? "spec.backup has no s3: on Kubernetes backups go to an S3-compatible bucket (spec.backup.s3); a directory in a pod would go with the pod"
         : spec.Backup?.S3?.CredentialsFile is not null ? "spec.backup.s3.credentialsFile names a file of the local platform's machine; on Kubernetes name a Secret instead (spec.backup.s3.credentialsSecret)"
-        : image is null ? "the operator does not know its own image to run the backup Jobs with (run it in its pod with POD_NAME set, or pass --job-image)"
         : null;
+
+    private const string NoImage = "the operator does not know its own image to run the backup Jobs with (run it in its pod with POD_NAME set, or pass --job-image)";
 
     private static StatusCondition BackupsCondition(BackupStatus status, string? problem) =>
         problem is not null ? Condition(ConditionBackups, "False", "CannotBackUp", problem)

@@ -260,6 +260,22 @@ public sealed class BackupPlannerTests
     }
 
     [Fact]
+    public void WithoutAnImageForTheJobsNeitherABackupNorARestoreStarts()
+    {
+        var resource = Resource(annotations: new()
+        {
+            [ResourceAnnotations.BackupRequestedAt] = "now",
+            [ResourceAnnotations.RestoreFrom] = "x1",
+            [ResourceAnnotations.RestoreConfirm] = "cache",
+        });
+        var plan = Plan(resource, new BackupStatus { Schedule = "0 * * * *", NextTime = Now.AddMinutes(-1) }, image: null);
+        Assert.Empty(plan.Create);
+        Assert.Equal("Refused", plan.Status!.Restore!.State);
+        Assert.Contains("--job-image", plan.Status.Restore.Message, StringComparison.Ordinal);
+        Assert.Contains(plan.Events, e => e.Reason == "BackupRefused");
+    }
+
+    [Fact]
     public void ARestoreIntoATlsResourceMountsTheMastersCertificate()
     {
         var resource = Resource(schedule: null, annotations: new() { [ResourceAnnotations.RestoreFrom] = "x1", [ResourceAnnotations.RestoreConfirm] = "cache" });
