@@ -59,6 +59,8 @@ public static class CrdGenerator
                             new V1CustomResourceColumnDefinition { Name = "Phase", Type = "string", JsonPath = ".status.phase" },
                             new V1CustomResourceColumnDefinition { Name = "Master", Type = "string", JsonPath = ".status.master" },
                             new V1CustomResourceColumnDefinition { Name = "Age", Type = "date", JsonPath = ".metadata.creationTimestamp" },
+                            // kubectl get -o wide: how old the newest backup is.
+                            new V1CustomResourceColumnDefinition { Name = "Last Backup", Type = "date", JsonPath = ".status.backup.lastTime", Priority = 1 },
                         ],
                         Schema = new V1CustomResourceValidation
                         {

@@ -32,7 +32,7 @@ public sealed class CrdOnServerTests(ClusterFixture fixture)
         var version = Assert.Single(served.Spec.Versions);
         Assert.True(version.Served && version.Storage);
         Assert.NotNull(version.Subresources?.Status);
-        Assert.Equal(["Replicas", "Phase", "Master", "Age"], version.AdditionalPrinterColumns.Select(c => c.Name));
+        Assert.Equal(["Replicas", "Phase", "Master", "Age", "Last Backup"], version.AdditionalPrinterColumns.Select(c => c.Name));
     }
 
     [Fact]

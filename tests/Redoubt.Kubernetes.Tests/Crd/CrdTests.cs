@@ -35,7 +35,7 @@ public sealed class CrdTests
         var version = Assert.Single(crd.Spec.Versions);
         Assert.Equal("v1alpha1", version.Name);
         Assert.NotNull(version.Subresources.Status);
-        Assert.Equal(["Replicas", "Phase", "Master", "Age"], version.AdditionalPrinterColumns.Select(c => c.Name));
+        Assert.Equal(["Replicas", "Phase", "Master", "Age", "Last Backup"], version.AdditionalPrinterColumns.Select(c => c.Name));
     }
 
     [Fact]
