@@ -127,6 +127,23 @@ public sealed partial class ControlLoop<TItem> : IAsyncDisposable
     }
 
     /// <summary>
+    /// Cancels the passes in flight at once, without <see cref="ControlLoopOptions.ShutdownGrace"/>: for an instance
+    /// that has learnt that another one acts on the same resources now, so that nothing it began goes on changing them.
+    /// The loop still stops only when its <c>stop</c> fires.
+    /// </summary>
+    public void AbortPasses()
+    {
+        try
+        {
+            _passes.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped already.
+        }
+    }
+
+    /// <summary>
     /// Disposes the resource's reconciler now, after cancelling and awaiting what runs on it: for a platform that
     /// removes a resource itself and must know nothing acts on it any more. A later pass starts afresh.
     /// </summary>

@@ -91,7 +91,7 @@ public sealed partial class LeaderElection(IKubernetes client, OperatorOptions o
     }
 
     /// <summary>
-    /// Ends the term as soon as the Lease names another holder. The elector notices only when its renewals have failed
+    /// Ends the term as soon as the Lease names another holder, cancelling the passes in flight at once. The elector notices only when its renewals have failed
     /// for the renew deadline: a leader frozen past its Lease (its machine paused) and thawed would go on reconciling
     /// beside the new leader until then. The pods run saw one fence a pod and re-point a replica 9 s after it had read
     /// the new holder.
@@ -107,6 +107,8 @@ public sealed partial class LeaderElection(IKubernetes client, OperatorOptions o
                 if (lease.Spec?.HolderIdentity is { Length: > 0 } holder && holder != options.Identity)
                 {
                     LogSuperseded(options.Identity, holder);
+                    // No grace for what is in flight: the other instance reconciles the same resources already.
+                    leadership.Loop?.AbortPasses();
                     await term.CancelAsync();
                     return;
                 }

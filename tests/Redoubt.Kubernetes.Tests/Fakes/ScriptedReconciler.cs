@@ -24,6 +24,11 @@ public sealed class ScriptedReconcilerFactory : IResourceReconcilerFactory
     /// <summary>Set to make passes fail with this exception.</summary>
     public Exception? Failure { get; set; }
 
+    /// <summary>Set to make passes of this resource wait until they are cancelled; each cancellation is counted in <see cref="CancelledPasses"/>.</summary>
+    public string? HoldPassesOf { get; set; }
+
+    public ConcurrentQueue<string> CancelledPasses { get; } = new();
+
     public IResourceReconciler Create(string resourceKey, IRedisPlatform platform, RedisStatus? status)
     {
         Restored[resourceKey] = status;
@@ -38,6 +43,19 @@ public sealed class ScriptedReconcilerFactory : IResourceReconcilerFactory
             if (owner.Failure is { } failure)
             {
                 throw failure;
+            }
+
+            if (owner.HoldPassesOf == resource.Key)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    owner.CancelledPasses.Enqueue(resource.Key);
+                    throw;
+                }
             }
 
             var plan = Planner.Plan(resource);

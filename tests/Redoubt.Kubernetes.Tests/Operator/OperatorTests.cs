@@ -206,5 +206,32 @@ public sealed class OperatorTests : IAsyncLifetime
         Assert.Equal("redoubt-z", Holder());
     }
 
+    [Fact]
+    public async Task ALeaderThatFindsAnotherHolderCancelsItsPassInFlightWithoutTheGrace()
+    {
+        Cluster.CreateRedis(_api);
+        var options = RunningOperator.Options("redoubt-a", leaderElection: true) with
+        {
+            RenewDeadline = TimeSpan.FromSeconds(5), LeaseDuration = TimeSpan.FromSeconds(6), ShutdownGrace = TimeSpan.FromSeconds(30),
+        };
+        await using var a = new RunningOperator(_api, options);
+        await Cluster.EventuallyAsync(() => !a.Reconcilers.Passes.IsEmpty, "the instance leads and reconciles");
+        a.Reconcilers.HoldPassesOf = "default/held";
+        Cluster.CreateRedis(_api, name: "held");
+        await Cluster.EventuallyAsync(() => a.Reconcilers.Passes.Contains("default/held"), "a pass of the held resource is in flight");
+
+        _api.Store.Mutate("leases", "redoubt-system", "redoubt-operator", lease =>
+        {
+            lease["spec"]!["holderIdentity"] = "redoubt-z";
+            lease["spec"]!["renewTime"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture);
+            lease["spec"]!["leaseDurationSeconds"] = 60;
+        });
+        var changed = DateTime.UtcNow;
+
+        // Cancelled as soon as the new holder is read, not after the 30 s grace a shutdown gives.
+        await Cluster.EventuallyAsync(() => a.Reconcilers.CancelledPasses.Contains("default/held"), "the pass in flight is cancelled");
+        Assert.True(DateTime.UtcNow - changed < TimeSpan.FromSeconds(5), $"the pass was cancelled {(DateTime.UtcNow - changed).TotalSeconds:F1} s after another instance held the Lease");
+    }
+
     private string? Holder() => _api.Store.Get("leases", "redoubt-system", "redoubt-operator")?["spec"]?["holderIdentity"]?.GetValue<string>();
 }
