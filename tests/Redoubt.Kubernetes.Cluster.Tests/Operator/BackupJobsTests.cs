@@ -66,20 +66,10 @@ public sealed partial class BackupJobsTests(ClusterFixture fixture)
             BackupJobManifest.Build(request, scenario.Namespace, new ObjectNames("vault"), owner, JobImage, "redis:8.2.1"), scenario.Namespace, cancellationToken: ct.Token);
 
         // The job controller makes its pod; the "kubelet" ends it with the Job's report.
-        var pod = await scenario.UntilAsync("the Job's pod", async () =>
-            (await scenario.Admin.CoreV1.ListNamespacedPodAsync(scenario.Namespace, labelSelector: $"job-name={request.Name}", cancellationToken: ct.Token)).Items.FirstOrDefault());
+        var report = new BackupJobResult { Succeeded = true, Id = "20261205T030001Z", Time = DateTimeOffset.Parse("2026-12-05T03:00:01Z", System.Globalization.CultureInfo.InvariantCulture), SizeBytes = 4321, Keys = 99, SourceNode = "rfr-redis-vault-1", DurationMs = 640, Kept = 2 };
+        var pod = await EndJobAsync(scenario, request.Name, report, ct.Token);
         Assert.Equal(["backup-job", "--redis-bin", BackupJobPaths.Binaries], pod.Spec.Containers[0].Args);
         Assert.False(pod.Spec.AutomountServiceAccountToken);
-        var report = new BackupJobResult { Succeeded = true, Id = "20261205T030001Z", Time = DateTimeOffset.Parse("2026-12-05T03:00:01Z", System.Globalization.CultureInfo.InvariantCulture), SizeBytes = 4321, Keys = 99, SourceNode = "rfr-redis-vault-1", DurationMs = 640, Kept = 2 };
-        var now = DateTime.UtcNow;
-        pod.Status = new V1PodStatus
-        {
-            Phase = "Succeeded",
-            StartTime = now,
-            InitContainerStatuses = [new V1ContainerStatus { Name = "redis-binaries", Image = "redis:8.2.1", ImageID = "", Ready = false, RestartCount = 0, State = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 0, Reason = "Completed", StartedAt = now, FinishedAt = now } } }],
-            ContainerStatuses = [new V1ContainerStatus { Name = BackupJobManifest.Container, Image = JobImage, ImageID = "", Ready = false, RestartCount = 0, State = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 0, Reason = "Completed", Message = report.ToJson(), StartedAt = now, FinishedAt = now } } }],
-        };
-        await scenario.Admin.CoreV1.ReplaceNamespacedPodStatusAsync(pod, pod.Metadata.Name, scenario.Namespace, cancellationToken: ct.Token);
 
         var done = await scenario.UntilAsync("status.backup.last from the Job's report", async () =>
             await scenario.GetRedisAsync("vault") is { } r && r["status"]?["backup"]?["last"]?.GetValue<string>() == report.Id ? r : null);
@@ -101,6 +91,39 @@ public sealed partial class BackupJobsTests(ClusterFixture fixture)
         var metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative), ct.Token);
         Assert.Contains($"redoubt_backups_kept{{namespace=\"{scenario.Namespace}\",resource=\"vault\"}} 2", metrics, StringComparison.Ordinal);
         Assert.Contains($"redoubt_backup_last_size_bytes{{namespace=\"{scenario.Namespace}\",resource=\"vault\"}} 4321", metrics, StringComparison.Ordinal);
+
+        // A Job that fails: its reason in the status and the condition, the newest good backup kept.
+        var failing = request with { Name = "redis-vault-backup-202612050400" };
+        await asOperator.BatchV1.CreateNamespacedJobAsync(
+            BackupJobManifest.Build(failing, scenario.Namespace, new ObjectNames("vault"), owner, JobImage, "redis:8.2.1"), scenario.Namespace, cancellationToken: ct.Token);
+        await EndJobAsync(scenario, failing.Name, new BackupJobResult { Succeeded = false, Error = "s3://backups/ refused the upload: AccessDenied" }, ct.Token);
+        var refused = await scenario.UntilAsync("status.backup.lastFailure from the failed Job", async () =>
+            await scenario.GetRedisAsync("vault") is { } r && r["status"]?["backup"]?["lastFailure"] is not null ? r : null);
+        Assert.Equal("s3://backups/ refused the upload: AccessDenied", refused["status"]!["backup"]!["lastFailure"]!.GetValue<string>());
+        Assert.Equal(report.Id, refused["status"]!["backup"]!["last"]!.GetValue<string>());
+        var failedCondition = OperatorScenario.Condition(refused, "Backups")!;
+        Assert.Equal(("False", "BackupFailed"), (failedCondition["status"]!.GetValue<string>(), failedCondition["reason"]!.GetValue<string>()));
+    }
+
+    /// <summary>
+    /// The kubelet's one part here: the Job's pod (made by the job controller) ends, its container reporting
+    /// <paramref name="report"/> as a Job's pod does, exit code 0 or 1 as the report says.
+    /// </summary>
+    private static async Task<V1Pod> EndJobAsync(OperatorScenario scenario, string job, BackupJobResult report, CancellationToken ct)
+    {
+        var pod = await scenario.UntilAsync($"the pod of {job}", async () =>
+            (await scenario.Admin.CoreV1.ListNamespacedPodAsync(scenario.Namespace, labelSelector: $"job-name={job}", cancellationToken: ct)).Items.FirstOrDefault());
+        var now = DateTime.UtcNow;
+        var exit = report.Succeeded ? 0 : 1;
+        pod.Status = new V1PodStatus
+        {
+            Phase = report.Succeeded ? "Succeeded" : "Failed",
+            StartTime = now,
+            InitContainerStatuses = [new V1ContainerStatus { Name = "redis-binaries", Image = "redis:8.2.1", ImageID = "", Ready = false, RestartCount = 0, State = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 0, Reason = "Completed", StartedAt = now, FinishedAt = now } } }],
+            ContainerStatuses = [new V1ContainerStatus { Name = BackupJobManifest.Container, Image = JobImage, ImageID = "", Ready = false, RestartCount = 0, State = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = exit, Reason = exit == 0 ? "Completed" : "Error", Message = report.ToJson(), StartedAt = now, FinishedAt = now } } }],
+        };
+        await scenario.Admin.CoreV1.ReplaceNamespacedPodStatusAsync(pod, pod.Metadata.Name, scenario.Namespace, cancellationToken: ct);
+        return pod;
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"Serving metrics on (http://\S+/)metrics")]
