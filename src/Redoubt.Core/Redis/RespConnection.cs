@@ -15,10 +15,24 @@ namespace Redoubt.Core.Redis;
 /// </summary>
 internal sealed class RespConnection : IAsyncDisposable
 {
+    /// <summary>
+    /// The read buffer a connection starts with. The control plane keeps a connection open to every node and Sentinel
+    /// (120 at 10 resources of three replicas) and the largest reply it reads every pass, INFO, is about 4.5 KB, so
+    /// this holds any of them in one read; a buffer of <see cref="MaxLine"/> per connection kept 7.5 MiB of the managed
+    /// heap resident for nothing.
+    /// </summary>
+    private const int InitialBuffer = 8 * 1024;
+
+    /// <summary>The longest reply line (a status, an error, a length) read; the buffer grows up to this on demand.</summary>
+    private const int MaxLine = 64 * 1024;
+
+    /// <summary>The chunk a snapshot is streamed through (<see cref="CopyBulkPayloadAsync"/>).</summary>
+    private const int CopyChunk = 64 * 1024;
+
     private readonly Socket _socket;
     private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[64 * 1024];
     private readonly Encoding _encoding;
+    private byte[] _buffer = new byte[InitialBuffer];
     private int _start;
     private int _end;
 
@@ -133,15 +147,17 @@ internal sealed class RespConnection : IAsyncDisposable
         await destination.WriteAsync(_buffer.AsMemory(_start, buffered), cancellationToken).ConfigureAwait(false);
         _start += buffered;
         left -= buffered;
+        // A snapshot can be gigabytes: streamed in chunks larger than the reply buffer, a chunk only while it lasts.
+        var chunk = new byte[CopyChunk];
         while (left > 0)
         {
-            var read = await _stream.ReadAsync(_buffer.AsMemory(0, (int)Math.Min(left, _buffer.Length)), cancellationToken).ConfigureAwait(false);
+            var read = await _stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(left, chunk.Length)), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 throw new NodeUnreachableException($"the server closed the connection {left} bytes before the end of the snapshot");
             }
 
-            await destination.WriteAsync(_buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            await destination.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             left -= read;
         }
 
@@ -243,6 +259,20 @@ internal sealed class RespConnection : IAsyncDisposable
         {
             if (_start == _end)
             {
+                if (count - copied >= _buffer.Length)
+                {
+                    // More than the buffer holds is left of this payload (a key's DUMP in a restore): straight into
+                    // the result, without a copy through the buffer.
+                    var read = await _stream.ReadAsync(result.AsMemory(copied, count - copied), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        throw new NodeUnreachableException("the server closed the connection");
+                    }
+
+                    copied += read;
+                    continue;
+                }
+
                 await FillAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -266,7 +296,12 @@ internal sealed class RespConnection : IAsyncDisposable
 
         if (_end == _buffer.Length)
         {
-            throw new NodeUnreachableException("a reply line longer than the read buffer");
+            if (_buffer.Length >= MaxLine)
+            {
+                throw new NodeUnreachableException("a reply line longer than the read buffer");
+            }
+
+            Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, MaxLine));
         }
 
         var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
