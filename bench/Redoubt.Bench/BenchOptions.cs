@@ -76,6 +76,9 @@ internal sealed class BenchOptions
 
     public bool Includes(char part) => Parts.Contains(part, StringComparison.Ordinal);
 
+    /// <summary>Whether --only was given: the pods command's letters overlap the failover command's default parts.</summary>
+    public bool OnlyGiven { get; private init; }
+
     public const string Usage = """
         usage: dotnet run -c Release --project bench/Redoubt.Bench -- COMMAND [options]
 
@@ -136,6 +139,7 @@ internal sealed class BenchOptions
         int kills = quick ? 2 : 5, runs = quick ? 2 : 3;
         var saturation = TimeSpan.FromSeconds(quick ? 20 : 60);
         var parts = "abcde";
+        var onlyGiven = false;
         var keep = false;
         var megabytes = 1024;
         int faults = 200, resources = command == "metrics" ? 10 : 50, cases = 100_000, apiRequests = 0;
@@ -158,6 +162,7 @@ internal sealed class BenchOptions
                     break;
                 case "--only":
                     parts = i + 1 < args.Length ? args[++i].Replace(",", "", StringComparison.Ordinal) : "";
+                    onlyGiven = true;
                     break;
                 case "--faults":
                     faults = Number(args, ++i);
@@ -210,7 +215,7 @@ internal sealed class BenchOptions
         return command is "failover" or "ready" or "storm" or "scale" or "metrics" or "pods" or "fuzz" or "dashboard" or "clients" or "backup" or "endpoint" && (inside is null) == (hostNamespace is null)
             ? new BenchOptions
             {
-                Command = command, Megabytes = megabytes, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, Keep = keep, Quick = quick, Faults = faults, Seed = seed,
+                Command = command, Megabytes = megabytes, Kills = kills, Runs = runs, Saturation = saturation, Parts = parts, OnlyGiven = onlyGiven, Keep = keep, Quick = quick, Faults = faults, Seed = seed,
                 Resources = resources, Cases = cases, ApiRequests = apiRequests, Kinds = kinds, InsideNamespace = inside, HostNamespace = hostNamespace, Tls = tls,
             }
             : null;

@@ -67,6 +67,9 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
     private static List<Fault> Selected(string parts) =>
         NamesAny(parts) ? [.. Letters.Where(l => parts.Contains(l.Value, StringComparison.Ordinal)).Select(l => l.Key)] : [.. Enum.GetValues<Fault>()];
 
+    /// <summary>What --only names for this command; nothing (every part) when it was not given.</summary>
+    private string Parts => options.OnlyGiven ? options.Parts : "";
+
     private static bool BackupsSelected(string parts) => !NamesAny(parts) || parts.Contains(BackupsLetter, StringComparison.Ordinal);
 
     private sealed record PodEvent(Fault Fault, int Run, double GapMs, int Lost, int Acknowledged, double? EndpointsMs, string From, string To, string Note);
@@ -173,7 +176,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
             }
 
             var preset = "small";
-            foreach (var fault in Selected(options.Parts))
+            foreach (var fault in Selected(Parts))
             {
                 for (var run = 1; run <= options.Runs; run++)
                 {
@@ -188,7 +191,7 @@ internal sealed class PodsCommand(BenchOptions options, BenchHome home)
                 }
             }
 
-            if (BackupsSelected(options.Parts))
+            if (BackupsSelected(Parts))
             {
                 var master = (await StatusAsync(admin, ct).ConfigureAwait(false)).MasterAddress ?? throw new InvalidOperationException("the resource names no master before the backups");
                 foreach (var line in await new PodBackups(admin, Namespace, ResourceName).RunAsync(master, password, ct).ConfigureAwait(false))
