@@ -48,6 +48,8 @@ internal sealed class PodBackups(IKubernetes admin, string @namespace, string re
             },
         }, ct).ConfigureAwait(false);
 
+        // From an empty master: the faults before this part leave their writers' keys.
+        await Keys.FlushAsync(master, password, ct).ConfigureAwait(false);
         var written = await WriteAsync(master, password, ct).ConfigureAwait(false);
         lines.Add($"backups: {written} keys written to the master {master} (strings, hashes, lists, sets, sorted sets, streams, keys with a TTL); bucket {s3.Endpoint}");
 
