@@ -76,6 +76,18 @@ public static class BackupPlanner
             Finish(status, job, now, Event);
         }
 
+        // A Job the status says runs but that is not there was never created (the API refused it) or was deleted by
+        // hand: it failed, and says so. Finished Jobs are deleted only after the status has their outcome.
+        if (status.Running is { } vanished && jobs.All(j => j.Name != vanished))
+        {
+            Finish(status, new BackupJobState(vanished, BackupTask.Take, Scheduled: status.Schedule is not null, Finished: true, null, $"the Job {vanished} is gone: it was not created, or was deleted before it finished"), now, Event);
+        }
+
+        if (status.Restore is { State: "Running", Job: { } restoring } && jobs.All(j => j.Name != restoring))
+        {
+            Finish(status, new BackupJobState(restoring, BackupTask.Restore, Scheduled: false, Finished: true, null, $"the Job {restoring} is gone: it was not created, or was deleted before it finished"), now, Event);
+        }
+
         var active = jobs.Where(j => !j.Finished).ToList();
         status.Running = active.FirstOrDefault(j => j.Action == BackupTask.Take)?.Name;
         var destination = spec.Backup?.S3;

@@ -29,16 +29,31 @@ public sealed partial class BackupJobs(IKubernetes client, RedisApi api, Operato
         }
 
         var ns = resource.Metadata.Namespace;
-        var jobs = await JobsOfAsync(ns, new ObjectNames(resource.Metadata.Name), ct);
-        RedisResource? sibling = null;
-        if (ResourceAnnotations.RestoreFromOf(resource)?.Split('/') is [var source, _] && source != resource.Metadata.Name
-            && await api.GetAsync(ns, source, ct) is { } other && ResourceConversion.ToResource(other) is { Errors.Count: 0 } load)
+        try
         {
-            sibling = load.Resources[0];
-        }
+            var jobs = await JobsOfAsync(ns, new ObjectNames(resource.Metadata.Name), ct);
+            RedisResource? sibling = null;
+            if (ResourceAnnotations.RestoreFromOf(resource)?.Split('/') is [var source, _] && source != resource.Metadata.Name
+                && await api.GetAsync(ns, source, ct) is { } other && ResourceConversion.ToResource(other) is { Errors.Count: 0 } load)
+            {
+                sibling = load.Resources[0];
+            }
 
-        return BackupPlanner.Plan(resource, stored?.Backup, current, jobs, time.GetUtcNow(), await ImageAsync(ct),
-            name => sibling?.Metadata.Name == name ? sibling : null);
+            return BackupPlanner.Plan(resource, stored?.Backup, current, jobs, time.GetUtcNow(), await ImageAsync(ct),
+                name => sibling?.Metadata.Name == name ? sibling : null);
+        }
+        catch (HttpOperationException e)
+        {
+            // The rest of the pass (status, role labels) must not wait on backups: what they had stays, the condition says why.
+            var what = PassFailure.Describe(e);
+            LogJobsUnreadable(resource.Key, what);
+            return BackupPlan.Nothing with
+            {
+                Status = stored?.Backup,
+                Conditions = [new StatusCondition { Type = BackupPlanner.ConditionBackups, Status = "False", Reason = "JobsUnavailable", Message = $"the backup Jobs could not be read: {what} (tried again at the next pass)" }],
+                RequeueAfter = BackupPlanner.WhileRunning,
+            };
+        }
     }
 
     /// <summary>After the status is written: the Jobs the plan asked for created, the finished ones deleted (the status has their outcome).</summary>
@@ -60,6 +75,11 @@ public sealed partial class BackupJobs(IKubernetes client, RedisApi api, Operato
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
             {
                 // Made by a pass whose status write did not land, or by the previous leader: the same Job, by its name.
+            }
+            catch (HttpOperationException e)
+            {
+                // The status says the Job runs: the next pass finds none and reports the backup or restore failed.
+                LogJobNotCreated(request.Name, resource.Key, PassFailure.Describe(e));
             }
         }
 
@@ -143,6 +163,12 @@ public sealed partial class BackupJobs(IKubernetes client, RedisApi api, Operato
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Action} Job {Job} created for {Resource}")]
     private partial void LogJobCreated(string action, string job, string resource);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource}: its backup Jobs could not be read: {What}")]
+    private partial void LogJobsUnreadable(string resource, string what);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource}: the Job {Job} could not be created: {What}")]
+    private partial void LogJobNotCreated(string job, string resource, string what);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "backup and restore Jobs run the image {Image} (the operator's own)")]
     private partial void LogImage(string image);

@@ -143,6 +143,23 @@ public sealed class BackupPlannerTests
     }
 
     [Fact]
+    public void AJobTheStatusSaysRunsButThatIsGoneFailsAndAScheduledOneIsTriedAgain()
+    {
+        var stored = new BackupStatus
+        {
+            Schedule = "0 * * * *", NextTime = Now.AddMinutes(30), Running = "redis-cache-backup-202612051000",
+            Restore = new RestoreStatus { From = "x1", State = "Running", Job = "redis-cache-restore-1a2b3c4d", StartTime = Now.AddMinutes(-1) },
+        };
+        var plan = Plan(Resource(), stored, jobs: []);
+        Assert.Contains("redis-cache-backup-202612051000 is gone", plan.Status!.LastFailure, StringComparison.Ordinal);
+        Assert.Null(plan.Status.Running);
+        Assert.Equal(Now + BackupPlanner.RetryAfterFailure, plan.Status.NextTime);
+        Assert.Equal("Failed", plan.Status.Restore!.State);
+        Assert.Contains("is gone", plan.Status.Restore.Message, StringComparison.Ordinal);
+        Assert.Equal(("False", "RestoreFailed"), (Condition(plan, "Restoring").Status, Condition(plan, "Restoring").Reason));
+    }
+
+    [Fact]
     public void TheAnnotationAsksForOneBackupPerValue()
     {
         var resource = Resource(schedule: null, annotations: new() { [ResourceAnnotations.BackupRequestedAt] = "2026-12-05T10:29:00Z" });
