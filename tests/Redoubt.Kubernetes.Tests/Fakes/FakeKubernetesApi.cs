@@ -62,6 +62,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         return api;
     }
 
+    /// <summary>Kinds (plural, e.g. "jobs") every request for which is refused with 403, as RBAC without a grant refuses them.</summary>
+    public ConcurrentDictionary<string, bool> Forbidden { get; } = new();
+
     public IKubernetes Client() => new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Url });
 
     public async ValueTask DisposeAsync()
@@ -88,6 +91,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             if (route is null)
             {
                 throw new ObjectStore.ApiException(404, "NotFound", $"no such path {request.Path}");
+            }
+
+            if (Forbidden.ContainsKey(route.Resource))
+            {
+                throw new ObjectStore.ApiException(403, "Forbidden", $"{route.Resource} is forbidden: the user cannot {request.Method} it");
             }
 
             if (request.Method == "GET" && route.Name is null)

@@ -233,5 +233,22 @@ public sealed class OperatorTests : IAsyncLifetime
         Assert.True(DateTime.UtcNow - changed < TimeSpan.FromSeconds(5), $"the pass was cancelled {(DateTime.UtcNow - changed).TotalSeconds:F1} s after another instance held the Lease");
     }
 
+    [Fact]
+    public async Task JobsTheApiWillNotListHoldUpNothingButTheBackups()
+    {
+        // Jobs refused, as an install whose RBAC predates backups refuses them.
+        _api.Forbidden["jobs"] = true;
+        Cluster.CreateRedis(_api, spec: "{\"backup\": {\"schedule\": \"@daily\", \"s3\": {\"bucket\": \"backups\", \"credentialsSecret\": \"s3\"}}}");
+        await using var op = new RunningOperator(_api, RunningOperator.Options() with { JobImage = "registry.local/redoubt:1" });
+        await Cluster.EventuallyAsync(() => Task.FromResult(Condition("Backups")?["reason"]?.GetValue<string>() == "JobsUnavailable"),
+            () => $"the Backups condition says the Jobs could not be read; status: {Redis()?["status"]?.ToJsonString()}");
+        Assert.Contains("forbidden", Condition("Backups")!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("True", Condition("Reconciled")?["status"]?.GetValue<string>());
+        Assert.NotNull(Redis()!["status"]!["phase"]);
+    }
+
+    private JsonNode? Condition(string type) =>
+        Redis()?["status"]?["conditions"]?.AsArray().FirstOrDefault(c => c?["type"]?.GetValue<string>() == type);
+
     private string? Holder() => _api.Store.Get("leases", "redoubt-system", "redoubt-operator")?["spec"]?["holderIdentity"]?.GetValue<string>();
 }
