@@ -7,12 +7,13 @@ namespace Redoubt.Platforms.Kubernetes.Backups;
 
 /// <summary>
 /// Runs one <see cref="BackupTask"/> inside its Job's pod (<c>redoubt backup-job</c>): the same backup and restore as
-/// the local platform's (<see cref="BackupTaker"/>, <see cref="BackupRestorer"/>), with the redis-check-rdb and
-/// redis-server of the operator's image, into and out of the bucket. Reports through the termination message.
+/// the local platform's (<see cref="BackupTaker"/>, <see cref="BackupRestorer"/>), with the resource's own
+/// redis-server (and redis-check-rdb, a link to it) that the Job's init container copied from its Redis image, into
+/// and out of the bucket. Reports through the termination message.
 /// </summary>
 public sealed class BackupJobRunner(TextWriter log, TimeProvider time)
 {
-    /// <summary>Where the binaries are; the operator's image has them on its PATH.</summary>
+    /// <summary>Where the binaries are: in a Job, <see cref="BackupJobPaths.Binaries"/> (<c>--redis-bin</c>); by default, on PATH.</summary>
     public string RedisCheckRdb { get; init; } = "redis-check-rdb";
     public string RedisServer { get; init; } = "redis-server";
 
