@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Redoubt.Core.Backup;
 using Redoubt.Model;
 using Redoubt.Platforms.Kubernetes.Manifests;
@@ -371,25 +372,7 @@ public static class BackupPlanner
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
 
-    private static BackupStatus Copy(BackupStatus? stored) => stored is null ? new BackupStatus() : new BackupStatus
-    {
-        Location = stored.Location,
-        Last = stored.Last,
-        LastTime = stored.LastTime,
-        LastSizeBytes = stored.LastSizeBytes,
-        LastDurationMs = stored.LastDurationMs,
-        Count = stored.Count,
-        NextTime = stored.NextTime,
-        LastFailureTime = stored.LastFailureTime,
-        LastFailure = stored.LastFailure,
-        Schedule = stored.Schedule,
-        Running = stored.Running,
-        Request = stored.Request,
-        RestoreRequest = stored.RestoreRequest,
-        Restore = stored.Restore is { } r ? new RestoreStatus
-        {
-            From = r.From, State = r.State, Job = r.Job, StartTime = r.StartTime, CompletionTime = r.CompletionTime,
-            KeysInBackup = r.KeysInBackup, KeysRestored = r.KeysRestored, Message = r.Message,
-        } : null,
-    };
+    /// <summary>A copy the pass may change; every field, the restore's too, whatever fields the status gains.</summary>
+    private static BackupStatus Copy(BackupStatus? stored) =>
+        stored is null ? new BackupStatus() : JsonSerializer.Deserialize<BackupStatus>(JsonSerializer.Serialize(stored, BackupTask.Json), BackupTask.Json)!;
 }

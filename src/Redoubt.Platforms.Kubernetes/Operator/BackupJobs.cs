@@ -19,9 +19,10 @@ public sealed partial class BackupJobs(IKubernetes client, RedisApi api, Operato
     private string? _image;
     private bool _imageKnown;
 
-    public async Task<BackupPlan> PlanAsync(RedisResource resource, RedisStatus? stored, RedisStatus current, CancellationToken ct)
+    /// <param name="stored">What the stored status says of the backups (null: nothing).</param>
+    public async Task<BackupPlan> PlanAsync(RedisResource resource, BackupStatus? stored, RedisStatus current, CancellationToken ct)
     {
-        var uses = resource.Spec.Backup is not null || stored?.Backup is not null
+        var uses = resource.Spec.Backup is not null || stored is not null
             || ResourceAnnotations.BackupRequestedAtOf(resource) is not null || ResourceAnnotations.RestoreFromOf(resource) is not null;
         if (!uses)
         {
@@ -39,7 +40,7 @@ public sealed partial class BackupJobs(IKubernetes client, RedisApi api, Operato
                 sibling = load.Resources[0];
             }
 
-            return BackupPlanner.Plan(resource, stored?.Backup, current, jobs, time.GetUtcNow(), await ImageAsync(ct),
+            return BackupPlanner.Plan(resource, stored, current, jobs, time.GetUtcNow(), await ImageAsync(ct),
                 name => sibling?.Metadata.Name == name ? sibling : null);
         }
         catch (HttpOperationException e)
@@ -49,7 +50,7 @@ public sealed partial class BackupJobs(IKubernetes client, RedisApi api, Operato
             LogJobsUnreadable(resource.Key, what);
             return BackupPlan.Nothing with
             {
-                Status = stored?.Backup,
+                Status = stored,
                 Conditions = [new StatusCondition { Type = BackupPlanner.ConditionBackups, Status = "False", Reason = "JobsUnavailable", Message = $"the backup Jobs could not be read: {what} (tried again at the next pass)" }],
                 RequeueAfter = BackupPlanner.WhileRunning,
             };
@@ -61,12 +62,9 @@ public sealed partial class BackupJobs(IKubernetes client, RedisApi api, Operato
     {
         var ns = resource.Metadata.Namespace;
         var names = new ObjectNames(resource.Metadata.Name);
-        var resourcePlan = Core.Planning.Planner.Plan(resource);
-        var owner = OwnerReferences.For(resourcePlan);
-        var redisImage = options.Manifests.ImageFor(resource.Spec.Version);
         foreach (var request in plan.Create)
         {
-            var job = BackupJobManifest.Build(request, ns, names, owner, _image!, redisImage);
+            var job = BackupJobManifest.Build(request, ns, names, OwnerReferences.For(Core.Planning.Planner.Plan(resource)), _image!, options.Manifests.ImageFor(resource.Spec.Version));
             try
             {
                 await client.BatchV1.CreateNamespacedJobAsync(job, ns, cancellationToken: ct);

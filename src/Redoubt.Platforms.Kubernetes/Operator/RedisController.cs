@@ -125,7 +125,9 @@ public sealed partial class RedisController : IResourceSource<RedisObject>
         status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.SpecValid, "True", "Valid", "the spec is valid", now);
         status.Conditions = ConditionTransitions.Set(status.Conditions, StatusConditions.Reconciled, "True", "PassCompleted", "the last pass completed", now)
             .Where(c => c.Type != StatusConditions.Paused).ToList();
-        var backups = _backups is null ? BackupPlan.Nothing : await _backups.PlanAsync(found.Resource, StatusJson.Read(item.Status), status, cancellationToken);
+        // The stored backup block is read only where there is one: most resources have none, and the pass has its status.
+        var storedBackup = item.Status?["backup"] is null ? null : StatusJson.Read(item.Status)?.Backup;
+        var backups = _backups is null ? BackupPlan.Nothing : await _backups.PlanAsync(found.Resource, storedBackup, status, cancellationToken);
         status.Backup = backups.Status;
         status.Events = [.. status.Events, .. backups.Events];
         status.Conditions = [.. status.Conditions.Where(c => c.Type is not (BackupPlanner.ConditionBackups or BackupPlanner.ConditionRestoring) || backups.Conditions.Any(b => b.Type == c.Type))];
