@@ -241,31 +241,25 @@ internal sealed class PodBackups(IKubernetes admin, string @namespace, string re
 
     private async Task<JsonNode> UntilAsync(string name, string what, Func<JsonNode?, JsonNode?> done, Func<JsonNode?, string?> failed, CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
         JsonNode? status = null;
-        while (clock.Elapsed < Deadline)
+        try
         {
-            var item = await admin.CustomObjects.GetNamespacedCustomObjectAsync<JsonNode>(RedisCrd.Group, RedisCrd.Version, @namespace, RedisCrd.Plural, name, cancellationToken: ct).ConfigureAwait(false);
-            status = item["status"];
-            if (done(status) is { } value)
+            return await Poll.UntilAsync(what, async () =>
             {
-                return value;
-            }
-
-            if (failed(status) is { } reason)
-            {
-                throw new InvalidOperationException($"waiting for {what}: {reason}");
-            }
-
-            await Task.Delay(200, ct).ConfigureAwait(false);
+                var item = await admin.CustomObjects.GetNamespacedCustomObjectAsync<JsonNode>(RedisCrd.Group, RedisCrd.Version, @namespace, RedisCrd.Plural, name, cancellationToken: ct).ConfigureAwait(false);
+                status = item["status"];
+                return failed(status) is { } reason ? throw new InvalidOperationException($"waiting for {what}: {reason}") : done(status);
+            }, Deadline, ct).ConfigureAwait(false);
         }
-
-        // What the resource's pods are doing says why, when the status cannot.
-        var pods = await admin.CoreV1.ListNamespacedPodAsync(@namespace, labelSelector: $"{Redoubt.Platforms.Kubernetes.Manifests.Labels.Resource}={name}", cancellationToken: ct).ConfigureAwait(false);
-        var states = string.Join("; ", pods.Items.Select(p => $"{p.Metadata.Name} {p.Status?.Phase} "
-            + string.Join(" ", (p.Status?.Conditions ?? []).Where(c => c.Status != "True").Select(c => $"{c.Type}: {c.Reason} {c.Message}"))
-            + string.Join(" ", (p.Status?.ContainerStatuses ?? []).Where(c => c.State?.Waiting is not null).Select(c => $"{c.Name} waiting: {c.State.Waiting.Reason} {c.State.Waiting.Message}"))));
-        throw new TimeoutException($"no {what} within {Deadline.TotalMinutes:F0} minutes; status.backup: {status?["backup"]?.ToJsonString()}; phase {status?["phase"]}; pods: {(states.Length > 0 ? states : "none")}");
+        catch (TimeoutException)
+        {
+            // What the resource's pods are doing says why, when the status cannot.
+            var pods = await admin.CoreV1.ListNamespacedPodAsync(@namespace, labelSelector: $"{Redoubt.Platforms.Kubernetes.Manifests.Labels.Resource}={name}", cancellationToken: ct).ConfigureAwait(false);
+            var states = string.Join("; ", pods.Items.Select(p => $"{p.Metadata.Name} {p.Status?.Phase} "
+                + string.Join(" ", (p.Status?.Conditions ?? []).Where(c => c.Status != "True").Select(c => $"{c.Type}: {c.Reason} {c.Message}"))
+                + string.Join(" ", (p.Status?.ContainerStatuses ?? []).Where(c => c.State?.Waiting is not null).Select(c => $"{c.Name} waiting: {c.State.Waiting.Reason} {c.State.Waiting.Message}"))));
+            throw new TimeoutException($"no {what} within {Deadline.TotalMinutes:F0} minutes; status.backup: {status?["backup"]?.ToJsonString()}; phase {status?["phase"]}; pods: {(states.Length > 0 ? states : "none")}");
+        }
     }
 
     private async Task<string> EventAsync(string reason, CancellationToken ct)
